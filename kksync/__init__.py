@@ -1,0 +1,10 @@
+"""kksync — keeps Copenhagen's IT action plans in SharePoint in step with one canonical model.
+
+Importing the package is cheap on purpose: the core (``kksync.model``, ``kksync.schema``,
+``kksync.mapping``, ``kksync.checks``) pulls in pydantic and the standard library only.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]

@@ -1,0 +1,195 @@
+"""SQLite persistence with an in-memory mirror.
+
+Reads are served from memory (50k-item lists must page in milliseconds); every write goes to SQLite
+immediately (WAL) so a restarted emulator sees exactly the same site. One re-entrant lock serialises all
+access: the emulator is a test double, correctness beats write concurrency.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Store"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS lists (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS fields (list_id TEXT NOT NULL, name TEXT NOT NULL, pos INTEGER NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (list_id, name));
+CREATE TABLE IF NOT EXISTS items (list_id TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (list_id, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (change_no INTEGER PRIMARY KEY AUTOINCREMENT, list_id TEXT NOT NULL,
+    item_id INTEGER NOT NULL, change_type INTEGER NOT NULL, time TEXT NOT NULL, ticks INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS changes_by_list ON changes (list_id, change_no);
+CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_versions (list_id TEXT NOT NULL, item_id INTEGER NOT NULL,
+    version INTEGER NOT NULL, meta TEXT NOT NULL, content BLOB NOT NULL,
+    PRIMARY KEY (list_id, item_id, version));
+"""
+
+
+class Store:
+    def __init__(self, db_path: str | Path) -> None:
+        self.lock = threading.RLock()
+        self.db = sqlite3.connect(str(db_path), check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.meta: dict[str, str] = dict(self.db.execute("SELECT key, value FROM meta"))
+        self.users: dict[int, dict[str, Any]] = {
+            row[0]: json.loads(row[1]) for row in self.db.execute("SELECT id, data FROM users ORDER BY id")
+        }
+        self.lists: dict[str, dict[str, Any]] = {
+            row[0]: json.loads(row[1]) for row in self.db.execute("SELECT id, data FROM lists ORDER BY rowid")
+        }
+        self.fields: dict[str, dict[str, dict[str, Any]]] = {lid: {} for lid in self.lists}
+        for lid, name, data in self.db.execute("SELECT list_id, name, data FROM fields ORDER BY list_id, pos"):
+            self.fields.setdefault(lid, {})[name] = json.loads(data)
+        self.items: dict[str, dict[int, dict[str, Any]]] = {lid: {} for lid in self.lists}
+        for lid, iid, data in self.db.execute("SELECT list_id, id, data FROM items ORDER BY list_id, id"):
+            self.items.setdefault(lid, {})[iid] = json.loads(data)
+        self.subscriptions: dict[str, dict[str, Any]] = {
+            row[0]: json.loads(row[1]) for row in self.db.execute("SELECT id, data FROM subscriptions")
+        }
+        for key in ("site_id", "web_id", "tenant_id"):
+            if key not in self.meta:
+                self.set_meta(key, str(uuid.uuid4()))
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.lock:
+            self.meta[key] = value
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- users ---------------------------------------------------------------------------------------
+    def put_user(self, user: dict[str, Any]) -> None:
+        with self.lock:
+            self.users[user["Id"]] = user
+            self.db.execute("INSERT OR REPLACE INTO users (id, data) VALUES (?, ?)", (user["Id"], json.dumps(user)))
+
+    # -- lists and fields ----------------------------------------------------------------------------
+    def put_list(self, lst: dict[str, Any]) -> None:
+        with self.lock:
+            lid = lst["Id"]
+            self.lists[lid] = lst
+            self.fields.setdefault(lid, {})
+            self.items.setdefault(lid, {})
+            self.db.execute("INSERT OR REPLACE INTO lists (id, data) VALUES (?, ?)", (lid, json.dumps(lst)))
+
+    def put_field(self, list_id: str, field: dict[str, Any]) -> None:
+        with self.lock:
+            fields = self.fields.setdefault(list_id, {})
+            name = field["InternalName"]
+            pos = list(fields).index(name) if name in fields else len(fields)
+            fields[name] = field
+            self.db.execute(
+                "INSERT OR REPLACE INTO fields (list_id, name, pos, data) VALUES (?, ?, ?, ?)",
+                (list_id, name, pos, json.dumps(field)),
+            )
+
+    # -- items and the change log ---------------------------------------------------------------------
+    def put_item(self, list_id: str, item: dict[str, Any]) -> None:
+        with self.lock:
+            self.items[list_id][item["ID"]] = item
+            self.db.execute(
+                "INSERT OR REPLACE INTO items (list_id, id, data) VALUES (?, ?, ?)",
+                (list_id, item["ID"], json.dumps(item)),
+            )
+
+    def delete_item(self, list_id: str, item_id: int) -> None:
+        with self.lock:
+            self.items[list_id].pop(item_id, None)
+            self.db.execute("DELETE FROM items WHERE list_id = ? AND id = ?", (list_id, item_id))
+
+    def add_change(self, list_id: str, item_id: int, change_type: int, time: str, ticks: int) -> int:
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT INTO changes (list_id, item_id, change_type, time, ticks) VALUES (?, ?, ?, ?, ?)",
+                (list_id, item_id, change_type, time, ticks),
+            )
+            return int(cur.lastrowid or 0)
+
+    def last_change(self, list_id: str) -> tuple[int, int] | None:
+        """(change_no, ticks) of the newest change on the list."""
+        with self.lock:
+            row = self.db.execute(
+                "SELECT change_no, ticks FROM changes WHERE list_id = ? ORDER BY change_no DESC LIMIT 1", (list_id,)
+            ).fetchone()
+            return (row[0], row[1]) if row else None
+
+    def max_change_no(self) -> int:
+        with self.lock:
+            row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").fetchone()
+            return int(row[0]) if row else 0
+
+    def changes_after(self, list_id: str, change_no: int, limit: int) -> list[tuple[int, int, int, str, int]]:
+        with self.lock:
+            return list(
+                self.db.execute(
+                    "SELECT change_no, item_id, change_type, time, ticks FROM changes"
+                    " WHERE list_id = ? AND change_no > ? ORDER BY change_no LIMIT ?",
+                    (list_id, change_no, limit),
+                )
+            )
+
+    def delete_changes_before(self, change_no: int) -> None:
+        with self.lock:
+            self.db.execute("DELETE FROM changes WHERE change_no < ?", (change_no,))
+
+    # -- subscriptions --------------------------------------------------------------------------------
+    def put_subscription(self, sub: dict[str, Any]) -> None:
+        with self.lock:
+            self.subscriptions[sub["id"]] = sub
+            self.db.execute("INSERT OR REPLACE INTO subscriptions (id, data) VALUES (?, ?)", (sub["id"], json.dumps(sub)))
+
+    def delete_subscription(self, sub_id: str) -> None:
+        with self.lock:
+            self.subscriptions.pop(sub_id, None)
+            self.db.execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
+
+    # -- file contents --------------------------------------------------------------------------------
+    def put_file_version(self, list_id: str, item_id: int, version: int, meta: dict[str, Any], content: bytes) -> None:
+        with self.lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO file_versions (list_id, item_id, version, meta, content) VALUES (?, ?, ?, ?, ?)",
+                (list_id, item_id, version, json.dumps(meta), content),
+            )
+
+    def file_versions(self, list_id: str, item_id: int) -> list[tuple[int, dict[str, Any], int]]:
+        """(version, meta, size) oldest first."""
+        with self.lock:
+            return [
+                (v, json.loads(m), size)
+                for v, m, size in self.db.execute(
+                    "SELECT version, meta, length(content) FROM file_versions WHERE list_id = ? AND item_id = ?"
+                    " ORDER BY version",
+                    (list_id, item_id),
+                )
+            ]
+
+    def file_content(self, list_id: str, item_id: int, version: int | None = None) -> bytes | None:
+        with self.lock:
+            if version is None:
+                row = self.db.execute(
+                    "SELECT content FROM file_versions WHERE list_id = ? AND item_id = ? ORDER BY version DESC LIMIT 1",
+                    (list_id, item_id),
+                ).fetchone()
+            else:
+                row = self.db.execute(
+                    "SELECT content FROM file_versions WHERE list_id = ? AND item_id = ? AND version = ?",
+                    (list_id, item_id, version),
+                ).fetchone()
+            return bytes(row[0]) if row else None
+
+    def delete_file(self, list_id: str, item_id: int) -> None:
+        with self.lock:
+            self.db.execute("DELETE FROM file_versions WHERE list_id = ? AND item_id = ?", (list_id, item_id))

@@ -1,0 +1,96 @@
+"""Settings: one pydantic-settings class, read from ``KKSYNC_*`` environment variables and ``.env``.
+
+Every CLI command and every Azure Function reads the same class, validated at start with errors
+that say which variable is wrong and what it should be.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kksync.errors import ConfigError
+
+__all__ = ["AuthMode", "Settings", "load_settings"]
+
+
+class AuthMode(StrEnum):
+    EMULATOR = "emulator"
+    CERTIFICATE = "certificate"
+    MANAGED_IDENTITY = "managed-identity"
+
+
+class Settings(BaseSettings):
+    """Configuration of one kksync installation (one SharePoint site)."""
+
+    model_config = SettingsConfigDict(env_prefix="KKSYNC_", env_file=".env", extra="ignore", frozen=True)
+
+    site_url: Annotated[str, Field(description="The SharePoint site, e.g. https://kk.sharepoint.com/sites/it-strategi")] = (
+        "http://127.0.0.1:8765/sites/kk-it"
+    )
+    auth: AuthMode = AuthMode.EMULATOR
+    state: Annotated[str, Field(description="SQLite path, or an Azure Storage connection string")] = ".kksync/state.db"
+    tenant_id: str | None = None
+    client_id: str | None = None
+    certificate_path: Path | None = None
+    certificate_password: SecretStr | None = None
+    certificate_thumbprint: str | None = None
+    managed_identity_client_id: str | None = None
+    emulator_token: SecretStr = SecretStr("emulator-token")
+    governance_file: Path | None = None
+    template_dir: Path | None = None
+    output_dir: Path = Path("out")
+    page_size: Annotated[int, Field(ge=100, le=5000)] = 2000
+    batch_size: Annotated[int, Field(ge=1, le=100)] = 100
+    max_retry_seconds: Annotated[float, Field(ge=0, le=3600)] = 120.0
+    max_attempts: Annotated[int, Field(ge=1, le=20)] = 6
+    webhook_client_state: SecretStr | None = None
+    notification_url: str | None = None
+    queue_name: str = "kksync-changes"
+    silence_alert_minutes: Annotated[int, Field(ge=5)] = 180
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_url(cls, value: str) -> str:
+        value = value.rstrip("/")
+        if not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ValueError("must be an https:// SharePoint site URL (plain http only for the local emulator)")
+        if "/sites/" not in value and "/teams/" not in value:
+            raise ValueError("must point at a site, e.g. https://kk.sharepoint.com/sites/it-strategi")
+        return value
+
+    @model_validator(mode="after")
+    def _auth_complete(self) -> Settings:
+        missing: list[str] = []
+        if self.auth is AuthMode.CERTIFICATE:
+            missing = [n for n in ("tenant_id", "client_id", "certificate_path") if getattr(self, n) is None]
+        if self.auth is AuthMode.EMULATOR and self.site_url.startswith("https://"):
+            raise ValueError("KKSYNC_AUTH=emulator only works with the local emulator; use certificate or managed-identity")
+        if missing:
+            names = ", ".join(f"KKSYNC_{n.upper()}" for n in missing)
+            raise ValueError(f"KKSYNC_AUTH=certificate needs {names}")
+        return self
+
+    @property
+    def state_is_azure(self) -> bool:
+        return "AccountName=" in self.state or self.state.startswith("UseDevelopmentStorage=")
+
+    @property
+    def site_name(self) -> str:
+        return self.site_url.rsplit("/", 1)[-1]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings; a bad value becomes one ``ConfigError`` naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for detail in error.errors():
+            name = "KKSYNC_" + "_".join(str(p) for p in detail["loc"]).upper() if detail["loc"] else "KKSYNC_*"
+            lines.append(f"{name}: {detail['msg']}")
+        raise ConfigError("Indstillingerne er ugyldige:\n  " + "\n  ".join(lines)) from None
