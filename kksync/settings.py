@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     webhook_client_state: SecretStr | None = None
     notification_url: str | None = None
     queue_name: str = "kksync-changes"
+    config_name: str = "default"
+    app_login: str | None = None
+    """Login name SharePoint shows for kksync's own edits (skips them in the change log)."""
     silence_alert_minutes: Annotated[int, Field(ge=5)] = 180
 
     @field_validator("site_url")

@@ -131,7 +131,7 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
         return None, "bad_date"
     text = value.strip().lower()
     try:
-        if "t" in text or len(text) > 10:
+        if re.match(r"\d{4}-\d{2}-\d{2}[t ]\d", text):
             stamp = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
             if stamp.tzinfo is None:
                 return stamp.date(), None
@@ -217,9 +217,6 @@ def html_to_text(value: str) -> tuple[str, bool]:
     parser.feed(value)
     parser.close()
     text = "".join(parser.parts).replace("\u200b", "")
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    paragraphs: list[str] = []
-    for line in lines:
-        if line or (paragraphs and paragraphs[-1]):
-            paragraphs.append(line)
-    return "\n".join(paragraphs).strip(), parser.dropped_any
+    # One line per paragraph or list item: documents turn each line into a paragraph of their own.
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line), parser.dropped_any

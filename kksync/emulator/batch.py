@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from email import message_from_bytes
-from email.message import Message
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import bad_request
@@ -53,7 +53,7 @@ def parse_batch(body: bytes, content_type: str) -> list[BatchOp]:
         raise bad_request("Invalid batch payload.", "-1, Microsoft.OData.ODataException")
     ops: list[BatchOp] = []
 
-    def walk(part: Message, in_changeset: bool) -> None:
+    def walk(part: Any, in_changeset: bool) -> None:
         if part.is_multipart():
             for child in part.get_payload():  # type: ignore[union-attr]
                 walk(child, in_changeset or part is not message)
@@ -80,7 +80,10 @@ def build_batch_response(responses: list[tuple[int, dict[str, str], bytes]]) -> 
         inner = [f"HTTP/1.1 {status} {reason}"] + [f"{k.upper()}: {v}" for k, v in headers.items()]
         chunks.append(
             f"--{boundary}\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n".encode()
-            + "\r\n".join(inner).encode() + b"\r\n\r\n" + body + b"\r\n"
+            + "\r\n".join(inner).encode()
+            + b"\r\n\r\n"
+            + body
+            + b"\r\n"
         )
     chunks.append(f"--{boundary}--\r\n".encode())
     return b"".join(chunks), f"multipart/mixed; boundary={boundary}"

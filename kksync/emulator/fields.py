@@ -13,19 +13,60 @@ __all__ = ["KIND_BY_TYPE", "TYPE_BY_KIND", "builtin_fields", "make_field", "fiel
 
 # FieldTypeKind numbers from SP.FieldType.
 KIND_BY_TYPE = {
-    "Integer": 1, "Text": 2, "Note": 3, "DateTime": 4, "Counter": 5, "Choice": 6, "Lookup": 7,
-    "Boolean": 8, "Number": 9, "Currency": 10, "URL": 11, "Computed": 12, "Guid": 14,
-    "MultiChoice": 15, "File": 18, "Attachments": 19, "User": 20, "LookupMulti": 7, "UserMulti": 20,
+    "Integer": 1,
+    "Text": 2,
+    "Note": 3,
+    "DateTime": 4,
+    "Counter": 5,
+    "Choice": 6,
+    "Lookup": 7,
+    "Boolean": 8,
+    "Number": 9,
+    "Currency": 10,
+    "URL": 11,
+    "Computed": 12,
+    "Guid": 14,
+    "MultiChoice": 15,
+    "File": 18,
+    "Attachments": 19,
+    "User": 20,
+    "LookupMulti": 7,
+    "UserMulti": 20,
 }
-TYPE_BY_KIND = {1: "Integer", 2: "Text", 3: "Note", 4: "DateTime", 5: "Counter", 6: "Choice", 7: "Lookup",
-                8: "Boolean", 9: "Number", 10: "Currency", 11: "URL", 12: "Computed", 14: "Guid",
-                15: "MultiChoice", 18: "File", 19: "Attachments", 20: "User"}
+TYPE_BY_KIND = {
+    1: "Integer",
+    2: "Text",
+    3: "Note",
+    4: "DateTime",
+    5: "Counter",
+    6: "Choice",
+    7: "Lookup",
+    8: "Boolean",
+    9: "Number",
+    10: "Currency",
+    11: "URL",
+    12: "Computed",
+    14: "Guid",
+    15: "MultiChoice",
+    18: "File",
+    19: "Attachments",
+    20: "User",
+}
 # Typed SP.Field* entity names map onto a field type.
 TYPE_BY_ENTITY = {
-    "SP.FieldText": "Text", "SP.FieldMultiLineText": "Note", "SP.FieldChoice": "Choice",
-    "SP.FieldMultiChoice": "MultiChoice", "SP.FieldUser": "User", "SP.FieldLookup": "Lookup",
-    "SP.FieldCurrency": "Currency", "SP.FieldNumber": "Number", "SP.FieldDateTime": "DateTime",
-    "SP.FieldUrl": "URL", "SP.FieldBoolean": "Boolean", "SP.FieldGuid": "Guid", "SP.FieldCalculated": "Computed",
+    "SP.FieldText": "Text",
+    "SP.FieldMultiLineText": "Note",
+    "SP.FieldChoice": "Choice",
+    "SP.FieldMultiChoice": "MultiChoice",
+    "SP.FieldUser": "User",
+    "SP.FieldLookup": "Lookup",
+    "SP.FieldCurrency": "Currency",
+    "SP.FieldNumber": "Number",
+    "SP.FieldDateTime": "DateTime",
+    "SP.FieldUrl": "URL",
+    "SP.FieldBoolean": "Boolean",
+    "SP.FieldGuid": "Guid",
+    "SP.FieldCalculated": "Computed",
 }
 _ENTITY_BY_TYPE = {v: k for k, v in TYPE_BY_ENTITY.items()}
 
@@ -92,8 +133,12 @@ def library_fields() -> list[dict[str, Any]]:
 
 
 def entity_type_for(field: dict[str, Any]) -> str:
-    return _ENTITY_BY_TYPE.get(field["TypeAsString"].replace("Multi", "") if field["TypeAsString"] in
-                               ("UserMulti", "LookupMulti") else field["TypeAsString"], "SP.Field")
+    return _ENTITY_BY_TYPE.get(
+        field["TypeAsString"].replace("Multi", "")
+        if field["TypeAsString"] in ("UserMulti", "LookupMulti")
+        else field["TypeAsString"],
+        "SP.Field",
+    )
 
 
 def _bool(value: Any) -> bool:
@@ -117,7 +162,7 @@ def make_field(payload: dict[str, Any], lists_by_id: dict[str, Any]) -> dict[str
         raise bad_request("The parameter 'Title' cannot be empty.", "-2147024809, System.ArgumentException")
     type_name = TYPE_BY_ENTITY.get(entity)
     kind = payload.get("FieldTypeKind")
-    if type_name is None or kind is not None and entity in ("SP.Field", "SP.FieldCreationInformation"):
+    if type_name is None or (kind is not None and entity in ("SP.Field", "SP.FieldCreationInformation")):
         if kind is None:
             raise bad_request("The parameter 'FieldTypeKind' is required.", "-2147024809, System.ArgumentException")
         type_name = TYPE_BY_KIND.get(int(kind))
@@ -157,7 +202,9 @@ def field_from_xml(schema_xml: str, lists_by_id: dict[str, Any]) -> dict[str, An
     attrs = node.attrib
     type_name = attrs.get("Type", "Text")
     if type_name not in KIND_BY_TYPE:
-        raise bad_request(f"Field type {type_name} is not installed properly.", "-2130575340, Microsoft.SharePoint.SPException")
+        raise bad_request(
+            f"Field type {type_name} is not installed properly.", "-2130575340, Microsoft.SharePoint.SPException"
+        )
     name = attrs.get("Name") or attrs.get("StaticName") or encode_internal_name(attrs.get("DisplayName", "Field"))
     payload: dict[str, Any] = {
         "Title": attrs.get("DisplayName") or name,

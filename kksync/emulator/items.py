@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -28,7 +29,9 @@ def _results(value: Any) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise bad_request("A collection value was expected.", "-1, Microsoft.SharePoint.Client.InvalidClientQueryException")
+        raise bad_request(
+            "A collection value was expected.", "-1, Microsoft.SharePoint.Client.InvalidClientQueryException"
+        )
     return value
 
 
@@ -54,7 +57,7 @@ def _coerce(site: Site, field: dict[str, Any], value: Any) -> Any:
             number = float(value) if not isinstance(value, (int, float)) or isinstance(value, bool) else value
         except (TypeError, ValueError) as exc:
             raise _bad_value(field, value) from exc
-        return int(number) if kind == "Integer" or float(number).is_integer() and isinstance(value, int) else number
+        return int(number) if kind == "Integer" or (float(number).is_integer() and isinstance(value, int)) else number
     if kind == "Boolean":
         if isinstance(value, str):
             return value.strip().lower() in ("true", "1", "yes")
@@ -69,7 +72,9 @@ def _coerce(site: Site, field: dict[str, Any], value: Any) -> Any:
         for uid in ids:
             user = site.store.users.get(int(uid)) if str(uid).lstrip("-").isdigit() else None
             if user is None or user.get("Departed"):
-                raise bad_request("The user does not exist or is not unique.", "-2146232832, Microsoft.SharePoint.SPException")
+                raise bad_request(
+                    "The user does not exist or is not unique.", "-2146232832, Microsoft.SharePoint.SPException"
+                )
         return [int(u) for u in ids] if kind == "UserMulti" else int(value)
     if kind in ("Lookup", "LookupMulti"):
         ids = _results(value) if kind == "LookupMulti" else [value]
@@ -92,8 +97,10 @@ def coerce_payload(site: Site, lst: dict[str, Any], payload: dict[str, Any]) -> 
         if key == "__metadata":
             wanted = (value or {}).get("type")
             if wanted and wanted != lst["ListItemEntityTypeFullName"]:
-                raise bad_request(f"A type named '{wanted}' could not be resolved by the model. When a model is "
-                                  "available, each type name must resolve to a valid type.")
+                raise bad_request(
+                    f"A type named '{wanted}' could not be resolved by the model. When a model is "
+                    "available, each type name must resolve to a valid type."
+                )
             continue
         low = key.lower()
         field = by_prop.get(low)
@@ -105,11 +112,15 @@ def coerce_payload(site: Site, lst: dict[str, Any], payload: dict[str, Any]) -> 
                 field = base
         elif field is not None and field["TypeAsString"] in ("User", "UserMulti", "Lookup", "LookupMulti"):
             # Writing the navigation property itself (`Author: 5`) is not allowed; only `<Name>Id`.
-            raise bad_request(f"The property '{key}' does not exist on type '{lst['ListItemEntityTypeFullName']}'. "
-                              "Make sure to only use property names that are defined by the type.")
+            raise bad_request(
+                f"The property '{key}' does not exist on type '{lst['ListItemEntityTypeFullName']}'. "
+                "Make sure to only use property names that are defined by the type."
+            )
         if field is None or key in ("ID", "Id"):
-            raise bad_request(f"The property '{key}' does not exist on type '{lst['ListItemEntityTypeFullName']}'. "
-                              "Make sure to only use property names that are defined by the type.")
+            raise bad_request(
+                f"The property '{key}' does not exist on type '{lst['ListItemEntityTypeFullName']}'. "
+                "Make sure to only use property names that are defined by the type."
+            )
         if field["ReadOnlyField"] and field["InternalName"] not in ("FileLeafRef",):
             continue  # read-only columns are silently ignored (Created/Modified/Author/Editor via REST)
         out[field["InternalName"]] = _coerce(site, field, value)
@@ -119,8 +130,15 @@ def coerce_payload(site: Site, lst: dict[str, Any], payload: dict[str, Any]) -> 
 # -- reading --------------------------------------------------------------------------------------------
 def _user_entity(site: Site, uid: int, base: str, subselect: set[str] | None) -> dict[str, Any]:
     user = site.store.users.get(uid) or {"Id": uid, "Title": "", "Email": "", "LoginName": ""}
-    full = {"Id": uid, "ID": uid, "Title": user["Title"], "EMail": user.get("Email") or "",
-            "Name": user["LoginName"], "UserName": user.get("UserPrincipalName") or "", "JobTitle": None}
+    full = {
+        "Id": uid,
+        "ID": uid,
+        "Title": user["Title"],
+        "EMail": user.get("Email") or "",
+        "Name": user["LoginName"],
+        "UserName": user.get("UserPrincipalName") or "",
+        "JobTitle": None,
+    }
     body: dict[str, Any] = {"__metadata": {"id": f"{base}/Users({uid})", "type": "SP.Data.UserInfoItem"}}
     body.update({k: v for k, v in full.items() if subselect is None or k.lower() in subselect})
     return body
@@ -134,17 +152,26 @@ def _lookup_entity(site: Site, field: dict[str, Any], item_id: int, subselect: s
     for name, value in target.items():
         if not name.startswith("_") and not isinstance(value, (dict, list)):
             full[name] = value
-    body: dict[str, Any] = {"__metadata": {"id": str(item_id), "type": lst.get("ListItemEntityTypeFullName", "SP.ListItem")}}
-    body.update({k: v for k, v in full.items() if subselect is None or k.lower() in subselect or k in ("Id",) and not subselect})
+    body: dict[str, Any] = {
+        "__metadata": {"id": str(item_id), "type": lst.get("ListItemEntityTypeFullName", "SP.ListItem")}
+    }
+    body.update({k: v for k, v in full.items() if subselect is None or k.lower() in subselect})
     return body
 
 
-def serialize_item(site: Site, base_url: str, lst: dict[str, Any], item: dict[str, Any],
-                   select: list[str] | None, expand: set[str]) -> dict[str, Any]:
+def serialize_item(
+    site: Site, base_url: str, lst: dict[str, Any], item: dict[str, Any], select: list[str] | None, expand: set[str]
+) -> dict[str, Any]:
     list_path = f"Web/Lists(guid'{lst['Id']}')"
     uri = f"{base_url}/_api/{list_path}/Items({item['ID']})"
-    out: dict[str, Any] = {"__metadata": {"id": f"{list_path}/Items({item['ID']})", "uri": uri,
-                                          "etag": f"\"{item['_version']}\"", "type": lst["ListItemEntityTypeFullName"]}}
+    out: dict[str, Any] = {
+        "__metadata": {
+            "id": f"{list_path}/Items({item['ID']})",
+            "uri": uri,
+            "etag": f'"{item["_version"]}"',
+            "type": lst["ListItemEntityTypeFullName"],
+        }
+    }
     sel = None if not select or "*" in select else {s.lower() for s in select}
     subsel: dict[str, set[str]] = {}
     for s in select or []:
@@ -162,21 +189,28 @@ def serialize_item(site: Site, base_url: str, lst: dict[str, Any], item: dict[st
         prop = prop_name(name)
         if name == "_UIVersionString":
             value = f"{item['_version']}.0"
+        elif name == "ContentTypeId":
+            value = "0x0100"  # plain "Item" content type
         if kind in ("User", "UserMulti", "Lookup", "LookupMulti") and name not in ("FileRef", "FileDirRef"):
             multi = kind.endswith("Multi")
-            ids = value or [] if multi else value
+            ids: Any = (value or []) if multi else value
             if multi:
                 full[prop + "Id"] = {"__metadata": {"type": "Collection(Edm.Int32)"}, "results": list(ids)}
             else:
                 full[prop + "Id"] = ids
             if kind.startswith("User"):
-                full[prop + "StringId"] = ({"__metadata": {"type": "Collection(Edm.String)"},
-                                            "results": [str(i) for i in ids]} if multi
-                                           else (None if ids is None else str(ids)))
+                full[prop + "StringId"] = (
+                    {"__metadata": {"type": "Collection(Edm.String)"}, "results": [str(i) for i in ids]}
+                    if multi
+                    else (None if ids is None else str(ids))
+                )
             if name.lower() in expand or prop.lower() in expand:
                 sub = subsel.get(prop.lower()) or subsel.get(name.lower())
-                make = ((lambda i: _user_entity(site, i, f"{base_url}/_api/Web", sub)) if kind.startswith("User")
-                        else (lambda i: _lookup_entity(site, field, i, sub)))
+                make = (
+                    (lambda i, sub=sub: _user_entity(site, i, f"{base_url}/_api/Web", sub))
+                    if kind.startswith("User")
+                    else (lambda i, f=field, sub=sub: _lookup_entity(site, f, i, sub))
+                )
                 if multi:
                     full[prop] = {"results": [make(i) for i in ids]}
                 else:
@@ -201,7 +235,7 @@ def serialize_item(site: Site, base_url: str, lst: dict[str, Any], item: dict[st
     return out
 
 
-def _resolver(site: Site, lst: dict[str, Any], item: dict[str, Any]):
+def _resolver(site: Site, lst: dict[str, Any], item: dict[str, Any]) -> Callable[[str], Any]:
     fields = site.fields(lst["Id"])
     lower = {prop_name(n).lower(): n for n in fields}
 
@@ -216,12 +250,16 @@ def _resolver(site: Site, lst: dict[str, Any], item: dict[str, Any]):
         if internal is None and low.endswith("id") and sub is None:
             internal, sub = lower.get(low[:-2]), "id"
         if internal is None:
-            raise bad_request(f"Column '{name}' does not exist. It may have been deleted by another user.",
-                              "-2147024809, System.ArgumentException")
+            raise bad_request(
+                f"Column '{name}' does not exist. It may have been deleted by another user.",
+                "-2147024809, System.ArgumentException",
+            )
         value = item.get(internal)
         kind = fields[internal]["TypeAsString"]
         if kind.startswith("User") and sub not in (None, "id"):
-            users = [site.store.users.get(u, {}) for u in (value if isinstance(value, list) else [value] if value else [])]
+            users = [
+                site.store.users.get(u, {}) for u in (value if isinstance(value, list) else [value] if value else [])
+            ]
             key = {"title": "Title", "email": "Email", "name": "LoginName"}.get(sub, "Title")
             vals = [u.get(key) for u in users]
             return vals if isinstance(value, list) else (vals[0] if vals else None)
@@ -248,8 +286,9 @@ def _check_threshold(site: Site, lst: dict[str, Any], names: set[str]) -> None:
         raise errors.throttled_query()
 
 
-def query_items(site: Site, lst: dict[str, Any], params: dict[str, str], page_size_max: int,
-                honor_skip: bool = True) -> tuple[list[dict[str, Any]], str | None]:
+def query_items(
+    site: Site, lst: dict[str, Any], params: dict[str, str], page_size_max: int, honor_skip: bool = True
+) -> tuple[list[dict[str, Any]], str | None]:
     """Rows for one page and the `$skiptoken` value of the next page (None on the last page)."""
     rows = list(site.store.items[lst["Id"]].values())
     order = parse_orderby(params.get("$orderby", "") or "")
@@ -263,11 +302,13 @@ def query_items(site: Site, lst: dict[str, Any], params: dict[str, str], page_si
                 rows.sort(key=lambda r: r["ID"], reverse=desc)
                 continue
             values = [(_resolver(site, lst, r)(key), r) for r in rows]
-            values.sort(key=lambda pair: (pair[0] is not None, pair[0] if pair[0] is not None else 0, pair[1]["ID"]),
-                        reverse=desc)
+            values.sort(
+                key=lambda pair: (pair[0] is not None, pair[0] if pair[0] is not None else 0, pair[1]["ID"]),
+                reverse=desc,
+            )
             rows = [r for _, r in values]
     except FilterError as exc:
-        raise bad_request(f"The expression \"{params.get('$filter')}\" is not valid. {exc}") from exc
+        raise bad_request(f'The expression "{params.get("$filter")}" is not valid. {exc}') from exc
     except TypeError as exc:
         raise bad_request(f"Cannot compare values: {exc}") from exc
     token = params.get("$skiptoken")
@@ -276,12 +317,12 @@ def query_items(site: Site, lst: dict[str, Any], params: dict[str, str], page_si
         last_id = int(marker.get("p_ID", "0") or 0)
         position = next((i for i, r in enumerate(rows) if r["ID"] == last_id), None)
         if position is not None:
-            rows = rows[position + 1:]
+            rows = rows[position + 1 :]
         else:
             desc = bool(order and order[0][0].lower() == "id" and order[0][1])
             rows = [r for r in rows if (r["ID"] < last_id if desc else r["ID"] > last_id)]
     if honor_skip and params.get("$skip", "").isdigit():
-        rows = rows[int(params["$skip"]):]
+        rows = rows[int(params["$skip"]) :]
     top = params.get("$top")
     size = min(int(top), page_size_max) if top and top.isdigit() else 100
     page = rows[:size]

@@ -6,9 +6,13 @@ The parser builds a tuple AST; evaluation is a closure over a value resolver so 
 
 from __future__ import annotations
 
+import contextlib
 import re
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+Node = tuple[Any, ...]  # ("cmp", op, left, right), ("field", name), ("lit", value), ...
 
 __all__ = ["FilterError", "parse_filter", "evaluate", "filter_fields", "parse_orderby", "normalize_datetime"]
 
@@ -42,8 +46,8 @@ def normalize_datetime(text: str) -> str:
     except ValueError as exc:
         raise FilterError(f"Invalid datetime '{text}'") from exc
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -84,30 +88,30 @@ class _Parser:
             return True
         return False
 
-    def parse(self) -> tuple:
+    def parse(self) -> Node:
         node = self.or_expr()
         if self.peek() is not None:
             raise FilterError(f"Syntax error at '{self.peek()[1]}' in '{self.text}'.")  # type: ignore[index]
         return node
 
-    def or_expr(self) -> tuple:
+    def or_expr(self) -> Node:
         node = self.and_expr()
         while self.keyword("or"):
             node = ("or", node, self.and_expr())
         return node
 
-    def and_expr(self) -> tuple:
+    def and_expr(self) -> Node:
         node = self.unary()
         while self.keyword("and"):
             node = ("and", node, self.unary())
         return node
 
-    def unary(self) -> tuple:
+    def unary(self) -> Node:
         if self.keyword("not"):
             return ("not", self.unary())
         return self.comparison()
 
-    def comparison(self) -> tuple:
+    def comparison(self) -> Node:
         left = self.primary()
         tok = self.peek()
         if tok and tok[0] == "ident" and tok[1].lower() in _CMP:
@@ -115,7 +119,7 @@ class _Parser:
             return ("cmp", tok[1].lower(), left, self.primary())
         return left
 
-    def primary(self) -> tuple:
+    def primary(self) -> Node:
         kind, value = self.take()
         if kind == "lp":
             node = self.or_expr()
@@ -149,11 +153,11 @@ class _Parser:
         raise FilterError(f"Syntax error at '{value}' in '{self.text}'.")
 
 
-def parse_filter(text: str) -> tuple:
+def parse_filter(text: str) -> Node:
     return _Parser(text).parse()
 
 
-def filter_fields(node: tuple) -> set[str]:
+def filter_fields(node: Node) -> set[str]:
     """Every field name the expression touches (for the list view threshold check)."""
     if node[0] == "field":
         return {node[1]}
@@ -171,7 +175,7 @@ def filter_fields(node: tuple) -> set[str]:
     return out
 
 
-def _compare(op: str, left: Any, right: Any) -> bool:
+def _compare(op: str, left: Any, right: Any) -> Any:
     if isinstance(left, list):  # multi-value columns match when any value matches (like SharePoint)
         return any(_compare(op, v, right) for v in left) if op != "ne" else all(_compare(op, v, right) for v in left)
     if op == "eq":
@@ -194,7 +198,7 @@ def _compare(op: str, left: Any, right: Any) -> bool:
         return str(left) < str(right) if op in ("lt", "le") else str(left) > str(right)
 
 
-def evaluate(node: tuple, resolve: Callable[[str], Any]) -> Any:
+def evaluate(node: Node, resolve: Callable[[str], Any]) -> Any:
     kind = node[0]
     if kind == "lit":
         return node[1]
@@ -209,10 +213,8 @@ def evaluate(node: tuple, resolve: Callable[[str], Any]) -> Any:
     if kind == "cmp":
         left, right = evaluate(node[2], resolve), evaluate(node[3], resolve)
         if isinstance(right, str) and isinstance(left, (int, float)) and not isinstance(left, bool):
-            try:
+            with contextlib.suppress(ValueError):
                 right = float(right)
-            except ValueError:
-                pass
         return _compare(node[1], left, right)
     if kind == "call":
         args = [evaluate(a, resolve) for a in node[2]]

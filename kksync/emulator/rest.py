@@ -7,11 +7,13 @@ behave the same either way.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from . import errors
+from .entities import EntitiesMixin
 from .errors import SPError, bad_request, dumps
 from .fields import field_from_xml, make_field
 from .items import query_items, serialize_item
@@ -69,9 +71,20 @@ def select_props(entity: dict[str, Any], params: dict[str, str]) -> dict[str, An
 
 
 Handler = Callable[[Req], Resp]
+_SYSTEM_OPTIONS = {
+    "$select",
+    "$expand",
+    "$filter",
+    "$orderby",
+    "$top",
+    "$skip",
+    "$skiptoken",
+    "$format",
+    "$inlinecount",
+}
 
 
-class Api:
+class Api(EntitiesMixin):
     def __init__(self, server: EmulatorServer) -> None:
         self.server = server
         self.site = server.site
@@ -83,11 +96,17 @@ class Api:
     # -- routing -------------------------------------------------------------------------------------
     def route(self, req: Req) -> tuple[str, Handler]:
         """Return (kind, handler) or raise SPError 404 for an unknown resource."""
+        for key in req.params:
+            if key.startswith("$") and key.lower() not in _SYSTEM_OPTIONS:
+                raise bad_request(
+                    f"The query parameter '{key}' is not supported.",
+                    "-1, Microsoft.SharePoint.Client.InvalidClientQueryException",
+                )
         prefix = f"/sites/{self.site.name}/_api".lower()
         low = req.path.lower()
         if not low.startswith(prefix):
             raise errors.not_supported(req.path)
-        segs = split_path(req.path[len(prefix):], {k: v for k, v in req.params.items() if k.startswith("@")})
+        segs = split_path(req.path[len(prefix) :], {k: v for k, v in req.params.items() if k.startswith("@")})
         if not segs:
             raise errors.not_supported(req.path)
         head = segs[0].name
@@ -113,9 +132,11 @@ class Api:
         if seg.name == "currentuser":
             return "users", self._user_handler(site.get_user(self.server.editor_for(req)), rest)
         if seg.name == "ensureuser":
+
             def ensure(r: Req) -> Resp:
                 logon = seg.arg or r.json().get("logonName")
                 return ok(self.user_entity(site.ensure_user(str(logon or ""))))
+
             return "ensure_user", ensure
         if seg.name == "lists":
             if seg.has_parens:
@@ -131,6 +152,8 @@ class Api:
             return self._list(site.find_list(list_id=str(seg.arg)), rest, req)
         if seg.name in ("getfolderbyserverrelativeurl", "getfolderbyserverrelativepath"):
             return self.server.files.route_folder(str(seg.arg if seg.arg is not None else ""), rest, req)
+        if seg.name == "getfilebyid":
+            return self.server.files.route_file(self.server.files.url_by_unique_id(str(seg.arg)), rest, req)
         if seg.name in ("getfilebyserverrelativeurl", "getfilebyserverrelativepath"):
             return self.server.files.route_file(str(seg.arg or ""), rest, req)
         if seg.name in ("title", "url", "id", "serverrelativeurl"):
@@ -179,8 +202,9 @@ class Api:
         if name == "rootfolder":
             return self.server.files.route_folder(self.site.store.lists[lid]["RootFolderUrl"], rest, req)
         if name in ("currentchangetoken", "getchangetoken"):
-            return "lists", lambda r: ok({"CurrentChangeToken": self._token(lid)} if name.startswith("current")
-                                         else self._token(lid))
+            return "lists", lambda r: ok(
+                {"CurrentChangeToken": self._token(lid)} if name.startswith("current") else self._token(lid)
+            )
         if name == "parentweb":
             return "web", lambda r: ok(self.web_entity())
         entity = self.list_entity(lid)
@@ -217,9 +241,11 @@ class Api:
             if op.name == "addfield":
                 return lambda r: self._add_field(lid, make_field(r.json().get("parameters", {}), site.store.lists))
             if op.name == "createfieldasxml":
+
                 def from_xml(r: Req) -> Resp:
                     info = r.json().get("parameters", {})
                     return self._add_field(lid, field_from_xml(info.get("SchemaXml", ""), site.store.lists))
+
                 return from_xml
             if op.name in ("getbyinternalnameortitle", "getbytitle", "getbyid", "getbyname"):
                 target = str(op.arg)
@@ -229,72 +255,43 @@ class Api:
             return lambda r: ok({"results": [self.field_entity(lid, f) for f in site.fields(lid).values()]})
         name = site.find_field(lid, target)["InternalName"]
         if req.method in ("MERGE", "PATCH"):
+
             def merge(r: Req) -> Resp:
                 site.update_field(lid, name, r.json())
                 return Resp(204)
+
             return merge
         return lambda r: ok(select_props(self.field_entity(lid, site.fields(lid)[name]), r.params))
 
     def _add_field(self, lid: str, fdef: dict[str, Any]) -> Resp:
         return ok(self.field_entity(lid, self.site.add_field(lid, fdef)), 201)
 
-    # -- entities ------------------------------------------------------------------------------------
-    def web_entity(self) -> dict[str, Any]:
-        meta = self.site.store.meta
-        return {"__metadata": {"id": f"{self.base}/_api/Web", "uri": f"{self.base}/_api/Web", "type": "SP.Web"},
-                "Lists": {"__deferred": {"uri": f"{self.base}/_api/Web/Lists"}},
-                "Id": meta["web_id"], "Title": self.site.name, "Url": self.base,
-                "ServerRelativeUrl": self.site.server_relative_url, "WebTemplate": "STS", "Language": 1030}
-
-    def user_entity(self, user: dict[str, Any]) -> dict[str, Any]:
-        uri = f"{self.base}/_api/Web/GetUserById({user['Id']})"
-        return {"__metadata": {"id": uri, "uri": uri, "type": "SP.User"},
-                "Id": user["Id"], "Title": user["Title"], "Email": user.get("Email") or "",
-                "LoginName": user["LoginName"], "UserPrincipalName": user.get("UserPrincipalName"),
-                "IsSiteAdmin": user.get("IsSiteAdmin", False), "PrincipalType": 1, "IsHiddenInUI": False}
-
-    def _token(self, lid: str) -> dict[str, Any]:
-        return {"__metadata": {"type": "SP.ChangeToken"}, "StringValue": self.site.current_change_token(lid)}
-
-    def list_entity(self, lid: str) -> dict[str, Any]:
-        lst = self.site.store.lists[lid]
-        uri = f"{self.base}/_api/Web/Lists(guid'{lid}')"
-        items = self.site.store.items[lid]
-        out: dict[str, Any] = {"__metadata": {"id": uri, "uri": uri, "etag": '"1"', "type": "SP.List"}}
-        for nav in ("Fields", "Items", "RootFolder", "Subscriptions", "ParentWeb", "Views"):
-            out[nav] = {"__deferred": {"uri": f"{uri}/{nav}"}}
-        last = max((i["Modified"] for i in items.values()), default=lst["Created"])
-        out.update({k: lst[k] for k in ("Id", "Title", "Description", "BaseTemplate", "BaseType", "Created",
-                                         "EntityTypeName", "ListItemEntityTypeFullName", "Hidden",
-                                         "EnableVersioning")})
-        out.update({"ItemCount": len(items), "LastItemModifiedDate": last, "CurrentChangeToken": self._token(lid),
-                    "ParentWebUrl": self.site.server_relative_url, "NoCrawl": False})
-        return out
-
-    def field_entity(self, lid: str, fdef: dict[str, Any]) -> dict[str, Any]:
-        from .fields import entity_type_for
-        uri = f"{self.base}/_api/Web/Lists(guid'{lid}')/Fields(guid'{fdef['Id']}')"
-        out: dict[str, Any] = {"__metadata": {"id": uri, "uri": uri, "type": entity_type_for(fdef)}}
-        out.update({k: v for k, v in fdef.items() if k != "Choices"})
-        if "Choices" in fdef:
-            out["Choices"] = {"__metadata": {"type": "Collection(Edm.String)"}, "results": fdef["Choices"]}
-        return out
-
     # -- operations ----------------------------------------------------------------------------------
     def contextinfo(self, req: Req) -> Resp:
         digest = f"0x{'A' * 128},{self.site.clock().strftime('%d %b %Y %H:%M:%S')} -0000"
-        return ok({"GetContextWebInformation": {
-            "__metadata": {"type": "SP.ContextWebInformation"},
-            "FormDigestTimeoutSeconds": 1800, "FormDigestValue": digest, "LibraryVersion": "16.0.25000.12001",
-            "SiteFullUrl": self.base, "SupportedSchemaVersions": {
-                "__metadata": {"type": "Collection(Edm.String)"}, "results": ["14.0.0.0", "15.0.0.0"]},
-            "WebFullUrl": self.base}})
+        return ok(
+            {
+                "GetContextWebInformation": {
+                    "__metadata": {"type": "SP.ContextWebInformation"},
+                    "FormDigestTimeoutSeconds": 1800,
+                    "FormDigestValue": digest,
+                    "LibraryVersion": "16.0.25000.12001",
+                    "SiteFullUrl": self.base,
+                    "SupportedSchemaVersions": {
+                        "__metadata": {"type": "Collection(Edm.String)"},
+                        "results": ["14.0.0.0", "15.0.0.0"],
+                    },
+                    "WebFullUrl": self.base,
+                }
+            }
+        )
 
     def lists_collection(self, req: Req) -> Resp:
         if req.method == "POST":
             body = req.json()
-            lst = self.site.create_list(str(body.get("Title", "")), int(body.get("BaseTemplate", 100)),
-                                        str(body.get("Description", "")))
+            lst = self.site.create_list(
+                str(body.get("Title", "")), int(body.get("BaseTemplate", 100)), str(body.get("Description", ""))
+            )
             return ok(self.list_entity(lst["Id"]), 201)
         return ok({"results": [select_props(self.list_entity(lid), req.params) for lid in self.site.store.lists]})
 
@@ -328,7 +325,7 @@ class Api:
     def _item_resp(self, req: Req, lid: str, item: dict[str, Any], status: int = 200) -> Resp:
         select = [s.strip() for s in req.params["$select"].split(",")] if req.params.get("$select") else None
         body = serialize_item(self.site, self.base, self.site.store.lists[lid], item, select, self._expand(req))
-        return ok(body, status, {"ETag": f"\"{item['_version']}\""})
+        return ok(body, status, {"ETag": f'"{item["_version"]}"'})
 
     def get_item(self, req: Req, lid: str, item_id: int) -> Resp:
         return self._item_resp(req, lid, self.site.get_item(lid, item_id))
@@ -339,7 +336,7 @@ class Api:
 
     def update_item(self, req: Req, lid: str, item_id: int) -> Resp:
         item = self.site.update_item(lid, item_id, req.json(), self.server.editor_for(req), req.headers.get("if-match"))
-        return Resp(204, headers={"ETag": f"\"{item['_version']}\""})
+        return Resp(204, headers={"ETag": f'"{item["_version"]}"'})
 
     def delete_item(self, req: Req, lid: str, item_id: int) -> Resp:
         self.site.delete_item(lid, item_id, req.headers.get("if-match"))
@@ -355,45 +352,20 @@ class Api:
         except SPError as exc:
             failed = exc.message
         for name in payload:
-            results.append({"__metadata": {"type": "SP.ListItemFormUpdateValue"}, "ErrorCode": 0 if not failed else -1,
-                            "ErrorMessage": failed, "FieldName": name, "FieldValue": payload[name],
-                            "HasException": bool(failed), "ItemId": item_id})
+            results.append(
+                {
+                    "__metadata": {"type": "SP.ListItemFormUpdateValue"},
+                    "ErrorCode": 0 if not failed else -1,
+                    "ErrorMessage": failed,
+                    "FieldName": name,
+                    "FieldValue": payload[name],
+                    "HasException": bool(failed),
+                    "ItemId": item_id,
+                }
+            )
         return ok({"ValidateUpdateListItem": {"results": results}})
 
     def get_changes(self, req: Req, lid: str) -> Resp:
-        query = req.json().get("query", {})
-        start = query.get("ChangeTokenStart")
-        token_text = start.get("StringValue") if isinstance(start, dict) else start
-        after = self.site.parse_change_token(lid, str(token_text)) if token_text else 0
-        end = query.get("ChangeTokenEnd")
-        end_no = self.site.parse_change_token(lid, end["StringValue"]) if isinstance(end, dict) and end.get("StringValue") else None
-        wanted = {1: query.get("Add", False), 2: query.get("Update", False), 3: query.get("DeleteObject", False)}
-        limit = int(query.get("FetchLimit") or 1000)
-        results: list[dict[str, Any]] = []
-        if query.get("Item", False):
-            cursor = after
-            while len(results) < limit:
-                batch = self.site.store.changes_after(lid, cursor, 1000)
-                if not batch:
-                    break
-                for number, item_id, ctype, time, ticks in batch:
-                    cursor = number
-                    if end_no is not None and number > end_no:
-                        batch = []
-                        break
-                    if wanted.get(ctype):
-                        results.append(self._change_entity(lid, number, item_id, ctype, time, ticks))
-                        if len(results) >= limit:
-                            break
-                if end_no is not None and not batch:
-                    break
-        return ok({"results": results})
+        from .changes import get_changes
 
-    def _change_entity(self, lid: str, number: int, item_id: int, ctype: int, time: str, ticks: int) -> dict[str, Any]:
-        meta = self.site.store.meta
-        return {"__metadata": {"id": f"{self.base}/_api/SP.ChangeItem{number}", "uri": f"{self.base}/_api/SP.ChangeItem",
-                               "type": "SP.ChangeItem"},
-                "ChangeToken": {"__metadata": {"type": "SP.ChangeToken"}, "StringValue": f"1;3;{lid};{ticks};{number}"},
-                "ChangeType": ctype, "SiteId": meta["site_id"], "Time": time, "ItemId": item_id, "ListId": lid,
-                "WebId": meta["web_id"], "UniqueId": f"{lid[:-12]}{item_id:012d}", "Editor": "", "EditorEmailHint": None,
-                "ServerRelativeUrl": "", "ContentTypeId": {"__metadata": {"type": "SP.ContentTypeId"}, "StringValue": "0x0100"}}
+        return ok({"results": get_changes(self.site, self.base, lid, req.json().get("query", {}))})

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from . import errors
 from .errors import SPError, bad_request
@@ -20,7 +21,7 @@ from .store import Store
 __all__ = ["Site", "ticks", "iso"]
 
 APP_USER_ID = 1073741822  # SharePoint's app principal ("SharePoint App") has this well-known id
-_EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 ADD, UPDATE, DELETE = 1, 2, 3
 
 
@@ -30,14 +31,14 @@ def ticks(moment: datetime) -> int:
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Site:
     def __init__(self, store: Store, name: str, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self.name = name
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.on_change: Callable[[str], None] = lambda list_id: None
         self.list_view_threshold = 5000
         if APP_USER_ID not in store.users:
@@ -58,8 +59,14 @@ class Site:
             if user_id is None:
                 user_id = max([u for u in self.store.users if u != APP_USER_ID] + [6]) + 1
             user = {
-                "Id": user_id, "Title": title, "Email": email, "LoginName": login,
-                "UserPrincipalName": email or None, "IsSiteAdmin": False, "PrincipalType": 1, "Departed": False,
+                "Id": user_id,
+                "Title": title,
+                "Email": email,
+                "LoginName": login,
+                "UserPrincipalName": email or None,
+                "IsSiteAdmin": False,
+                "PrincipalType": 1,
+                "Departed": False,
             }
             self.store.put_user(user)
             return user
@@ -98,21 +105,30 @@ class Site:
             if not title or not title.strip():
                 raise bad_request("The list title cannot be empty.", "-2147024809, System.ArgumentException")
             if any(lst["Title"].lower() == title.lower() for lst in self.store.lists.values()):
-                raise SPError(500, "-2130575342, Microsoft.SharePoint.SPException",
-                              f"A list, survey, discussion board, or document library with the specified title "
-                              f"already exists in this Web site.  Please choose another title.")
+                raise SPError(
+                    500,
+                    "-2130575342, Microsoft.SharePoint.SPException",
+                    "A list, survey, discussion board, or document library with the specified title "
+                    "already exists in this Web site.  Please choose another title.",
+                )
             compact = re.sub(r"[^A-Za-z0-9_]", "", title.replace(" ", "_x0020_")) or "List"
             is_library = int(base_template) == 101
             entity_name = compact if is_library else compact + "List"
             url_name = title.replace(" ", "") if is_library else "Lists/" + title.replace(" ", "")
             now = self.clock()
-            lst = {
-                "Id": str(uuid.uuid4()), "Title": title, "Description": description or "",
-                "BaseTemplate": int(base_template), "BaseType": 1 if is_library else 0,
+            lst: dict[str, Any] = {
+                "Id": str(uuid.uuid4()),
+                "Title": title,
+                "Description": description or "",
+                "BaseTemplate": int(base_template),
+                "BaseType": 1 if is_library else 0,
                 "EntityTypeName": entity_name,
                 "ListItemEntityTypeFullName": f"SP.Data.{entity_name}{'Item' if is_library else 'ListItem'}",
-                "Created": iso(now), "RootFolderUrl": f"{self.server_relative_url}/{url_name}",
-                "NextItemId": 1, "Hidden": False, "EnableVersioning": is_library,
+                "Created": iso(now),
+                "RootFolderUrl": f"{self.server_relative_url}/{url_name}",
+                "NextItemId": 1,
+                "Hidden": False,
+                "EnableVersioning": is_library,
             }
             self.store.put_list(lst)
             for field in builtin_fields() + (library_fields() if is_library else []):
@@ -124,8 +140,10 @@ class Site:
             if list_id is not None:
                 lst = self.store.lists.get(list_id.strip("{}").lower())
                 if lst is None:
-                    raise errors.not_found("List does not exist.\n\nThe page you selected contains a list that "
-                                           "does not exist.  It may have been deleted by another user.")
+                    raise errors.not_found(
+                        "List does not exist.\n\nThe page you selected contains a list that "
+                        "does not exist.  It may have been deleted by another user."
+                    )
                 return lst
             for lst in self.store.lists.values():
                 if lst["Title"].lower() == (title or "").lower():
@@ -158,8 +176,11 @@ class Site:
             if field["InternalName"] in existing or any(
                 f["Title"].lower() == field["Title"].lower() for f in existing.values()
             ):
-                raise SPError(500, "-2130575342, Microsoft.SharePoint.SPException",
-                              f"A duplicate field name \"{field['InternalName']}\" was found.")
+                raise SPError(
+                    500,
+                    "-2130575342, Microsoft.SharePoint.SPException",
+                    f'A duplicate field name "{field["InternalName"]}" was found.',
+                )
             self.store.put_field(list_id, field)
             return field
 
@@ -168,8 +189,11 @@ class Site:
         for field in self.store.fields[list_id].values():
             if key in (field["InternalName"].lower(), field["Title"].lower(), field["Id"].lower()):
                 return field
-        raise SPError(400, "-2147024809, System.ArgumentException",
-                      f"Column '{name_or_title}' does not exist. It may have been deleted by another user.")
+        raise SPError(
+            400,
+            "-2147024809, System.ArgumentException",
+            f"Column '{name_or_title}' does not exist. It may have been deleted by another user.",
+        )
 
     def update_field(self, list_id: str, name: str, changes: dict[str, Any]) -> None:
         with self.store.lock:
@@ -202,19 +226,29 @@ class Site:
             raise errors.not_found()
         return item
 
-    def create_item(self, list_id: str, payload: dict[str, Any], editor_id: int, *,
-                    extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    def create_item(
+        self, list_id: str, payload: dict[str, Any], editor_id: int, *, extra: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         with self.store.lock:
             lst = self.store.lists[list_id]
             values = coerce_payload(self, lst, payload)
             now = self.clock()
             item_id = lst["NextItemId"]
             self.store.put_list(dict(lst, NextItemId=item_id + 1))
-            item = {f: None for f, d in self.fields(list_id).items() if not d["ReadOnlyField"]}
+            item: dict[str, Any] = {f: None for f, d in self.fields(list_id).items() if not d["ReadOnlyField"]}
             item.update(values)
-            item.update({"ID": item_id, "_version": 1, "Created": iso(now), "Modified": iso(now),
-                         "Author": editor_id, "Editor": editor_id, "GUID": str(uuid.uuid4()),
-                         "Attachments": False})
+            item.update(
+                {
+                    "ID": item_id,
+                    "_version": 1,
+                    "Created": iso(now),
+                    "Modified": iso(now),
+                    "Author": editor_id,
+                    "Editor": editor_id,
+                    "GUID": str(uuid.uuid4()),
+                    "Attachments": False,
+                }
+            )
             item.update(extra or {})
             self._require(list_id, item)
             self.store.put_item(list_id, item)
@@ -224,11 +258,21 @@ class Site:
     def _require(self, list_id: str, item: dict[str, Any]) -> None:
         for name, field in self.fields(list_id).items():
             if field["Required"] and item.get(name) in (None, "", []):
-                raise bad_request(f"Field '{field['Title']}' is required.",
-                                  "-2146232832, Microsoft.SharePoint.SPFieldValidationException")
+                raise bad_request(
+                    f"Field '{field['Title']}' is required.",
+                    "-2146232832, Microsoft.SharePoint.SPFieldValidationException",
+                )
 
-    def update_item(self, list_id: str, item_id: int, payload: dict[str, Any], editor_id: int,
-                    if_match: str | None = None, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    def update_item(
+        self,
+        list_id: str,
+        item_id: int,
+        payload: dict[str, Any],
+        editor_id: int,
+        if_match: str | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         with self.store.lock:
             item = dict(self.get_item(list_id, item_id))
             self._check_etag(item, if_match)
@@ -262,12 +306,15 @@ class Site:
         if len(parts) != 5 or not parts[4].lstrip("-").isdigit():
             raise bad_request("Invalid change token.", "-2147024809, System.ArgumentException")
         if parts[2].strip("{}").lower() != list_id:
-            raise bad_request("The change token does not refer to this object.", "-2147024809, System.ArgumentException")
+            raise bad_request(
+                "The change token does not refer to this object.", "-2147024809, System.ArgumentException"
+            )
         number = int(parts[4])
         floor = int(self.store.meta.get("change_floor", "0"))
         if number < floor - 1:
             raise SPError(
-                400, "-2146233086, System.ArgumentOutOfRangeException",
+                400,
+                "-2146233086, System.ArgumentOutOfRangeException",
                 "Specified argument was out of the range of valid values.\r\nParameter name: The changeToken refers "
                 "to a time before the start of the current change log.",
             )

@@ -149,7 +149,9 @@ class Store:
     def put_subscription(self, sub: dict[str, Any]) -> None:
         with self.lock:
             self.subscriptions[sub["id"]] = sub
-            self.db.execute("INSERT OR REPLACE INTO subscriptions (id, data) VALUES (?, ?)", (sub["id"], json.dumps(sub)))
+            self.db.execute(
+                "INSERT OR REPLACE INTO subscriptions (id, data) VALUES (?, ?)", (sub["id"], json.dumps(sub))
+            )
 
     def delete_subscription(self, sub_id: str) -> None:
         with self.lock:

@@ -50,7 +50,9 @@ def _literal(text: str, aliases: dict[str, str]) -> Any:
 
 def _split_top(text: str, sep: str) -> list[str]:
     """Split on `sep` outside single-quoted strings and parentheses."""
-    parts, depth, quoted, current = [], 0, False, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
     i = 0
     while i < len(text):
         ch = text[i]

@@ -1,0 +1,52 @@
+# kksync — the two commands that matter: `make demo` and `make test`.
+# Every target sets itself up (virtual environment, npm packages, Debian packages), idempotently.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: demo test lint typecheck unit bench soak clean setup tools audit
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): package.json
+	@npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# LibreOffice and poppler render the generated documents in the tests (PDF and PNG previews).
+tools:
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || { \
+	  echo "Installerer LibreOffice og poppler-utils (første gang tager det et par minutter) ..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null; }
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kksync functions function_app.py tests bench
+	$(VENV)/bin/mypy kksync
+
+unit: $(STAMP) $(NODE_STAMP)
+	$(PY) -m pytest -q -n 2 --dist loadgroup
+
+audit: $(STAMP)
+	$(PY) -m pip_audit --progress-spinner off --skip-editable -r requirements.txt || \
+	  { echo "pip-audit fandt sårbarheder eller kunne ikke nå PyPI; se ovenfor."; exit 1; }
+
+test: $(STAMP) $(NODE_STAMP) tools lint unit
+
+demo: $(STAMP) $(NODE_STAMP)
+	$(PY) -m kksync.demo
+
+bench: $(STAMP) $(NODE_STAMP)
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules .kksync out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,105 @@
+"""What the checks produce: findings, computed traffic lights and plan verdicts (pure data)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+from kksync.model import Completeness, Light
+
+__all__ = ["CheckReport", "ComputedLight", "Finding", "PlanVerdict", "Requirement", "Severity"]
+
+
+class Severity(StrEnum):
+    ERROR = "fejl"
+    WARNING = "advarsel"
+    INFO = "info"
+
+
+class Requirement(StrEnum):
+    """The five requirements before political decision, plus the strategy's other demands."""
+
+    RANKING = "Indbyrdes prioritering"
+    BUSINESS_CASE = "Business case"
+    RESPONSIBILITY = "Ansvarsplacering"
+    FUNDING = "Aftale om finansiering"
+    DELIVERY = "Aftale om gennemførelse"
+    STRATEGY = "Strategisk forankring"
+    CONTRIBUTION = "Bidrag til fælles initiativer"
+    PORTFOLIO = "Porteføljestyring"
+    TRANSITION = "Overgangsplanens forankring"
+    DATA = "Datakvalitet"
+
+
+class Finding(BaseModel):
+    """One thing that is missing or wrong, said in Danish to the department that can fix it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    requirement: Requirement
+    severity: Severity
+    message: str
+    fields: tuple[str, ...] = ()
+    plan_id: int | None = None
+    plan_key: str | None = None
+    initiative_id: int | None = None
+    initiative_key: str | None = None
+    administration: str | None = None
+
+
+class ComputedLight(BaseModel):
+    """The traffic light computed from baseline vs forecast, with the reason in Danish."""
+
+    model_config = ConfigDict(frozen=True)
+
+    light: Light | None
+    reason: str
+    reported: Light | None = None
+
+
+class PlanVerdict(BaseModel):
+    """Is the plan ready for political decision? ``applies`` is false where no gate applies."""
+
+    model_config = ConfigDict(frozen=True)
+
+    plan_id: int
+    plan_key: str
+    applies: bool
+    ready: bool
+    errors: int = 0
+    warnings: int = 0
+    by_administration: dict[str, int] = {}
+    by_requirement: dict[str, int] = {}
+    reasons: tuple[str, ...] = ()
+
+
+class CheckReport(BaseModel):
+    """Everything one check run found. ``completeness`` is per initiative id; initiatives whose
+    plan requires nothing at its stage are ``Ikke krævet``. ``missing_max_items`` comes from the
+    governance so the bot-written "Hvad mangler" text can be derived from the report alone."""
+
+    findings: list[Finding] = []
+    verdicts: dict[int, PlanVerdict] = {}
+    lights: dict[int, ComputedLight] = {}
+    completeness: dict[int, Completeness] = {}
+    missing_max_items: int = 10
+    checked_at: datetime
+
+    # Built on first use: the sync asks per initiative, and a scan per call would be O(n²).
+    _by_initiative: dict[int, list[Finding]] | None = PrivateAttr(default=None)
+
+    def for_initiative(self, initiative_id: int) -> list[Finding]:
+        if self._by_initiative is None:
+            index: dict[int, list[Finding]] = {}
+            for finding in self.findings:
+                if finding.initiative_id is not None:
+                    index.setdefault(finding.initiative_id, []).append(finding)
+            self._by_initiative = index
+        return list(self._by_initiative.get(initiative_id, ()))
+
+    def for_plan(self, plan_id: int) -> list[Finding]:
+        """Findings on the plan itself and on its initiatives."""
+        return [f for f in self.findings if f.plan_id == plan_id]

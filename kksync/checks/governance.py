@@ -1,0 +1,188 @@
+"""Governance as configuration: which rules apply to which plan kind at which stage, and limits.
+
+The coming governance model (styringsmodel) may move responsibilities around, so none of this is
+code: ``kksync/governance.toml`` is the shipped default and an administrator replaces it through
+``KKSYNC_GOVERNANCE_FILE``. The file is validated here at load; a mistake becomes one
+``ConfigError`` naming the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from kksync.checks.catalog import RULES
+from kksync.checks.findings import Severity
+from kksync.errors import ConfigError
+from kksync.model import FundingSource, PlanKind, PlanStage
+
+__all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PortfolioRules", "Thresholds", "load_governance"]
+
+DEFAULT_GOVERNANCE_FILE = Path(__file__).resolve().parent.parent / "governance.toml"
+
+Level = Literal["fejl", "advarsel", "info", "fra"]
+"""A severity, or ``fra`` (off): the rule is not checked at that stage."""
+
+NonNegative = Annotated[float, Field(ge=0)]
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+def _expand(patterns: list[str]) -> list[str]:
+    """Rule codes from exact codes and prefixes such as ``BC-*``; unknown ones are an error."""
+    codes: list[str] = []
+    for pattern in patterns:
+        if pattern.endswith("*"):
+            matched = [code for code in RULES if code.startswith(pattern[:-1])]
+        else:
+            matched = [pattern] if pattern in RULES else []
+        if not matched:
+            raise ValueError(f"ukendt regelkode {pattern!r}; kendte koder: {', '.join(RULES)}")
+        codes.extend(code for code in matched if code not in codes)
+    return codes
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Thresholds(_Strict):
+    npv_tolerance_pct: NonNegative = 1.0
+    npv_tolerance_kr: NonNegative = 50_000.0
+    payback_tolerance_years: NonNegative = 0.0
+    funding_tolerance_pct: NonNegative = 1.0
+    funding_tolerance_kr: NonNegative = 50_000.0
+    portfolio_threshold_kr: NonNegative = 10_000_000.0
+    allowed_funding_sources: tuple[FundingSource, ...] = tuple(FundingSource)
+    missing_max_items: Annotated[int, Field(ge=1, le=100)] = 10
+
+
+class LightLimits(_Strict):
+    """The state IT council's limits: red above these, yellow above the yellow ones."""
+
+    red_overrun_pct: NonNegative = 10.0
+    red_overrun_kr: NonNegative = 6_000_000.0
+    yellow_overrun_pct: NonNegative = 0.0
+    red_delay_months: Annotated[int, Field(ge=0)] = 3
+    yellow_delay_months: Annotated[int, Field(ge=0)] = 1
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LightLimits:
+        if self.yellow_delay_months > self.red_delay_months:
+            raise ValueError("yellow_delay_months må ikke være større end red_delay_months")
+        if self.yellow_overrun_pct > self.red_overrun_pct:
+            raise ValueError("yellow_overrun_pct må ikke være større end red_overrun_pct")
+        return self
+
+
+class KindRules(_Strict):
+    """Rules for one plan kind; ``stages`` maps a stage to the severity its findings get."""
+
+    gate: bool = False
+    rules: list[str]
+    stages: dict[PlanStage, Level] = {}
+    max_severity: dict[str, Severity] = {}
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: list[str]) -> list[str]:
+        return _expand(value)
+
+    @field_validator("max_severity")
+    @classmethod
+    def _known_caps(cls, value: dict[str, Severity]) -> dict[str, Severity]:
+        _expand(list(value))
+        return value
+
+    @model_validator(mode="after")
+    def _gate_checked(self) -> KindRules:
+        if self.gate and self.stages.get(PlanStage.KLAR, "fra") == "fra":
+            raise ValueError(f"gate = true kræver en alvorlighed for stadiet «{PlanStage.KLAR.value}» under stages")
+        return self
+
+
+class PortfolioRules(_Strict):
+    """Rules outside any plan: larger IT projects, records that belong to no plan."""
+
+    rules: list[str] = []
+    severity: Level = "advarsel"
+
+    @field_validator("rules")
+    @classmethod
+    def _known_rules(cls, value: list[str]) -> list[str]:
+        return _expand(value)
+
+
+class Governance(_Strict):
+    thresholds: Thresholds = Thresholds()
+    lights: LightLimits = LightLimits()
+    kinds: dict[PlanKind, KindRules] = {}
+    portfolio: PortfolioRules = PortfolioRules()
+
+    _cache: dict[tuple[PlanKind | None, PlanStage | None], dict[str, Severity]] = PrivateAttr(default_factory=dict)
+
+    def severities(self, kind: PlanKind | None, stage: PlanStage | None) -> dict[str, Severity]:
+        """Rule code → severity for a plan of ``kind`` in ``stage``; ``None, None`` is the portfolio.
+
+        An absent code is not checked. Built once per (kind, stage): the engine asks per plan.
+        """
+        key = (kind, stage)
+        if key not in self._cache:
+            self._cache[key] = self._build(kind, stage)
+        return self._cache[key]
+
+    def gate_applies(self, kind: PlanKind | None) -> bool:
+        rules = self.kinds.get(kind) if kind is not None else None
+        return rules is not None and rules.gate
+
+    def _build(self, kind: PlanKind | None, stage: PlanStage | None) -> dict[str, Severity]:
+        if kind is None:
+            level, codes, caps = self.portfolio.severity, self.portfolio.rules, {}
+        else:
+            rules = self.kinds.get(kind)
+            if rules is None or stage is None:
+                return {}
+            level, codes, caps = rules.stages.get(stage, "fra"), rules.rules, rules.max_severity
+        if level == "fra":
+            return {}
+        base = Severity(level)
+        result: dict[str, Severity] = {}
+        for code in codes:
+            cap = caps.get(code)
+            result[code] = cap if cap is not None and _RANK[cap] < _RANK[base] else base
+        return result
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc if part != "[key]") or "(roden)"
+
+
+def load_governance(path: Path | None = None) -> Governance:
+    """Read and validate a governance file (default: the shipped ``kksync/governance.toml``)."""
+    if path is None:
+        return _default()
+    return _load(path)
+
+
+@cache
+def _default() -> Governance:
+    return _load(DEFAULT_GOVERNANCE_FILE)
+
+
+def _load(path: Path) -> Governance:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"Governance-filen {path} findes ikke. Ret KKSYNC_GOVERNANCE_FILE.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Governance-filen {path} kan ikke læses: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"Governance-filen {path} er ikke gyldig TOML: {error}") from None
+    try:
+        return Governance.model_validate(data)
+    except ValidationError as error:
+        lines = [f"{_where(d['loc'])}: {d['msg'].removeprefix('Value error, ')}" for d in error.errors()]
+        raise ConfigError(f"Governance-filen {path} er ugyldig:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,99 @@
+"""Traffic lights computed from numbers, not feelings (Statens It-råd's limits, configurable).
+
+Self-reported status tends to be too positive, so the computed light is shown beside the
+reported one. Only the latest status counts: an older status with figures would describe a
+situation that has since moved on.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from kksync.checks import fmt
+from kksync.checks.findings import ComputedLight
+from kksync.checks.governance import LightLimits
+from kksync.model import Light, StatusEntry
+
+__all__ = ["NO_DATA", "compute_light", "latest_status", "months_late"]
+
+NO_DATA = "Ingen status med baseline og prognose"
+_WORSE = {None: -1, Light.GROEN: 0, Light.GUL: 1, Light.ROED: 2}
+
+
+def latest_status(statuses: Iterable[StatusEntry], *, until_year: int | None = None) -> StatusEntry | None:
+    """The newest status by year, then status date, then id (ties broken deterministically)."""
+    best: StatusEntry | None = None
+    best_key: tuple[int, date, int] = (0, date.min, 0)
+    for entry in statuses:
+        if entry.year is None or (until_year is not None and entry.year > until_year):
+            continue
+        key = (entry.year, entry.status_date or date.min, entry.id or 0)
+        if best is None or key > best_key:
+            best, best_key = entry, key
+    return best
+
+
+def _add_months(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_late(baseline: date, forecast: date) -> tuple[int, int]:
+    """Whole months and remaining days from baseline to forecast end (``(0, 0)`` if not late)."""
+    if forecast <= baseline:
+        return 0, 0
+    months = (forecast.year - baseline.year) * 12 + forecast.month - baseline.month
+    if _add_months(baseline, months) > forecast:
+        months -= 1
+    return months, (forecast - _add_months(baseline, months)).days
+
+
+def _cost(baseline: Decimal, forecast: Decimal, limits: LightLimits) -> tuple[Light, str]:
+    over = forecast - baseline
+    if over <= 0:
+        return Light.GROEN, "Forventet forbrug inden for budget"
+    if baseline <= 0:
+        return Light.ROED, f"Forventet forbrug {fmt.mio(forecast)} uden budget (baseline 0 kr.)"
+    pct = over / baseline * 100
+    shown = f"{fmt.percent(pct)} ({fmt.mio(over)})"
+    if pct > Decimal(str(limits.red_overrun_pct)):
+        return Light.ROED, f"Forventet overskridelse {shown} – over grænsen på {fmt.percent(limits.red_overrun_pct)}"
+    if over > Decimal(str(limits.red_overrun_kr)):
+        return Light.ROED, f"Forventet overskridelse {shown} – over grænsen på {fmt.mio(limits.red_overrun_kr)}"
+    if pct > Decimal(str(limits.yellow_overrun_pct)):
+        return Light.GUL, f"Forventet overskridelse {shown}"
+    return Light.GROEN, f"Forventet overskridelse {shown} – inden for tolerancen"
+
+
+def _schedule(baseline: date, forecast: date, limits: LightLimits) -> tuple[Light, str]:
+    months, days = months_late(baseline, forecast)
+    if months == 0 and days == 0:
+        return Light.GROEN, "Forventet slut til tiden"
+    late = f"Forventet {fmt.months_days(months, days)} forsinket"
+    if months > limits.red_delay_months or (months == limits.red_delay_months and days > 0):
+        return Light.ROED, f"{late} – over grænsen på {fmt.months_days(limits.red_delay_months, 0)}"
+    if months >= limits.yellow_delay_months:
+        return Light.GUL, late
+    return Light.GROEN, f"{late} – under {fmt.months_days(limits.yellow_delay_months, 0)}"
+
+
+def compute_light(statuses: Iterable[StatusEntry], limits: LightLimits, *, until_year: int | None = None) -> ComputedLight:
+    """The computed light of the latest status: the worse of cost and schedule, with reasons."""
+    entry = latest_status(statuses, until_year=until_year)
+    if entry is None:
+        return ComputedLight(light=None, reason=NO_DATA)
+    parts: list[tuple[Light, str]] = []
+    if entry.baseline_cost is not None and entry.forecast_cost is not None:
+        parts.append(_cost(entry.baseline_cost, entry.forecast_cost, limits))
+    if entry.baseline_end is not None and entry.forecast_end is not None:
+        parts.append(_schedule(entry.baseline_end, entry.forecast_end, limits))
+    if not parts:
+        return ComputedLight(light=None, reason=NO_DATA, reported=entry.reported_light)
+    light = max((p[0] for p in parts), key=_WORSE.__getitem__)
+    # Say why it is this colour; when all is green, say both halves so nobody has to guess.
+    reasons = [text for colour, text in parts if colour is light] if light is not Light.GROEN else [t for _, t in parts]
+    return ComputedLight(light=light, reason="; ".join(reasons)[:255], reported=entry.reported_light)

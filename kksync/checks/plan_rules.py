@@ -1,0 +1,85 @@
+"""Rules that need more than one record: ranking order within a plan, coverage of joint
+initiatives by local ones, the transition plan's stage, and the IT-project portfolio."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from kksync.checks import fmt
+from kksync.checks.catalog import Issue, column, issue
+from kksync.checks.context import Index
+from kksync.model import Administration, Initiative, ItProject, Plan, PlanKind, PlanStage
+from kksync.schema import list_schema
+
+__all__ = ["coverage_issues", "orphan_issue", "plan_issues", "project_issues", "ranking_order_issues"]
+
+RANK = column("initiatives", "rank")
+INVOLVED = column("initiatives", "involved")
+PLAN = column("initiatives", "plan_id")
+STAGE = column("plans", "stage")
+PROJECT_INITIATIVE = column("it_projects", "initiative_id")
+_PROJECT_LIST = list_schema("it_projects").title
+_ADMIN_ORDER = {a: n for n, a in enumerate(Administration)}
+
+
+def ranking_order_issues(initiatives: list[Initiative]) -> dict[int, list[Issue]]:
+    """Ranks unique and within 1..n for the plan's n initiatives (no gaps), keyed by initiative id.
+
+    Unique ranks that all lie within 1..n are exactly 1..n, so flagging duplicates and ranks
+    above n is enough — and it points at the initiatives that must change.
+    """
+    n = len(initiatives)
+    holders: dict[int, list[Initiative]] = defaultdict(list)
+    for ini in initiatives:
+        if ini.rank is not None:
+            holders[ini.rank].append(ini)
+    out: dict[int, list[Issue]] = {}
+    for rank, group in holders.items():
+        for ini in group:
+            if ini.id is None:
+                continue
+            found: list[Issue] = []
+            if len(group) > 1:
+                others = ", ".join(f"«{o.key}»" for o in sorted(group, key=lambda o: o.key) if o is not ini)
+                found.append(issue("RANK-DUPLICATE", (RANK,), rank=rank, others=others))
+            if rank > n:
+                found.append(issue("RANK-GAP", (RANK,), rank=rank, n=n))
+            if found:
+                out[ini.id] = found
+    return out
+
+
+def coverage_issues(initiative: Initiative, index: Index) -> list[Issue]:
+    """A joint initiative's involved administrations each contribute with a local initiative."""
+    if not initiative.involved or initiative.id is None:
+        return []
+    covered = index.contributors.get(initiative.id, set())
+    missing = sorted({a for a in initiative.involved if a not in covered}, key=_ADMIN_ORDER.__getitem__)
+    if not missing:
+        return []
+    names = [a.value for a in missing]
+    admins = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    return [issue("CONTRIB-UNCOVERED", (INVOLVED,), admins=admins)]
+
+
+def plan_issues(plan: Plan) -> list[Issue]:
+    """Findings on the plan itself."""
+    if plan.kind is PlanKind.OVERGANG and plan.stage is PlanStage.KLAR:
+        return [issue("TRANS-PLAN-AT-GATE", (STAGE,))]
+    return []
+
+
+def orphan_issue() -> Issue:
+    return issue("DATA-PLAN-MISSING", (PLAN,))
+
+
+def project_issues(project: ItProject, index: Index, threshold_kr: float) -> list[Issue]:
+    """Larger IT projects belong to the portfolio management: linked to an existing initiative."""
+    if project.total_cost is None or float(project.total_cost) < threshold_kr:
+        return []
+    if project.initiative_id is not None and project.initiative_id in index.initiatives:
+        return []
+    return [issue(
+        "PORT-PROJECT-UNLINKED", (PROJECT_INITIATIVE,), key=project.key, title=project.title,
+        cost=fmt.mio(project.total_cost), limit=fmt.mio(threshold_kr), list=_PROJECT_LIST,
+    )]

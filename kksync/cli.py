@@ -1,0 +1,201 @@
+"""The ``kksync`` command line (typer + rich). Imports stay inside commands: ``kksync --help`` is instant."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kksync.errors import KksyncError
+
+if TYPE_CHECKING:
+    from kksync.app import Runtime
+
+app = typer.Typer(help="kksync: handlingsplaner i SharePoint ⇄ kanonisk model, tjek og statusdokumenter.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+report_app = typer.Typer(help="Statusdokumenter i Word.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+console = Console()
+err = Console(stderr=True)
+
+
+def _mount_emulator() -> None:
+    from kksync.emulator.cli import app as emulator_app
+
+    app.add_typer(emulator_app, name="emulator", help="Lokal SharePoint-emulator (til demo og test).")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@contextmanager
+def _runtime() -> Iterator[Runtime]:
+    from kksync.app import open_runtime
+
+    runtime = open_runtime()
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[typer.CallbackParam]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(name: str, done: int, total: int) -> None:
+            progress.update(task, description=f"{description}: {name}", completed=done, total=total)
+
+        yield update  # type: ignore[misc]
+
+
+@app.command()
+def schema() -> None:
+    """Vis listeskemaet, som det er afledt af den kanoniske model."""
+    from kksync.schema import LISTS
+
+    for lst in LISTS:
+        table = Table(title=f"{lst.title} ({'bibliotek' if lst.library else 'liste'}) – {lst.description}", title_justify="left")
+        for header in ("Internt navn", "Visningsnavn", "Type", "Påkrævet", "Indekseret", "Ejer", "Valg / opslag"):
+            table.add_column(header)
+        for col in lst.columns:
+            table.add_row(col.name, col.title, col.kind.value, "ja" if col.required else "", "ja" if col.indexed else "",
+                          "kksync" if col.bot else "forvaltning", col.lookup or ", ".join(col.choices)[:60])
+        console.print(table)
+
+
+@app.command()
+def provision() -> None:
+    """Opret eller opdatér sitets lister, kolonner og indeks ud fra skemaet (idempotent)."""
+    from kksync.services.provision import provision as run
+
+    with _runtime() as rt, _progress("Klargør lister") as progress:
+        report = run(rt.client, progress=lambda name: progress(name, 0, 0))
+    if report.changes == 0:
+        console.print("[green]Sitet svarer allerede til skemaet – ingen ændringer.[/green]")
+    else:
+        console.print(f"Oprettet {len(report.created_lists)} lister og {len(report.created_fields)} kolonner; "
+                      f"opdateret {len(report.updated_fields)} kolonner.")
+    for line in report.drift:
+        console.print(f"[yellow]Afvigelse:[/yellow] {line}")
+
+
+@app.command()
+def seed() -> None:
+    """Fyld sitet med realistiske eksempeldata (strategi, planer, ~60 initiativer)."""
+    from kksync.services.seed import seed as run
+
+    with _runtime() as rt, _progress("Indlæser eksempeldata") as progress:
+        result = run(rt.client, progress=progress)
+    console.print(result)
+
+
+@app.command()
+def sync(full: Annotated[bool, typer.Option("--full", help="Læs alle lister helt (fuld afstemning).")] = False,
+         no_write_back: Annotated[bool, typer.Option("--no-write-back", help="Skriv ikke tjekresultater tilbage.")] = False) -> None:
+    """Synkronisér listerne med den kanoniske model, tjek og skriv advarsler tilbage."""
+    with _runtime() as rt, _progress("Synkroniserer") as progress:
+        outcome = rt.sync_service().sync(full=full, progress=progress, write_back=not no_write_back)
+    table = Table(title="Synkronisering", title_justify="left")
+    for header in ("Liste", "Måde", "Læst", "Nye", "Ændrede", "Slettede", "Kun kksync", "Skrevet", "Konflikter", "Kald"):
+        table.add_column(header, justify="right" if header not in ("Liste", "Måde") else "left")
+    for key, o in outcome.lists.items():
+        table.add_row(key, "fuld" if o.mode == "full" else "ændringer", str(o.seen), str(o.added), str(o.updated),
+                      str(o.deleted), str(o.bot_only + o.skipped_own), str(o.written), str(o.conflicts), str(o.requests))
+    console.print(table)
+    for note in outcome.notes:
+        console.print(f"[yellow]Bemærk:[/yellow] {note}")
+    console.print(f"{outcome.changed} ændringer indlæst, {outcome.writes} elementer opdateret, "
+                  f"{outcome.requests} kald til SharePoint.")
+
+
+@app.command()
+def check(plan: Annotated[str | None, typer.Option(help="Kun denne plan (nøgle).")] = None,
+          fmt: Annotated[OutputFormat, typer.Option("--format", help="table eller json")] = OutputFormat.table) -> None:
+    """Tjek planerne mod kravene før politisk behandling (fra den senest synkroniserede kopi)."""
+    from kksync.services.checking import check_report, render_findings
+
+    with _runtime() as rt:
+        service = rt.sync_service()
+        portfolio = service.load_portfolio()
+        report = service.check(portfolio)
+    result = check_report(portfolio, report, plan_key=plan)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        render_findings(console, result)
+    raise typer.Exit(1 if result.failing_gate else 0)
+
+
+@app.command()
+def snapshot(plan: Annotated[str, typer.Option(help="Planens nøgle")],
+             status_date: Annotated[str | None, typer.Option("--date", help="Statusdato (ÅÅÅÅ-MM-DD); i dag hvis udeladt")] = None) -> None:
+    """Fastfrys en plan pr. en statusdato (grundlag for reproducérbare statusdokumenter)."""
+    from kksync.services.snapshots import freeze
+
+    day = date.fromisoformat(status_date) if status_date else date.today()
+    with _runtime() as rt:
+        snap = freeze(rt, plan, day)
+    console.print(f"Øjebliksbillede af {plan} pr. {day.isoformat()} gemt ({len(snap.portfolio.initiatives)} initiativer, "
+                  f"fingeraftryk {snap.digest()[:12]}).")
+
+
+@app.command()
+def diff(plan: Annotated[str, typer.Option(help="Planens nøgle")],
+         old: Annotated[str, typer.Option("--from", help="Ældste statusdato")],
+         new: Annotated[str, typer.Option("--to", help="Nyeste statusdato")]) -> None:
+    """Hvad er ændret i en plan mellem to øjebliksbilleder?"""
+    from kksync.services.snapshots import diff_between
+
+    with _runtime() as rt:
+        changes = diff_between(rt, plan, date.fromisoformat(old), date.fromisoformat(new))
+    console.print(changes)
+
+
+@app.command()
+def runs(limit: int = 10) -> None:
+    """Vis de seneste synkroniseringer (historik)."""
+    with _runtime() as rt:
+        history = rt.store.runs(rt.scope, limit)
+    table = Table(title="Seneste kørsler", title_justify="left")
+    for header in ("Start", "Måde", "Ændringer", "Skrevet", "Kald", "Bemærkning"):
+        table.add_column(header)
+    for run in history:
+        table.add_row(run.started_at.strftime("%Y-%m-%d %H:%M:%S"), run.mode, str(len(run.changes)), str(run.writes),
+                      str(run.requests), run.note[:60])
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point: friendly errors instead of tracebacks for what the user can fix."""
+    try:
+        _mount_emulator()
+        from kksync.cli_reports import mount
+
+        mount(report_app, app)
+        app()
+    except KksyncError as error:
+        err.print(f"[red]Fejl:[/red] {error}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
+
+
+_ = Path  # re-exported for the report commands' type hints

@@ -1,0 +1,110 @@
+"""Generating the three documents: the functions the CLI and the Azure Functions call.
+
+``render_status``, ``render_readiness`` and ``render_plan`` return .docx bytes; ``render``
+returns them with a ``DocumentSpec`` (title, file name, type, plan, year, status date, snapshot
+digest) for publishing. The content builders are pure; python-docx is imported only when a
+document is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from kksync.checks.findings import CheckReport
+from kksync.documents.content import Document
+from kksync.documents.names import safe_file_name
+from kksync.documents.plan import build_plan
+from kksync.documents.readiness import build_readiness
+from kksync.documents.status import build_status
+from kksync.documents.template import TemplateSource, load_template
+from kksync.history import Snapshot
+from kksync.model import DocumentType
+
+__all__ = [
+    "DOCX_CONTENT_TYPE",
+    "DocumentSpec",
+    "RenderedDocument",
+    "build_document",
+    "document_spec",
+    "render",
+    "render_plan",
+    "render_readiness",
+    "render_status",
+]
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSpec:
+    """What a publisher needs to know about one generated document."""
+
+    document_type: DocumentType
+    title: str
+    file_name: str
+    plan_key: str
+    year: int | None
+    status_date: date
+    snapshot_digest: str
+    content_type: str = DOCX_CONTENT_TYPE
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDocument:
+    spec: DocumentSpec
+    data: bytes
+
+
+def build_document(
+    snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
+    previous: Snapshot | None = None,
+) -> Document:
+    """The content model of one document (pure; no python-docx)."""
+    if document_type is DocumentType.STATUS:
+        return build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
+    if document_type is DocumentType.READINESS:
+        return build_readiness(snapshot, report)
+    return build_plan(snapshot, report)
+
+
+def document_spec(snapshot: Snapshot, document_type: DocumentType, *, title: str, year: int | None = None) -> DocumentSpec:
+    if document_type is DocumentType.STATUS:
+        year = year or snapshot.status_date.year
+    when: int | date = year if year is not None else snapshot.status_date
+    return DocumentSpec(
+        document_type=document_type, title=title, file_name=safe_file_name(snapshot.plan_key, document_type, when),
+        plan_key=snapshot.plan_key, year=year, status_date=snapshot.status_date, snapshot_digest=snapshot.digest(),
+    )
+
+
+def render(
+    snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
+    previous: Snapshot | None = None, template: TemplateSource = None,
+) -> RenderedDocument:
+    """Build and write one document; same snapshot, report and template give the same bytes."""
+    from kksync.documents.writer import render_docx
+
+    template_bytes = load_template(template)
+    content = build_document(snapshot, report, document_type, year=year, previous=previous)
+    spec = document_spec(snapshot, document_type, title=content.title, year=year)
+    data = render_docx(
+        content, template=template_bytes, status_date=snapshot.status_date, identifier=spec.snapshot_digest,
+        category=document_type.value,
+    )
+    return RenderedDocument(spec, data)
+
+
+def render_status(
+    snapshot: Snapshot, report: CheckReport, *, year: int, previous: Snapshot | None = None,
+    template: TemplateSource = None,
+) -> bytes:
+    return render(snapshot, report, DocumentType.STATUS, year=year, previous=previous, template=template).data
+
+
+def render_readiness(snapshot: Snapshot, report: CheckReport, *, template: TemplateSource = None) -> bytes:
+    return render(snapshot, report, DocumentType.READINESS, template=template).data
+
+
+def render_plan(snapshot: Snapshot, report: CheckReport, *, template: TemplateSource = None) -> bytes:
+    return render(snapshot, report, DocumentType.PLAN, template=template).data

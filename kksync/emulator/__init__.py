@@ -1,0 +1,13 @@
+"""A local SharePoint Online site speaking the real REST protocol (odata=verbose), for tests and benchmarks.
+
+The unmodified office365-rest-python-client talks to it exactly as to SharePoint Online; state lives in
+SQLite so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+from .cli import serve
+from .faults import Fault, FaultPlan, RequestLog
+from .server import EmulatorServer
+
+__all__ = ["EmulatorServer", "Fault", "FaultPlan", "RequestLog", "serve"]

@@ -1,0 +1,263 @@
+"""The HTTP front: auth, fault injection, request log, `$batch`, and the test-facing `EmulatorServer`."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import errors
+from .batch import build_batch_response, parse_batch
+from .errors import SPError
+from .faults import Fault, FaultPlan, LoggedRequest, RequestLog
+from .files import Files
+from .rest import JSON, Api, Req, Resp
+from .site import APP_USER_ID, Site
+from .store import Store
+from .webhooks import Webhooks
+
+__all__ = ["EmulatorServer"]
+
+
+class _Dropped(Exception):
+    """A fault asked for the connection to be closed without a response."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "Microsoft-IIS/10.0"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in separate writes; Nagle would add ~40 ms each
+    emulator: EmulatorServer  # set on a per-server subclass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        split = urlsplit(self.path)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        method = headers.get("x-http-method", self.command).upper()
+        req = Req(method, split.path, split.query, headers, body)
+        try:
+            resp = self.emulator.handle(req)
+        except _Dropped:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(2)
+            return
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.content_type)
+        self.send_header("Content-Length", str(len(resp.body)))
+        self.send_header("SPRequestGuid", headers.get("client-request-id", "00000000-0000-0000-0000-000000000000"))
+        self.send_header("X-SharePointHealthScore", "0")
+        for key, value in resp.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(resp.body)
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_MERGE = do_HEAD = _serve
+
+
+class EmulatorServer:
+    """A SharePoint Online site on loopback. Use as a context manager in tests:
+
+    >>> with EmulatorServer(db_path=tmp_path / "sp.db") as sp:
+    ...     ctx = ClientContext(sp.url).with_access_token(token)
+    """
+
+    def __init__(
+        self,
+        *,
+        db_path: str | Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        site: str = "kk-it",
+        notification_delay: float = 1.0,
+        page_size_max: int = 5000,
+        clock: Callable[[], datetime] | None = None,
+        expected_token: str | None = None,
+        honor_skip: bool = True,
+        rate_limit_headers: bool = False,
+        fault_seed: int = 0,
+    ) -> None:
+        self.host, self.port = host, port
+        self.page_size_max = page_size_max
+        self.honor_skip = honor_skip
+        self.expected_token = expected_token
+        self.rate_limit_headers = rate_limit_headers
+        self.token_users: dict[str, int] = {}  # bearer token -> user id, for "who edited" realism
+        self.store = Store(db_path)
+        self.site = Site(self.store, site, clock)
+        self.faults = FaultPlan(fault_seed)
+        self.request_log = RequestLog()
+        self.api = Api(self)
+        self.files = Files(self)
+        self.hooks = Webhooks(self, notification_delay)
+        self.site.on_change = self.hooks.changed
+        self._httpd: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/sites/{self.site.name}"
+
+    def start(self) -> EmulatorServer:
+        handler = type("Handler", (_Handler,), {"emulator": self})
+        self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sp-emulator", daemon=True)
+        self._thread.start()
+        self.hooks.start()
+        return self
+
+    def stop(self) -> None:
+        self.hooks.stop()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.store.close()
+
+    def __enter__(self) -> EmulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- request handling ----------------------------------------------------------------------------
+    def editor_for(self, req: Req) -> int:
+        token = req.headers.get("authorization", "")[7:].strip()
+        return self.token_users.get(token, APP_USER_ID)
+
+    def _authorized(self, req: Req) -> bool:
+        auth = req.headers.get("authorization", "")
+        if not auth.lower().startswith("bearer ") or not auth[7:].strip():
+            return False
+        return self.expected_token is None or auth[7:].strip() == self.expected_token
+
+    def _apply_fault(self, fault: Fault | None) -> Resp | None:
+        if fault is None:
+            return None
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.drop:
+            raise _Dropped()
+        if fault.status is None:
+            return None
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+        if fault.status == 429:
+            err = SPError(
+                429,
+                "-2147024860, Microsoft.SharePoint.SPQueryThrottledException",
+                "The request has been throttled. Please try again later.",
+                headers,
+            )
+        elif fault.status == 503:
+            err = SPError(
+                503,
+                "-2147024860, Microsoft.SharePoint.SPServerTooBusyException",
+                "The server is busy. Please try again later.",
+                headers,
+            )
+        else:
+            err = SPError(fault.status, "-2146233088, System.Exception", "Injected server error.", headers)
+        return Resp(err.status, err.body(), JSON, err.headers)
+
+    def handle(self, req: Req, parent: LoggedRequest | None = None) -> Resp:
+        entry = LoggedRequest(req.method, req.path, "unknown")
+        (parent.inner.append(entry) if parent is not None else self.request_log.add(entry))
+        try:
+            if not req.inner and not self._authorized(req):
+                raise errors.unauthorized()
+            kind, handler = self.api.route(req)
+            entry.kind = kind
+            fault = self.faults.pick(req.method, req.path, kind, inner=req.inner)
+            if fault is not None:
+                entry.fault = f"{fault.status or ''}{' drop' if fault.drop else ''}{' delay' if fault.delay else ''}"
+            resp = self._apply_fault(fault)
+            if resp is None:
+                resp = self.batch(req, entry) if kind == "batch" and not req.inner else handler(req)
+        except SPError as exc:
+            resp = Resp(exc.status, exc.body(), JSON, exc.headers)
+        except _Dropped:
+            entry.status = 0
+            raise
+        except Exception as exc:
+            resp = Resp(500, errors.error_body("-2146233088, System.Exception", f"{type(exc).__name__}: {exc}"), JSON)
+        if self.rate_limit_headers and not req.inner:
+            resp.headers.setdefault("RateLimit-Limit", "1200")
+            resp.headers.setdefault("RateLimit-Remaining", str(max(0, 1200 - self.request_log.total % 1200)))
+            resp.headers.setdefault("RateLimit-Reset", "60")
+        entry.status = resp.status
+        return resp
+
+    def batch(self, req: Req, entry: LoggedRequest | None = None) -> Resp:
+        entry = entry or LoggedRequest("POST", req.path, "batch")
+        ops = parse_batch(req.body, req.headers.get("content-type", ""))
+        results: list[tuple[int, dict[str, str], bytes]] = []
+        for op in ops:
+            inner = Req(
+                op.method,
+                op.path,
+                op.query,
+                {**op.headers, "authorization": req.headers.get("authorization", "")},
+                op.body,
+                inner=True,
+            )
+            try:
+                resp = self.handle(inner, parent=entry)
+            except _Dropped:
+                raise
+            headers = {"Content-Type": resp.content_type, **resp.headers}
+            results.append((resp.status, headers, resp.body))
+        body, content_type = build_batch_response(results)
+        return Resp(200, body, content_type)
+
+    # -- test helpers: a department editing in the browser --------------------------------------------
+    def add_user(self, email: str, title: str | None = None) -> dict[str, Any]:
+        return self.site.add_user(f"i:0#.f|membership|{email.lower()}", title or email.split("@")[0], email)
+
+    def depart_user(self, user_id: int) -> None:
+        self.site.depart_user(user_id)
+
+    def create_list(self, title: str, base_template: int = 100, description: str = "") -> dict[str, Any]:
+        return self.site.create_list(title, base_template, description)
+
+    def add_item(self, list_title: str, fields: dict[str, Any], *, editor: int | None = None) -> dict[str, Any]:
+        lst = self.site.find_list(title=list_title)
+        return self.site.create_item(lst["Id"], fields, editor or APP_USER_ID)
+
+    def edit_item(
+        self, list_title: str, item_id: int, fields: dict[str, Any], *, editor: int | None = None
+    ) -> dict[str, Any]:
+        """Like a browser edit: bumps etag/version, sets Modified/Editor, logs a change, fires webhooks."""
+        lst = self.site.find_list(title=list_title)
+        return self.site.update_item(lst["Id"], item_id, fields, editor or APP_USER_ID)
+
+    def delete_item(self, list_title: str, item_id: int) -> None:
+        self.site.delete_item(self.site.find_list(title=list_title)["Id"], item_id)
+
+    def get_item(self, list_title: str, item_id: int) -> dict[str, Any]:
+        return dict(self.site.get_item(self.site.find_list(title=list_title)["Id"], item_id))
+
+    def items(self, list_title: str) -> list[dict[str, Any]]:
+        return [dict(i) for i in self.store.items[self.site.find_list(title=list_title)["Id"]].values()]
+
+    def set_indexed(self, list_title: str, field: str, indexed: bool = True) -> None:
+        self.site.update_field(self.site.find_list(title=list_title)["Id"], field, {"Indexed": indexed})
+
+    def expire_change_log(self, before: int | datetime) -> None:
+        self.site.expire_change_log(before)

@@ -1,0 +1,82 @@
+"""How one list item is kept in the state store: record, mapping problems and fingerprints (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from kksync import model as m
+from kksync.mapping import Mapped
+from kksync.schema import LISTS, ListSchema, schema_for
+
+__all__ = ["bot_fingerprint", "bot_values", "department_fingerprint", "load_portfolio_lists", "pack", "unpack"]
+
+DATA_LISTS: tuple[ListSchema, ...] = tuple(s for s in LISTS if not s.library)
+"""The lists the sync keeps; libraries are files, published or linked, not plan data."""
+
+
+def _digest(values: Any) -> str:
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _get(record: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        record = getattr(record, part)
+    return record
+
+
+def bot_values(record: m.Record) -> dict[str, Any]:
+    """The record's bot-owned values keyed by attribute path, as JSON-ready values."""
+    schema = schema_for(type(record))
+    return {c.attr: _json_value(_get(record, c.path)) for c in schema.bot_columns}
+
+
+def _json_value(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def department_fingerprint(record: m.Record) -> str:
+    """Hash of everything a department owns: equal fingerprints mean no human edit happened."""
+    bot = {c.path[0] for c in schema_for(type(record)).bot_columns}
+    return _digest(record.model_dump(mode="json", exclude=bot))
+
+
+def bot_fingerprint(record: m.Record) -> str:
+    return _digest(bot_values(record))
+
+
+def pack(mapped: Mapped[Any]) -> str:
+    """The JSON kept per item: the record and the problems the mapper found in it."""
+    payload = {
+        "r": mapped.record.model_dump(mode="json"),
+        "p": [p.model_dump(mode="json") for p in mapped.problems],
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def unpack(schema: ListSchema, text: str) -> tuple[m.Record, list[m.FieldProblem]]:
+    payload = json.loads(text)
+    record = schema.model.model_validate(payload["r"])
+    return record, [m.FieldProblem.model_validate(p) for p in payload.get("p", [])]
+
+
+def load_portfolio_lists(records: dict[str, list[tuple[m.Record, list[m.FieldProblem]]]]) -> m.Portfolio:
+    """Assemble a Portfolio from per-list (record, problems) pairs."""
+    values: dict[str, Any] = {}
+    problems: dict[str, list[m.FieldProblem]] = {}
+    for key, rows in records.items():
+        values[key] = [record for record, _ in rows]
+        for record, found in rows:
+            if found:
+                problems[f"{key}/{record.id}"] = found
+    portfolio = m.Portfolio.model_construct(**values, problems=problems)
+    for field_name in m.Portfolio.model_fields:
+        if field_name not in values and field_name != "problems":
+            setattr(portfolio, field_name, [])
+    return portfolio

@@ -1,0 +1,112 @@
+"""``kksync seed``: put the sample portfolio on a site through the adapter, as a department would.
+
+Items are created in dependency order with their lookups remapped to the ids SharePoint hands
+out; people are ensured as site users first. Seeding a site that already has initiatives does
+nothing, so running the demo twice is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kksync import model as m
+from kksync.columns import FieldKind
+from kksync.mapping import to_payload
+from kksync.schema import Column, ListSchema, list_schema
+from kksync.services.records import DATA_LISTS
+from kksync.sharepoint.client import SharePointClient
+
+__all__ = ["SeedResult", "seed", "seed_portfolio"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SeedResult:
+    created: dict[str, int]
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        if self.skipped:
+            return "Sitet har allerede initiativer – eksempeldata er ikke indlæst igen."
+        parts = ", ".join(f"{n} {key}" for key, n in self.created.items())
+        return f"Eksempeldata indlæst: {parts}."
+
+
+def _remap(col: Column, value: Any, ids: dict[str, dict[int, int]], users: dict[int, int]) -> Any:
+    if value is None:
+        return None
+    if col.kind is FieldKind.USER:
+        return value.model_copy(update={"id": users.get(value.id, value.id)})
+    if col.kind is FieldKind.LOOKUP:
+        return ids[col.lookup or ""].get(value, value)
+    if col.kind is FieldKind.LOOKUPMULTI:
+        return [ids[col.lookup or ""].get(v, v) for v in value]
+    return value
+
+
+def _prepared(schema: ListSchema, record: m.Record, ids: dict[str, dict[int, int]], users: dict[int, int],
+              *, defer_self: bool) -> dict[str, Any]:
+    update: dict[str, Any] = {}
+    for col in schema.columns:
+        if len(col.path) == 1 and col.kind in (FieldKind.USER, FieldKind.LOOKUP, FieldKind.LOOKUPMULTI):
+            value = _remap(col, getattr(record, col.path[0]), ids, users)
+            if defer_self and col.lookup == schema.key:
+                value = [] if col.multi else None
+            update[col.path[0]] = value
+    for col in schema.columns:  # nested people (business case approver)
+        if len(col.path) == 2 and col.kind is FieldKind.USER:
+            parent = getattr(record, col.path[0])
+            value = _remap(col, getattr(parent, col.path[1]), ids, users)
+            update[col.path[0]] = parent.model_copy(update={col.path[1]: value})
+    remapped = record.model_copy(update=update)
+    return to_payload(remapped, columns=schema.department_columns)
+
+
+def seed_portfolio(client: SharePointClient, portfolio: m.Portfolio, people: list[m.Person],
+                   *, progress: Progress | None = None) -> SeedResult:
+    users = {}
+    for person in people:
+        user = client.ensure_user(person.email or person.name or str(person.id))
+        users[person.id] = int(user["Id"])
+    ids: dict[str, dict[int, int]] = {}
+    created: dict[str, int] = {}
+    for index, schema in enumerate(DATA_LISTS):
+        if progress:
+            progress(schema.title, index, len(DATA_LISTS))
+        records: list[m.Record] = list(getattr(portfolio, schema.key))
+        ids[schema.key] = {}
+        payloads = [_prepared(schema, r, ids, users, defer_self=True) for r in records]
+        new_ids = client.create_items(schema.title, payloads)
+        ids[schema.key] = {int(r.id or 0): new for r, new in zip(records, new_ids, strict=True)}
+        created[schema.key] = len(new_ids)
+        self_refs = [c for c in schema.columns if c.lookup == schema.key]
+        if self_refs:
+            _link_self(client, schema, records, ids, users, self_refs)
+    return SeedResult(created)
+
+
+def _link_self(client: SharePointClient, schema: ListSchema, records: list[m.Record], ids: dict[str, dict[int, int]],
+               users: dict[int, int], columns: list[Column]) -> None:
+    """Second pass for lookups into the same list (local → joint initiatives)."""
+    from kksync.sharepoint.client import ItemWrite
+
+    writes = []
+    for record in records:
+        payload = _prepared(schema, record, ids, users, defer_self=False)
+        values = {c.wire_name: payload[c.wire_name] for c in columns}
+        if any(v and (not isinstance(v, dict) or v.get("results")) for v in values.values()):
+            writes.append(ItemWrite(ids[schema.key][int(record.id or 0)], '"1"', values))
+    for outcome in client.update_items(schema.title, writes):
+        if outcome.status != "ok":
+            raise RuntimeError(f"kunne ikke sætte opslag på element {outcome.item_id}: {outcome.message}")
+
+
+def seed(client: SharePointClient, *, progress: Progress | None = None) -> SeedResult:
+    from kksync.sample import SAMPLE_USERS, sample_portfolio
+
+    if client.list_info(list_schema("initiatives").title, refresh=True).item_count > 0:
+        return SeedResult({}, skipped=True)
+    return seed_portfolio(client, sample_portfolio(), list(SAMPLE_USERS), progress=progress)

@@ -1,0 +1,90 @@
+"""Access tokens for SharePoint: emulator, certificate (msal) and managed identity (msal).
+
+Each provider returns what ``ClientContext.with_access_token`` needs, including ``token_type``
+(without it the header reads ``None <token>``) and an ``expires_in`` shortened by a safety
+margin (without it the library caches the token forever and does not refresh on 401).
+Client secrets are deliberately absent: SharePoint refuses app-only tokens obtained with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from kksync.errors import AuthError, ConfigError
+from kksync.settings import AuthMode, Settings
+
+__all__ = ["TokenProvider", "token_provider"]
+
+TokenProvider = Callable[[], dict[str, Any]]
+MARGIN_SECONDS = 300
+
+
+def _shaped(result: dict[str, Any]) -> dict[str, Any]:
+    if "access_token" not in result:
+        reason = result.get("error_description") or result.get("error") or "ukendt fejl"
+        # Never include the request or the certificate in the message: it ends up in logs.
+        raise AuthError(f"Kunne ikke hente et adgangstoken til SharePoint: {reason}", status=401)
+    expires = int(result.get("expires_in") or 3600)
+    return {"access_token": result["access_token"], "token_type": "Bearer", "expires_in": max(60, expires - MARGIN_SECONDS)}
+
+
+def _scope(site_url: str) -> list[str]:
+    parts = urlsplit(site_url)
+    return [f"{parts.scheme}://{parts.netloc}/.default"]
+
+
+def _certificate(settings: Settings) -> TokenProvider:
+    import msal
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509 import load_pem_x509_certificate
+
+    path = settings.certificate_path
+    assert path is not None  # guaranteed by Settings validation
+    try:
+        pem = Path(path).read_bytes()
+    except OSError as error:
+        raise ConfigError(f"Certifikatet {path} kan ikke læses: {error.strerror}") from None
+    password = settings.certificate_password.get_secret_value().encode() if settings.certificate_password else None
+    try:
+        key = serialization.load_pem_private_key(pem, password=password)
+        cert = load_pem_x509_certificate(pem)
+    except ValueError:
+        raise ConfigError(f"{path} skal være en PEM-fil med både privat nøgle og certifikat") from None
+    credential = {
+        "private_key": key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode(),
+        "thumbprint": settings.certificate_thumbprint or cert.fingerprint(hashes.SHA1()).hex(),  # noqa: S303 - AAD's format
+    }
+    app = msal.ConfidentialClientApplication(
+        settings.client_id, authority=f"https://login.microsoftonline.com/{settings.tenant_id}", client_credential=credential
+    )
+    scopes = _scope(settings.site_url)
+    return lambda: _shaped(app.acquire_token_for_client(scopes=scopes))
+
+
+def _managed_identity(settings: Settings) -> TokenProvider:
+    import msal
+    import requests
+
+    identity: Any = (
+        msal.UserAssignedManagedIdentity(client_id=settings.managed_identity_client_id)
+        if settings.managed_identity_client_id
+        else msal.SystemAssignedManagedIdentity()
+    )
+    client = msal.ManagedIdentityClient(identity, http_client=requests.Session())
+    resource = _scope(settings.site_url)[0].removesuffix("/.default")
+    return lambda: _shaped(client.acquire_token_for_client(resource=resource))
+
+
+def token_provider(settings: Settings) -> TokenProvider:
+    """The provider ``KKSYNC_AUTH`` selects."""
+    if settings.auth is AuthMode.EMULATOR:
+        token = settings.emulator_token.get_secret_value()
+        return lambda: {"access_token": token, "token_type": "Bearer", "expires_in": 3600}
+    if settings.auth is AuthMode.CERTIFICATE:
+        return _certificate(settings)
+    return _managed_identity(settings)

@@ -1,0 +1,218 @@
+"""The state-store port: plain data records and the one ``StateStore`` protocol every backend implements.
+
+State is what kksync remembers between runs: per list the SharePoint change token and the canonical
+record of every item (with fingerprints for change detection and the bot's loop guard), the history of
+runs, the dated plan snapshots the documents compare against, and the webhook bookkeeping of the
+function app. Everything is keyed by a ``scope`` (site URL plus configuration name, see
+:func:`make_scope`) so that two sites or plans configured side by side can never read each other's
+state, whatever characters the scope contains.
+
+Backends: :class:`kksync.state.sqlite.SqliteStateStore` (embedded default) and
+:class:`kksync.state.azure.AzureStateStore` (Azure Table + Blob storage). Both pass the contract suite in
+``tests/state/contract.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import TracebackType
+from typing import Literal, Protocol, Self, runtime_checkable
+
+from kksync.state._texts import state_error
+
+__all__ = [
+    "ChangeAction",
+    "ChangeRecord",
+    "ListRunStats",
+    "RunMode",
+    "RunRecord",
+    "StateStore",
+    "StoredItem",
+    "Subscription",
+    "check_commit",
+    "make_scope",
+]
+
+RunMode = Literal["full", "incremental", "reconcile"]
+ChangeAction = Literal["added", "updated", "deleted", "bot-only"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """The canonical record of one SharePoint item as last synced.
+
+    ``fingerprint`` hashes the department-owned fields (did a person change something?);
+    ``bot_fingerprint`` hashes the bot-owned values last written or seen (was the last change our own
+    write-back? then it must not trigger another run).
+    """
+
+    list_key: str
+    item_id: int
+    record_json: str
+    fingerprint: str
+    bot_fingerprint: str
+    etag: str | None = None
+    modified: datetime | None = None
+    editor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListRunStats:
+    """Counters for one list in one run."""
+
+    seen: int = 0
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    bot_only: int = 0
+    written: int = 0
+    conflicts: int = 0
+    errors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """One item-level change a run detected (who changed what, when)."""
+
+    list_key: str
+    item_id: int
+    action: ChangeAction
+    editor: str | None = None
+    modified: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """What one sync run did; ``record_run`` with the same ``run_id`` replaces the earlier record.
+
+    Keep ``started_at`` fixed for a run: the history is ordered by it.
+    """
+
+    run_id: str
+    scope: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    mode: RunMode = "incremental"
+    lists: dict[str, ListRunStats] = field(default_factory=dict)
+    changes: list[ChangeRecord] = field(default_factory=list)
+    requests: int = 0
+    writes: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A SharePoint webhook subscription the function app registered for one list.
+
+    Only a hash of the clientState secret is kept, so the state store never holds the secret itself.
+    """
+
+    subscription_id: str
+    expiration: datetime
+    client_state_hash: str
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """Where kksync keeps its state. Every method is scoped; implementations raise ``StateError``."""
+
+    # -- change tokens and items -------------------------------------------------------------------
+    def get_token(self, scope: str, list_key: str) -> str | None:
+        """The change token stored by the last ``commit``, or ``None`` before the first full sync."""
+        ...
+
+    def load_items(self, scope: str, list_key: str) -> dict[int, StoredItem]:
+        """All stored items of one list, by item id."""
+        ...
+
+    def get_items(self, scope: str, list_key: str, ids: Sequence[int]) -> dict[int, StoredItem]:
+        """The stored items among ``ids``; unknown ids are left out."""
+        ...
+
+    def commit(
+        self, scope: str, list_key: str, *, upserts: Sequence[StoredItem], deletes: Sequence[int], token: str | None
+    ) -> None:
+        """Store item changes, then advance the change token (``None`` leaves the token as it is).
+
+        The token never moves before the items are stored: a crash in between only makes the next run
+        read the same changes again, and applying them again is harmless.
+        """
+        ...
+
+    def update_bot_fingerprints(self, scope: str, list_key: str, values: Mapping[int, tuple[str, str | None]]) -> None:
+        """After a write-back: set ``(bot_fingerprint, etag)`` per item id; ids not stored are ignored."""
+        ...
+
+    def reset(self, scope: str, list_key: str | None = None) -> None:
+        """Forget token and items of one list (or of every list in the scope) before a full reconcile.
+
+        Run history, snapshots and webhook bookkeeping stay.
+        """
+        ...
+
+    # -- run history -------------------------------------------------------------------------------
+    def record_run(self, run: RunRecord) -> None: ...
+
+    def runs(self, scope: str, limit: int = 20) -> list[RunRecord]:
+        """The latest runs, newest (by ``started_at``) first."""
+        ...
+
+    # -- snapshots ---------------------------------------------------------------------------------
+    def put_snapshot(self, scope: str, plan_key: str, status_date: date, data: bytes) -> None: ...
+
+    def get_snapshot(self, scope: str, plan_key: str, status_date: date) -> bytes | None: ...
+
+    def list_snapshots(self, scope: str, plan_key: str) -> list[date]:
+        """Status dates with a snapshot, oldest first."""
+        ...
+
+    # -- webhook bookkeeping -----------------------------------------------------------------------
+    def set_last_notification(self, scope: str, list_key: str, at: datetime) -> None: ...
+
+    def last_notification_at(self, scope: str, list_key: str) -> datetime | None: ...
+
+    def put_subscription(self, scope: str, list_key: str, subscription: Subscription) -> None: ...
+
+    def get_subscription(self, scope: str, list_key: str) -> Subscription | None: ...
+
+    def subscriptions(self, scope: str) -> dict[str, Subscription]:
+        """Every registered subscription of the scope, by list key."""
+        ...
+
+    def delete_subscription(self, scope: str, list_key: str) -> None: ...
+
+    # -- lifetime ----------------------------------------------------------------------------------
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+def make_scope(site_url: str, name: str = "default") -> str:
+    """The scope for one configuration on one site.
+
+    SharePoint site URLs are case-insensitive and often written with a trailing slash; normalising
+    here keeps one site from ending up with two histories.
+    """
+    return f"{site_url.strip().rstrip('/').lower()}#{name}"
+
+
+def check_commit(list_key: str, upserts: Sequence[StoredItem], deletes: Sequence[int]) -> dict[int, StoredItem]:
+    """Validate a commit's arguments the same way in every backend; returns the upserts by id.
+
+    A later upsert of the same id wins, as if the changes were applied in order.
+    """
+    by_id: dict[int, StoredItem] = {}
+    for item in upserts:
+        if item.list_key != list_key:
+            raise state_error("wrong_list", item_id=item.item_id, item_list=item.list_key, list_key=list_key)
+        by_id[item.item_id] = item
+    both = by_id.keys() & set(deletes)
+    if both:
+        raise state_error("upsert_and_delete", ids=sorted(both))
+    return by_id

@@ -1,0 +1,309 @@
+"""The embedded state store: one SQLite file in WAL mode.
+
+The Azure Functions host and the CLI may open the same file at once, from several threads and
+processes. WAL lets readers proceed while one process writes; ``BEGIN IMMEDIATE`` takes the write
+lock up front, so two writers queue on the busy timeout instead of failing half-way through a
+transaction when both try to upgrade a read lock. Within one process a lock serialises use of the
+single connection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from kksync.state._texts import state_error
+from kksync.state.base import RunRecord, StoredItem, Subscription, check_commit
+from kksync.state.codec import dt_from_text, dt_to_text, run_from_json, run_sort_key, run_to_json
+
+__all__ = ["SqliteStateStore"]
+
+SCHEMA_VERSION = 1
+_BUSY_TIMEOUT_MS = 30_000
+# Below SQLite's historical limit of 999 bound variables per statement.
+_CHUNK = 500
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    scope TEXT NOT NULL, list_key TEXT NOT NULL, token TEXT NOT NULL,
+    PRIMARY KEY (scope, list_key));
+CREATE TABLE IF NOT EXISTS items (
+    scope TEXT NOT NULL, list_key TEXT NOT NULL, item_id INTEGER NOT NULL,
+    record_json TEXT NOT NULL, fingerprint TEXT NOT NULL, bot_fingerprint TEXT NOT NULL,
+    etag TEXT, modified TEXT, editor TEXT,
+    PRIMARY KEY (scope, list_key, item_id));
+CREATE TABLE IF NOT EXISTS runs (
+    scope TEXT NOT NULL, run_id TEXT NOT NULL, sort_key INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (scope, run_id));
+CREATE INDEX IF NOT EXISTS runs_by_time ON runs (scope, sort_key DESC, run_id DESC);
+CREATE TABLE IF NOT EXISTS snapshots (
+    scope TEXT NOT NULL, plan_key TEXT NOT NULL, status_date TEXT NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (scope, plan_key, status_date));
+CREATE TABLE IF NOT EXISTS notifications (
+    scope TEXT NOT NULL, list_key TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (scope, list_key));
+CREATE TABLE IF NOT EXISTS subscriptions (
+    scope TEXT NOT NULL, list_key TEXT NOT NULL, subscription_id TEXT NOT NULL,
+    expiration TEXT NOT NULL, client_state_hash TEXT NOT NULL,
+    PRIMARY KEY (scope, list_key));
+"""
+
+_ITEM_COLUMNS = "item_id, record_json, fingerprint, bot_fingerprint, etag, modified, editor"
+
+
+def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class SqliteStateStore:
+    """State in one SQLite file (``":memory:"`` for a private, throw-away store)."""
+
+    def __init__(self, path: str | Path, *, timeout: float = _BUSY_TIMEOUT_MS / 1000) -> None:
+        self._path = str(path)
+        self._lock = threading.RLock()
+        # Test seam: called after the items of a commit are written and before the token is.
+        self._fault: Callable[[str], None] | None = None
+        try:
+            if self._path != ":memory:":
+                Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit mode: transactions are opened explicitly in ``_write``.
+            self._conn: sqlite3.Connection | None = sqlite3.connect(
+                self._path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if self._path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable across application crashes in WAL mode; only a power cut can lose the
+            # last transactions, and those are re-read from SharePoint because the token went with them.
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.Error as error:
+            raise state_error("sqlite_open", path=self._path, error=error) from error
+
+    def _migrate(self) -> None:
+        with self._write() as conn:
+            # Not executescript(): it would commit the transaction this runs in.
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            found = int(row[0]) if row else SCHEMA_VERSION
+            if found > SCHEMA_VERSION:
+                raise state_error("sqlite_newer", path=self._path, found=found, known=SCHEMA_VERSION)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    # -- connection plumbing -----------------------------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise state_error("closed")
+        return self._conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    # Some errors (a full disk) have already rolled the transaction back.
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise state_error("sqlite_failed", path=self._path, error=error) from error
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._connection()
+            try:
+                yield conn
+            except sqlite3.Error as error:
+                raise state_error("sqlite_failed", path=self._path, error=error) from error
+
+    # -- change tokens and items -------------------------------------------------------------------
+    def get_token(self, scope: str, list_key: str) -> str | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT token FROM tokens WHERE scope = ? AND list_key = ?", (scope, list_key)).fetchone()
+        return None if row is None else str(row[0])
+
+    def load_items(self, scope: str, list_key: str) -> dict[int, StoredItem]:
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_ITEM_COLUMNS} FROM items WHERE scope = ? AND list_key = ?", (scope, list_key)
+            ).fetchall()
+        return self._items(list_key, rows)
+
+    def get_items(self, scope: str, list_key: str, ids: Sequence[int]) -> dict[int, StoredItem]:
+        wanted = sorted(set(ids))
+        rows: list[Any] = []
+        with self._read() as conn:
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows += conn.execute(
+                    f"SELECT {_ITEM_COLUMNS} FROM items WHERE scope = ? AND list_key = ? AND item_id IN ({marks})",
+                    (scope, list_key, *chunk),
+                ).fetchall()
+        return self._items(list_key, rows)
+
+    def _items(self, list_key: str, rows: list[Any]) -> dict[int, StoredItem]:
+        # The hot path of a 50,000-item load: positional construction, no per-row helper calls
+        # except for the two datetime columns.
+        try:
+            return {
+                row[0]: StoredItem(
+                    list_key, row[0], row[1], row[2], row[3], row[4],
+                    None if row[5] is None else datetime.fromisoformat(row[5]), row[6],
+                )
+                for row in rows
+            }
+        except ValueError as error:
+            raise state_error("sqlite_corrupt", path=self._path, error=error) from error
+
+    def commit(
+        self, scope: str, list_key: str, *, upserts: Sequence[StoredItem], deletes: Sequence[int], token: str | None
+    ) -> None:
+        by_id = check_commit(list_key, upserts, deletes)
+        rows = [
+            (scope, list_key, i.item_id, i.record_json, i.fingerprint, i.bot_fingerprint, i.etag,
+             dt_to_text(i.modified), i.editor)
+            for i in by_id.values()
+        ]
+        with self._write() as conn:
+            conn.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            conn.executemany(
+                "DELETE FROM items WHERE scope = ? AND list_key = ? AND item_id = ?",
+                [(scope, list_key, item_id) for item_id in deletes],
+            )
+            if self._fault is not None:
+                self._fault("before-token")
+            if token is not None:
+                conn.execute("INSERT OR REPLACE INTO tokens VALUES (?, ?, ?)", (scope, list_key, token))
+
+    def update_bot_fingerprints(self, scope: str, list_key: str, values: Mapping[int, tuple[str, str | None]]) -> None:
+        with self._write() as conn:
+            conn.executemany(
+                "UPDATE items SET bot_fingerprint = ?, etag = ? WHERE scope = ? AND list_key = ? AND item_id = ?",
+                [(bot, etag, scope, list_key, item_id) for item_id, (bot, etag) in values.items()],
+            )
+
+    def reset(self, scope: str, list_key: str | None = None) -> None:
+        with self._write() as conn:
+            if list_key is None:
+                conn.execute("DELETE FROM items WHERE scope = ?", (scope,))
+                conn.execute("DELETE FROM tokens WHERE scope = ?", (scope,))
+            else:
+                conn.execute("DELETE FROM items WHERE scope = ? AND list_key = ?", (scope, list_key))
+                conn.execute("DELETE FROM tokens WHERE scope = ? AND list_key = ?", (scope, list_key))
+
+    # -- run history -------------------------------------------------------------------------------
+    def record_run(self, run: RunRecord) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
+                (run.scope, run.run_id, run_sort_key(run.started_at), run_to_json(run)),
+            )
+
+    def runs(self, scope: str, limit: int = 20) -> list[RunRecord]:
+        if limit < 1:
+            raise state_error("bad_limit", limit=limit)
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT body FROM runs WHERE scope = ? ORDER BY sort_key DESC, run_id DESC LIMIT ?", (scope, limit)
+            ).fetchall()
+        try:
+            return [run_from_json(row[0]) for row in rows]
+        except (ValueError, KeyError, TypeError) as error:
+            raise state_error("sqlite_corrupt", path=self._path, error=error) from error
+
+    # -- snapshots ---------------------------------------------------------------------------------
+    def put_snapshot(self, scope: str, plan_key: str, status_date: date, data: bytes) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?)",
+                (scope, plan_key, status_date.isoformat(), bytes(data)),
+            )
+
+    def get_snapshot(self, scope: str, plan_key: str, status_date: date) -> bytes | None:
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT data FROM snapshots WHERE scope = ? AND plan_key = ? AND status_date = ?",
+                (scope, plan_key, status_date.isoformat()),
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def list_snapshots(self, scope: str, plan_key: str) -> list[date]:
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT status_date FROM snapshots WHERE scope = ? AND plan_key = ? ORDER BY status_date",
+                (scope, plan_key),
+            ).fetchall()
+        return [date.fromisoformat(row[0]) for row in rows]
+
+    # -- webhook bookkeeping -----------------------------------------------------------------------
+    def set_last_notification(self, scope: str, list_key: str, at: datetime) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO notifications VALUES (?, ?, ?)", (scope, list_key, dt_to_text(at)))
+
+    def last_notification_at(self, scope: str, list_key: str) -> datetime | None:
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT at FROM notifications WHERE scope = ? AND list_key = ?", (scope, list_key)
+            ).fetchone()
+        return None if row is None else dt_from_text(row[0])
+
+    def put_subscription(self, scope: str, list_key: str, subscription: Subscription) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO subscriptions VALUES (?, ?, ?, ?, ?)",
+                (scope, list_key, subscription.subscription_id, dt_to_text(subscription.expiration),
+                 subscription.client_state_hash),
+            )
+
+    def get_subscription(self, scope: str, list_key: str) -> Subscription | None:
+        return self._subscriptions(scope, list_key).get(list_key)
+
+    def subscriptions(self, scope: str) -> dict[str, Subscription]:
+        return self._subscriptions(scope, None)
+
+    def _subscriptions(self, scope: str, list_key: str | None) -> dict[str, Subscription]:
+        sql = "SELECT list_key, subscription_id, expiration, client_state_hash FROM subscriptions WHERE scope = ?"
+        params: tuple[str, ...] = (scope,)
+        if list_key is not None:
+            sql, params = sql + " AND list_key = ?", (scope, list_key)
+        with self._read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return {row[0]: Subscription(row[1], datetime.fromisoformat(row[2]), row[3]) for row in rows}
+
+    def delete_subscription(self, scope: str, list_key: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM subscriptions WHERE scope = ? AND list_key = ?", (scope, list_key))
+
+    # -- lifetime ----------------------------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteStateStore({self._path!r})"
