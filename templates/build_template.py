@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
 
-from kksync.documents.template import TEMPLATE_NAME, build_template  # noqa: E402
+from kksync.documents.template import TEMPLATE_NAME, build_template
 
 
 def main() -> None:

@@ -111,9 +111,11 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is not None:
         return
     # Azurite runs in its own process group; signal the group so no node child outlives the test.
+    # Its graceful shutdown waits for idle keep-alive connections, and with in-memory persistence
+    # there is nothing to save, so it gets only a moment before it is killed.
     os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=2)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)

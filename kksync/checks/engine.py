@@ -186,8 +186,8 @@ def _verdict(plan: Plan, initiatives: list[Initiative], own: list[Issue], tally:
              gate: dict[str, Severity] | None) -> PlanVerdict:
     assert plan.id is not None
     if gate is None:
-        kind = f"«{plan.kind.value}»" if plan.kind is not None else "uden plantype"
-        reasons = (f"Planer {kind} forelægges ikke samlet til politisk behandling.", *(i.message for i in own))
+        kind = f"«{plan.kind.value}»" if plan.kind is not None else "«(ingen)»"
+        reasons = (f"Planer af typen {kind} forelægges ikke samlet til politisk behandling.", *(i.message for i in own))
         return PlanVerdict(plan_id=plan.id, plan_key=plan.key, applies=False, ready=False, reasons=reasons)
     own_errors = [i for i in own if gate.get(i.code) is Severity.ERROR]
     errors = tally.errors + len(own_errors)
@@ -200,7 +200,8 @@ def _verdict(plan: Plan, initiatives: list[Initiative], own: list[Issue], tally:
     if n == 0:
         lines.append("Planen har ingen initiativer.")
     elif ready:
-        lines.append(f"Alle {_count(n, 'initiativ', 'initiativer')} opfylder kravene før politisk behandling.")
+        lines.append("Planens initiativ opfylder kravene før politisk behandling." if n == 1 else
+                     f"Alle {n} initiativer opfylder kravene før politisk behandling.")
     else:
         lines.append(f"{tally.failing} af {_count(n, 'initiativ', 'initiativer')} opfylder ikke kravene før politisk behandling.")
         lines.extend(f"{req}: {_count(count, 'initiativ', 'initiativer')} mangler." for req, count in by_req.items())

@@ -29,6 +29,7 @@ class CashFlows:
         return self.first_year + len(self.flows) - 1
 
 
+_INVESTMENT = FigureKind.INVESTERING
 _SIGN = {
     FigureKind.GEVINST: 1.0,
     FigureKind.DRIFT_0: 1.0,
@@ -42,14 +43,15 @@ def cash_flows(figures: Iterable[BusinessCaseFigure]) -> CashFlows | None:
     by_year: dict[int, float] = {}
     kinds: set[FigureKind] = set()
     investment = 0.0
+    sign = _SIGN
     for figure in figures:
         kind, year, amount = figure.kind, figure.year, figure.amount
         if kind is None or year is None or amount is None:
             continue  # the mapper already reported the unreadable value
-        kinds.add(kind)
         value = float(amount)
-        by_year[year] = by_year.get(year, 0.0) + _SIGN[kind] * value
-        if kind is FigureKind.INVESTERING:
+        kinds.add(kind)
+        by_year[year] = by_year.get(year, 0.0) + sign[kind] * value
+        if kind is _INVESTMENT:
             investment += value
     if not by_year:
         return None

@@ -17,13 +17,17 @@ _MONTHS = (
 )
 
 
+_SWAP = str.maketrans(",.", ".,")
+_QUANTA = tuple(Decimal(1).scaleb(-n) for n in range(7))
+
+
 def number(value: Decimal | float | int, decimals: int = 0) -> str:
-    """``1234567.5`` → ``1.234.567,5``: dot groups thousands, comma marks decimals."""
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{abs(rounded):,.{decimals}f}"
-    text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return ("-" if rounded < 0 else "") + text
+    """``1234567.5`` → ``1.234.567,5``: dot groups thousands, comma marks decimals (half up)."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    rounded = exact.quantize(_QUANTA[decimals], rounding=ROUND_HALF_UP)
+    if not rounded:
+        rounded = abs(rounded)  # no "-0"
+    return f"{rounded:,f}".translate(_SWAP)
 
 
 def kr(value: Decimal | float | int) -> str:

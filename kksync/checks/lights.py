@@ -17,9 +17,10 @@ from kksync.checks.findings import ComputedLight
 from kksync.checks.governance import LightLimits
 from kksync.model import Light, StatusEntry
 
-__all__ = ["NO_DATA", "compute_light", "latest_status", "months_late"]
+__all__ = ["NO_DATA", "add_months", "compute_light", "latest_status", "months_late"]
 
 NO_DATA = "Ingen status med baseline og prognose"
+_NO_DATA = ComputedLight(light=None, reason=NO_DATA)
 _WORSE = {None: -1, Light.GROEN: 0, Light.GUL: 1, Light.ROED: 2}
 
 
@@ -36,7 +37,8 @@ def latest_status(statuses: Iterable[StatusEntry], *, until_year: int | None = N
     return best
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -47,9 +49,9 @@ def months_late(baseline: date, forecast: date) -> tuple[int, int]:
     if forecast <= baseline:
         return 0, 0
     months = (forecast.year - baseline.year) * 12 + forecast.month - baseline.month
-    if _add_months(baseline, months) > forecast:
+    if add_months(baseline, months) > forecast:
         months -= 1
-    return months, (forecast - _add_months(baseline, months)).days
+    return months, (forecast - add_months(baseline, months)).days
 
 
 def _cost(baseline: Decimal, forecast: Decimal, limits: LightLimits) -> tuple[Light, str]:
@@ -59,12 +61,14 @@ def _cost(baseline: Decimal, forecast: Decimal, limits: LightLimits) -> tuple[Li
     if baseline <= 0:
         return Light.ROED, f"Forventet forbrug {fmt.mio(forecast)} uden budget (baseline 0 kr.)"
     pct = over / baseline * 100
-    shown = f"{fmt.percent(pct)} ({fmt.mio(over)})"
-    if pct > Decimal(str(limits.red_overrun_pct)):
+    ratio = float(pct)  # comparisons in float: exact at the limits, and cheap
+    # Below 0,1 mio. kr. "0,0 mio. kr." would hide the amount; whole kroner say it.
+    shown = f"{fmt.percent(pct)} ({fmt.mio(over) if over >= 100_000 else fmt.kr(over)})"
+    if ratio > limits.red_overrun_pct:
         return Light.ROED, f"Forventet overskridelse {shown} – over grænsen på {fmt.percent(limits.red_overrun_pct)}"
-    if over > Decimal(str(limits.red_overrun_kr)):
+    if float(over) > limits.red_overrun_kr:
         return Light.ROED, f"Forventet overskridelse {shown} – over grænsen på {fmt.mio(limits.red_overrun_kr)}"
-    if pct > Decimal(str(limits.yellow_overrun_pct)):
+    if ratio > limits.yellow_overrun_pct:
         return Light.GUL, f"Forventet overskridelse {shown}"
     return Light.GROEN, f"Forventet overskridelse {shown} – inden for tolerancen"
 
@@ -85,15 +89,16 @@ def compute_light(statuses: Iterable[StatusEntry], limits: LightLimits, *, until
     """The computed light of the latest status: the worse of cost and schedule, with reasons."""
     entry = latest_status(statuses, until_year=until_year)
     if entry is None:
-        return ComputedLight(light=None, reason=NO_DATA)
+        return _NO_DATA
     parts: list[tuple[Light, str]] = []
     if entry.baseline_cost is not None and entry.forecast_cost is not None:
         parts.append(_cost(entry.baseline_cost, entry.forecast_cost, limits))
     if entry.baseline_end is not None and entry.forecast_end is not None:
         parts.append(_schedule(entry.baseline_end, entry.forecast_end, limits))
     if not parts:
-        return ComputedLight(light=None, reason=NO_DATA, reported=entry.reported_light)
+        return ComputedLight.model_construct(light=None, reason=NO_DATA, reported=entry.reported_light)
     light = max((p[0] for p in parts), key=_WORSE.__getitem__)
     # Say why it is this colour; when all is green, say both halves so nobody has to guess.
     reasons = [text for colour, text in parts if colour is light] if light is not Light.GROEN else [t for _, t in parts]
-    return ComputedLight(light=light, reason="; ".join(reasons)[:255], reported=entry.reported_light)
+    # Built from our own typed values; validating 10.000 of them per run would cost more than the rules.
+    return ComputedLight.model_construct(light=light, reason="; ".join(reasons)[:255], reported=entry.reported_light)

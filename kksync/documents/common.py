@@ -28,6 +28,7 @@ __all__ = [
     "ordered",
     "person_text",
     "plan_period",
+    "sentence",
     "total",
 ]
 
@@ -66,6 +67,11 @@ def total(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(known, Decimal(0)) if known else None
 
 
+def sentence(text: str) -> str:
+    """End with one full stop, also after an amount ending in "kr."."""
+    return text if text.endswith(".") else text + "."
+
+
 def plan_period(plan: Plan) -> str:
     return T.plan_period.format(start=fmt_date(plan.period_start), end=fmt_date(plan.period_end))
 
@@ -98,6 +104,7 @@ def initiative_status(
     entry = latest_status(statuses, year)
     computed = report.lights.get(initiative.id) if initiative.id is not None else None
     phase = entry.phase if entry and entry.phase else initiative.phase
+    reason: str | None
     if computed is not None:
         light, reason = computed.light, computed.reason
     else:
@@ -111,7 +118,7 @@ def focus_titles(initiative: Initiative, areas: dict[int, FocusArea]) -> list[st
 
 def chart_block(
     kind: ChartKind, title: str, alt: str, categories: list[str], series: list[Series], *,
-    category_header: str, value_format: Callable[[float], str], number_format: str = "General",
+    category_header: str, value_format: Callable[[float], str], number_format: str = "General", integers: bool = False,
 ) -> Chart:
     """A chart and the table with its numbers; the alt text names what the chart shows."""
     columns = (Column(category_header, width=2.0), *(Column(s.name, numeric=True) for s in series))
@@ -121,5 +128,5 @@ def chart_block(
     table = Table(T.chart_data_caption.format(title=title), columns, rows)
     return Chart(
         kind=kind, title=title, alt_text=alt, categories=tuple(categories), series=tuple(series),
-        value_label=category_header, table=table, number_format=number_format,
+        value_label=category_header, table=table, number_format=number_format, integers=integers,
     )

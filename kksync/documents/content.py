@@ -143,6 +143,8 @@ class Chart:
     value_label: str
     table: Table
     number_format: str = "General"
+    integers: bool = False
+    """Counts: the value axis steps by whole numbers."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", clean(self.title, limit=300))
@@ -159,12 +161,15 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.title = clean(self.title, limit=500) or "–"
+
     def add(self, *blocks: Block) -> Section:
         self.blocks.extend(blocks)
         return self
 
     def sub(self, title: str) -> Section:
-        child = Section(clean(title, limit=500) or "–")
+        child = Section(title)
         self.sections.append(child)
         return child
 
@@ -183,8 +188,16 @@ class Document:
     keywords: str = ""
     language: str = "da-DK"
 
+    def __post_init__(self) -> None:
+        self.title = clean(self.title, limit=500) or "–"
+        self.subtitle = clean(self.subtitle, limit=500)
+        self.cover_lines = [clean(line, limit=500) for line in self.cover_lines]
+        self.marking = clean(self.marking, limit=500) or None
+        self.subject = clean(self.subject, limit=500)
+        self.keywords = clean(self.keywords, limit=500)
+
     def section(self, title: str) -> Section:
-        child = Section(clean(title, limit=500) or "–")
+        child = Section(title)
         self.sections.append(child)
         return child
 

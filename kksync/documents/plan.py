@@ -6,8 +6,25 @@ from collections import defaultdict
 from decimal import Decimal
 
 from kksync.checks.findings import CheckReport
-from kksync.documents.common import admin_text, cover_lines, focus_titles, initiative_name, ordered, person_text, plan_period
-from kksync.documents.content import BulletList, Column, Document, KeyValues, Paragraph, Section, Table, rich_text_blocks
+from kksync.documents.common import (
+    admin_text,
+    cover_lines,
+    focus_titles,
+    initiative_name,
+    ordered,
+    person_text,
+    plan_period,
+)
+from kksync.documents.content import (
+    BulletList,
+    Column,
+    Document,
+    KeyValues,
+    Paragraph,
+    Section,
+    Table,
+    rich_text_blocks,
+)
 from kksync.documents.fmt import fmt_date, fmt_kr, fmt_percent, fmt_years
 from kksync.documents.readiness import plan_ready
 from kksync.documents.texts import T, label
@@ -39,9 +56,9 @@ def _ranked(doc: Document, initiatives: list[Initiative]) -> None:
     section.add(
         Table(
             T.ranked_initiatives,
-            (Column(label("initiatives", "KkRank"), True, 0.8), Column(label("initiatives", "KkKey"), width=1.2),
-             Column(label("initiatives", "Title"), width=3.2), Column(label("initiatives", "KkAdministration"), width=1.8),
-             Column(label("initiatives", "KkPhase"), width=1.1), Column(label("initiatives", "KkProjectOwner"), width=1.5)),
+            (Column(label("initiatives", "KkRank"), True, 1.05), Column(label("initiatives", "KkKey"), width=1.2),
+             Column(label("initiatives", "Title"), width=2.6), Column(label("initiatives", "KkAdministration"), width=2.7),
+             Column(label("initiatives", "KkPhase"), width=1.5), Column(label("initiatives", "KkProjectOwner"), width=1.6)),
             tuple(
                 (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration),
                  i.phase.value if i.phase else T.missing, person_text(i.project_owner))

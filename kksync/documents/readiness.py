@@ -128,8 +128,8 @@ def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
     doc.section(T.missing_items).add(
         Table(
             T.missing_items,
-            (Column(T.initiative, width=2.5), Column(T.administration, width=1.6), Column(T.requirement, width=1.4),
-             Column(T.severity, width=0.8), Column(T.missing_item, width=3.5)),
+            (Column(T.initiative, width=2.4), Column(T.administration, width=2.5), Column(T.requirement, width=1.8),
+             Column(T.severity, width=1.2), Column(T.missing_item, width=3.3)),
             tuple(rows),
         )
     )
@@ -139,9 +139,9 @@ def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
     ranked.add(
         Table(
             T.ranked_list,
-            (Column(label("initiatives", "KkRank"), True, 0.8), Column(label("initiatives", "KkKey"), width=1.2),
-             Column(label("initiatives", "Title"), width=3.5), Column(label("initiatives", "KkAdministration"), width=1.6),
-             Column(T.is_ready, width=0.7)),
+            (Column(label("initiatives", "KkRank"), True, 1.05), Column(label("initiatives", "KkKey"), width=1.2),
+             Column(label("initiatives", "Title"), width=3.2), Column(label("initiatives", "KkAdministration"), width=2.7),
+             Column(T.is_ready, width=0.8)),
             tuple(
                 (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration),
                  T.no if (i.id in errors) else T.yes)

@@ -22,6 +22,7 @@ from kksync.documents.common import (
     light_text,
     ordered,
     person_text,
+    sentence,
     total,
 )
 from kksync.documents.content import (
@@ -36,7 +37,7 @@ from kksync.documents.content import (
     Table,
     rich_text_blocks,
 )
-from kksync.documents.fmt import fmt_date, fmt_int, fmt_kr, fmt_mio, fmt_number, fmt_percent
+from kksync.documents.fmt import fmt_date, fmt_int, fmt_kr, fmt_number, fmt_percent
 from kksync.documents.texts import T, label
 from kksync.history import Snapshot, SnapshotDiff, diff_snapshots, latest_status
 from kksync.model import Administration, Initiative, Light, Milestone, StatusEntry
@@ -67,6 +68,14 @@ def _light_counts(lights: list[Light | None]) -> dict[str, int]:
     return {"green": counts[Light.GROEN], "yellow": counts[Light.GUL], "red": counts[Light.ROED], "none": counts[None]}
 
 
+def _mio_header(text: str) -> str:
+    return f"{text} ({T.mio_kr})"
+
+
+def _mio_text(value: Decimal | None) -> str:
+    return fmt_number(value / Decimal(1_000_000), 1) if value is not None else T.missing
+
+
 def _mio(value: Decimal | None) -> float:
     return float((value or Decimal(0)) / Decimal(1_000_000))
 
@@ -75,11 +84,11 @@ def _summary(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -> 
     section = doc.section(T.summary)
     section.add(
         Paragraph(
-            T.summary_text.format(
+            sentence(T.summary_text.format(
                 plan=snapshot.plan.title, count=fmt_int(len(rows)), year=year, date=fmt_date(snapshot.status_date),
                 budget=fmt_kr(total(r.budget for r in rows)), spent=fmt_kr(total(r.spent for r in rows)),
                 forecast=fmt_kr(total(r.forecast for r in rows)),
-            )
+            ))
         ),
         Paragraph(T.summary_lights.format(**_light_counts([r.status.reported for r in rows]))),
         Paragraph(T.summary_computed.format(**_light_counts([r.status.computed for r in rows]))),
@@ -103,11 +112,11 @@ def _by_focus_area(doc: Document, snapshot: Snapshot, rows: list[_Row]) -> None:
     section.add(
         Table(
             T.by_focus_area,
-            (Column(T.focus_area, width=2.5), Column(T.initiatives_count, True), Column(T.budget, True),
-             Column(T.spent, True), Column(T.forecast, True)),
+            (Column(T.focus_area, width=2.5), Column(T.initiatives_count, True), Column(_mio_header(T.budget), True),
+             Column(_mio_header(T.spent), True), Column(_mio_header(T.forecast), True)),
             tuple(
-                (title, fmt_int(len(m)), fmt_kr(total(r.budget for r in m)), fmt_kr(total(r.spent for r in m)),
-                 fmt_kr(total(r.forecast for r in m)))
+                (title, fmt_int(len(m)), _mio_text(total(r.budget for r in m)), _mio_text(total(r.spent for r in m)),
+                 _mio_text(total(r.forecast for r in m)))
                 for title, m in used
             ),
         )
@@ -144,15 +153,15 @@ def _by_administration(doc: Document, rows: list[_Row]) -> None:
         c = _light_counts([r.status.reported for r in members])
         table_rows.append(
             (admin.label if admin else T.without_administration, fmt_int(len(members)), fmt_int(c["green"]),
-             fmt_int(c["yellow"]), fmt_int(c["red"]), fmt_int(c["none"]), fmt_kr(total(r.budget for r in members)),
-             fmt_kr(total(r.forecast for r in members)))
+             fmt_int(c["yellow"]), fmt_int(c["red"]), fmt_int(c["none"]), _mio_text(total(r.budget for r in members)),
+             _mio_text(total(r.forecast for r in members)))
         )
     section.add(
         Table(
             T.by_administration,
-            (Column(T.administration, width=2.5), Column(T.initiatives_count, True), Column(Light.GROEN.value, True),
-             Column(Light.GUL.value, True), Column(Light.ROED.value, True), Column(T.no_light, True),
-             Column(T.budget, True), Column(T.forecast, True)),
+            (Column(T.administration, width=2.8), Column(T.initiatives_count, True, 1.1), Column(Light.GROEN.value, True, 0.85),
+             Column(Light.GUL.value, True, 0.85), Column(Light.ROED.value, True, 0.85), Column(T.no_light, True, 1.1),
+             Column(_mio_header(T.budget), True, 1.1), Column(_mio_header(T.forecast), True, 1.1)),
             tuple(table_rows),
         )
     )
@@ -167,7 +176,7 @@ def _by_administration(doc: Document, rows: list[_Row]) -> None:
         section.add(
             chart_block(
                 ChartKind.STACKED_BAR, T.chart_admin_title, T.chart_admin_alt.format(detail=detail), categories, series,
-                category_header=T.administration, value_format=lambda v: fmt_number(v),
+                category_header=T.administration, value_format=lambda v: fmt_number(v), number_format="0", integers=True,
             )
         )
 
@@ -192,7 +201,7 @@ def _over_time(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -
     section.add(
         chart_block(
             ChartKind.COLUMN, T.chart_time_title, T.chart_time_alt.format(detail=detail), [str(y) for y in years],
-            series, category_header=T.year, value_format=lambda v: fmt_number(v),
+            series, category_header=T.year, value_format=lambda v: fmt_number(v), number_format="0", integers=True,
         )
     )
 
@@ -241,8 +250,8 @@ def _milestones(initiative: Initiative, milestones: list[Milestone]) -> Table | 
     ordered_ms = sorted(milestones, key=lambda m: (m.due is None, m.due or date.min, m.title, m.id or 0))
     return Table(
         f"{T.milestones}: {initiative_name(initiative)}",
-        (Column(label("milestones", "Title"), width=3.0), Column(label("milestones", "KkDue")),
-         Column(label("milestones", "KkCompletedOn"))),
+        (Column(label("milestones", "Title"), width=2.6), Column(label("milestones", "KkDue"), width=1.3),
+         Column(label("milestones", "KkCompletedOn"), width=1.3)),
         tuple((m.title, fmt_date(m.due), fmt_date(m.completed_on) if m.completed_on else "–") for m in ordered_ms),
     )
 

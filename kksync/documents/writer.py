@@ -36,6 +36,8 @@ from kksync.errors import TemplateError
 __all__ = ["TEXT_WIDTH_TWIPS", "render_docx"]
 
 TEXT_WIDTH_TWIPS = 9070  # 16 cm between A4 margins of 2,5 cm
+HEADER_FILL = "1F3A5F"
+HEADER_TEXT = "FFFFFF"
 _HEADINGS = ("Heading 1", "Heading 2", "Heading 3")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -82,10 +84,14 @@ class _Body:
             self.run(p, text, bold=bold)
         return p
 
-    def run(self, p: Any, text: str, *, bold: bool = False) -> None:
+    def run(self, p: Any, text: str, *, bold: bool = False, color: str | None = None) -> None:
         r = _el(p, "w:r")
-        if bold:
-            _el(_el(r, "w:rPr"), "w:b")
+        if bold or color:
+            rpr = _el(r, "w:rPr")
+            if bold:
+                _el(rpr, "w:b")
+            if color:
+                _el(rpr, "w:color", val=color)
         for n, line in enumerate(text.split("\n")):
             if n:
                 _el(r, "w:br")
@@ -152,8 +158,14 @@ class _Body:
             _el(tr_pr, "w:tblHeader")
         for text, width, align in zip(cells, widths, aligns, strict=True):
             tc = _el(tr, "w:tc")
-            _el(_el(tc, "w:tcPr"), "w:tcW", w=width, type="dxa")
-            self.paragraph(None, text, parent=tc, align=align, bold=header)
+            tc_pr = _el(tc, "w:tcPr")
+            _el(tc_pr, "w:tcW", w=width, type="dxa")
+            if header:
+                # direct formatting too: not every reader applies a table style's first-row look
+                _el(tc_pr, "w:shd", val="clear", color="auto", fill=HEADER_FILL)
+            p = self.paragraph(None, parent=tc, align=align)
+            if text:
+                self.run(p, text, bold=header, color=HEADER_TEXT if header else None)
 
     def chart(self, chart: Chart) -> None:
         self.charts += 1
@@ -210,7 +222,7 @@ def render_docx(doc: Document, *, template: bytes, status_date: date, identifier
     if doc.marking:
         body.paragraph("KK Markering", doc.marking)
     for line in doc.cover_lines:
-        if line and line != doc.subtitle:
+        if line and line not in (doc.subtitle, doc.title):
             body.paragraph("Normal", line)
     body.page_break()
     for section in doc.sections:

@@ -28,19 +28,20 @@ def get_changes(site: Site, base: str, lid: str, query: dict[str, Any]) -> list[
         rows = site.store.changes_after(lid, cursor, 1000)
         if not rows:
             break
-        for number, item_id, ctype, time, ticks in rows:
+        for number, item_id, ctype, time, ticks, editor in rows:
             cursor = number
             if end_no is not None and number > end_no:
                 return results
             if wanted.get(ctype):
-                results.append(_entity(site, base, lid, number, item_id, ctype, time, ticks))
+                results.append(_entity(site, base, lid, number, item_id, ctype, time, ticks, editor))
                 if len(results) >= limit:
                     break
     return results
 
 
 def _entity(
-    site: Site, base: str, lid: str, number: int, item_id: int, ctype: int, time: str, ticks: int
+    site: Site, base: str, lid: str, number: int, item_id: int, ctype: int, time: str, ticks: int,
+    editor: str | None = None,
 ) -> dict[str, Any]:
     meta = site.store.meta
     return {
@@ -57,7 +58,8 @@ def _entity(
         "ListId": lid,
         "WebId": meta["web_id"],
         "UniqueId": f"{lid[:-12]}{item_id:012d}",
-        "Editor": "",
+        "Editor": editor or "",
+        "EditorLoginName": editor or "",
         "EditorEmailHint": None,
         "ServerRelativeUrl": "",
         "ContentTypeId": {"__metadata": {"type": "SP.ContentTypeId"}, "StringValue": "0x0100"},

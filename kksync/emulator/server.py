@@ -185,6 +185,8 @@ class EmulatorServer:
             kind, handler = self.api.route(req)
             entry.kind = kind
             fault = self.faults.pick(req.method, req.path, kind, inner=req.inner)
+            if fault is not None and fault.drop and req.inner:
+                fault = None  # a connection carries the whole batch; one operation cannot drop it
             if fault is not None:
                 entry.fault = f"{fault.status or ''}{' drop' if fault.drop else ''}{' delay' if fault.delay else ''}"
             resp = self._apply_fault(fault)
@@ -238,14 +240,18 @@ class EmulatorServer:
 
     def add_item(self, list_title: str, fields: dict[str, Any], *, editor: int | None = None) -> dict[str, Any]:
         lst = self.site.find_list(title=list_title)
-        return self.site.create_item(lst["Id"], fields, editor or APP_USER_ID)
+        return self.site.create_item(lst["Id"], fields, editor or self._department_user())
 
     def edit_item(
         self, list_title: str, item_id: int, fields: dict[str, Any], *, editor: int | None = None
     ) -> dict[str, Any]:
         """Like a browser edit: bumps etag/version, sets Modified/Editor, logs a change, fires webhooks."""
         lst = self.site.find_list(title=list_title)
-        return self.site.update_item(lst["Id"], item_id, fields, editor or APP_USER_ID)
+        return self.site.update_item(lst["Id"], item_id, fields, editor or self._department_user())
+
+    def _department_user(self) -> int:
+        """Edits made "in the browser" default to a department user, never to the app principal."""
+        return int(self.add_user("forvaltning@kk.dk", "Forvaltningsbruger")["Id"])
 
     def delete_item(self, list_title: str, item_id: int) -> None:
         self.site.delete_item(self.site.find_list(title=list_title)["Id"], item_id)

@@ -207,8 +207,11 @@ class Site:
             self.store.put_field(list_id, field)
 
     # -- items ---------------------------------------------------------------------------------------
-    def _log(self, list_id: str, item_id: int, change_type: int, now: datetime) -> None:
-        self.store.add_change(list_id, item_id, change_type, iso(now), ticks(now))
+    def _log(self, list_id: str, item_id: int, change_type: int, now: datetime, editor_id: int | None = None) -> None:
+        # SharePoint Online names the editor of each change (EditorLoginName); apps use it to skip their own.
+        user = self.store.users.get(editor_id) if editor_id is not None else None
+        login = user["LoginName"] if user else None
+        self.store.add_change(list_id, item_id, change_type, iso(now), ticks(now), login)
         self.on_change(list_id)
 
     def _check_etag(self, item: dict[str, Any], if_match: str | None) -> None:
@@ -252,7 +255,7 @@ class Site:
             item.update(extra or {})
             self._require(list_id, item)
             self.store.put_item(list_id, item)
-            self._log(list_id, item_id, ADD, now)
+            self._log(list_id, item_id, ADD, now, editor_id)
             return item
 
     def _require(self, list_id: str, item: dict[str, Any]) -> None:
@@ -283,7 +286,7 @@ class Site:
             item.update({"_version": item["_version"] + 1, "Modified": iso(now), "Editor": editor_id})
             self._require(list_id, item)
             self.store.put_item(list_id, item)
-            self._log(list_id, item_id, UPDATE, now)
+            self._log(list_id, item_id, UPDATE, now, editor_id)
             return item
 
     def delete_item(self, list_id: str, item_id: int, if_match: str | None = None) -> None:

@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS fields (list_id TEXT NOT NULL, name TEXT NOT NULL, po
 CREATE TABLE IF NOT EXISTS items (list_id TEXT NOT NULL, id INTEGER NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (list_id, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (change_no INTEGER PRIMARY KEY AUTOINCREMENT, list_id TEXT NOT NULL,
-    item_id INTEGER NOT NULL, change_type INTEGER NOT NULL, time TEXT NOT NULL, ticks INTEGER NOT NULL);
+    item_id INTEGER NOT NULL, change_type INTEGER NOT NULL, time TEXT NOT NULL, ticks INTEGER NOT NULL,
+    editor TEXT);
 CREATE INDEX IF NOT EXISTS changes_by_list ON changes (list_id, change_no);
 CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS file_versions (list_id TEXT NOT NULL, item_id INTEGER NOT NULL,
@@ -110,11 +111,13 @@ class Store:
             self.items[list_id].pop(item_id, None)
             self.db.execute("DELETE FROM items WHERE list_id = ? AND id = ?", (list_id, item_id))
 
-    def add_change(self, list_id: str, item_id: int, change_type: int, time: str, ticks: int) -> int:
+    def add_change(
+        self, list_id: str, item_id: int, change_type: int, time: str, ticks: int, editor: str | None = None
+    ) -> int:
         with self.lock:
             cur = self.db.execute(
-                "INSERT INTO changes (list_id, item_id, change_type, time, ticks) VALUES (?, ?, ?, ?, ?)",
-                (list_id, item_id, change_type, time, ticks),
+                "INSERT INTO changes (list_id, item_id, change_type, time, ticks, editor) VALUES (?, ?, ?, ?, ?, ?)",
+                (list_id, item_id, change_type, time, ticks, editor),
             )
             return int(cur.lastrowid or 0)
 
@@ -131,11 +134,13 @@ class Store:
             row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'changes'").fetchone()
             return int(row[0]) if row else 0
 
-    def changes_after(self, list_id: str, change_no: int, limit: int) -> list[tuple[int, int, int, str, int]]:
+    def changes_after(
+        self, list_id: str, change_no: int, limit: int
+    ) -> list[tuple[int, int, int, str, int, str | None]]:
         with self.lock:
             return list(
                 self.db.execute(
-                    "SELECT change_no, item_id, change_type, time, ticks FROM changes"
+                    "SELECT change_no, item_id, change_type, time, ticks, editor FROM changes"
                     " WHERE list_id = ? AND change_no > ? ORDER BY change_no LIMIT ?",
                     (list_id, change_no, limit),
                 )

@@ -197,9 +197,7 @@ class AzureStateStore:
                 [("delete", {"PartitionKey": partition, "RowKey": item_row(i)}, {}) for i in sorted(set(deletes))],
             )
             touched = by_id.keys() | set(deletes)
-            self._delete_blobs(
-                [n for i, names in old_blobs.items() if i in touched for n in names if n not in keep]
-            )
+            self._delete_blobs([n for i, names in old_blobs.items() if i in touched for n in names if n not in keep])
         if self._fault is not None:
             self._fault("before-token")
         if token is not None:
@@ -244,7 +242,9 @@ class AzureStateStore:
             else:
                 self._lists.delete_entity(scope_key, "token|" + encode_key(list_key))
                 entities = self._items.query_entities(
-                    "PartitionKey eq @pk", parameters={"pk": join_keys(scope, list_key)}, select=["PartitionKey", "RowKey"]
+                    "PartitionKey eq @pk",
+                    parameters={"pk": join_keys(scope, list_key)},
+                    select=["PartitionKey", "RowKey"],
                 )
                 blobs = blob_prefix("items", scope, list_key)
             by_partition: dict[str, list[Any]] = {}
@@ -260,13 +260,17 @@ class AzureStateStore:
         row = run_row(run_sort_key(run.started_at), run.run_id)
         raw, _ = compress(run_to_json(run))
         entity: dict[str, Any] = {"PartitionKey": encode_key(run.scope), "RowKey": row}
+        blob = f"{blob_prefix('runs', run.scope)}{row.replace('|', '-')}"
         with guard("gem kørsel"):
             if len(raw) <= INLINE_LIMIT:
                 entity["body"] = raw
             else:
-                entity["blob"] = f"{blob_prefix('runs', run.scope)}{row.replace('|', '-')}"
-                self._blobs.upload_blob(entity["blob"], raw, overwrite=True)
+                entity["blob"] = blob
+                self._blobs.upload_blob(blob, raw, overwrite=True)
             self._runs.upsert_entity(entity, mode=UpdateMode.REPLACE)
+            if "blob" not in entity:
+                # An earlier, larger record of the same run may have left its body in a blob.
+                self._delete_blobs([blob])
 
     def runs(self, scope: str, limit: int = 20) -> list[RunRecord]:
         if limit < 1:
@@ -344,7 +348,8 @@ class AzureStateStore:
         with guard("list webhook-abonnementer"):
             entities = list(
                 self._lists.query_entities(
-                    "PartitionKey eq @pk and RowKey ge 'sub|' and RowKey lt 'sub}'", parameters={"pk": encode_key(scope)}
+                    "PartitionKey eq @pk and RowKey ge 'sub|' and RowKey lt 'sub}'",
+                    parameters={"pk": encode_key(scope)},
                 )
             )
         return {e["list_key"]: self._subscription(e) for e in entities}

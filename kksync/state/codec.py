@@ -72,9 +72,7 @@ def run_to_json(run: RunRecord) -> str:
         "finished_at": dt_to_text(run.finished_at),
         "mode": run.mode,
         "lists": {key: asdict(stats) for key, stats in run.lists.items()},
-        "changes": [
-            [c.list_key, c.item_id, c.action, c.editor, dt_to_text(c.modified)] for c in run.changes
-        ],
+        "changes": [[c.list_key, c.item_id, c.action, c.editor, dt_to_text(c.modified)] for c in run.changes],
         "requests": run.requests,
         "writes": run.writes,
         "note": run.note,

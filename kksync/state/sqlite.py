@@ -85,7 +85,7 @@ class SqliteStateStore:
             # last transactions, and those are re-read from SharePoint because the token went with them.
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:
             raise state_error("sqlite_open", path=self._path, error=error) from error
 
     def _migrate(self) -> None:
@@ -135,7 +135,9 @@ class SqliteStateStore:
     # -- change tokens and items -------------------------------------------------------------------
     def get_token(self, scope: str, list_key: str) -> str | None:
         with self._read() as conn:
-            row = conn.execute("SELECT token FROM tokens WHERE scope = ? AND list_key = ?", (scope, list_key)).fetchone()
+            row = conn.execute(
+                "SELECT token FROM tokens WHERE scope = ? AND list_key = ?", (scope, list_key)
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def load_items(self, scope: str, list_key: str) -> dict[int, StoredItem]:
@@ -163,8 +165,14 @@ class SqliteStateStore:
         try:
             return {
                 row[0]: StoredItem(
-                    list_key, row[0], row[1], row[2], row[3], row[4],
-                    None if row[5] is None else datetime.fromisoformat(row[5]), row[6],
+                    list_key,
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    None if row[5] is None else datetime.fromisoformat(row[5]),
+                    row[6],
                 )
                 for row in rows
             }
@@ -176,8 +184,17 @@ class SqliteStateStore:
     ) -> None:
         by_id = check_commit(list_key, upserts, deletes)
         rows = [
-            (scope, list_key, i.item_id, i.record_json, i.fingerprint, i.bot_fingerprint, i.etag,
-             dt_to_text(i.modified), i.editor)
+            (
+                scope,
+                list_key,
+                i.item_id,
+                i.record_json,
+                i.fingerprint,
+                i.bot_fingerprint,
+                i.etag,
+                dt_to_text(i.modified),
+                i.editor,
+            )
             for i in by_id.values()
         ]
         with self._write() as conn:
@@ -267,8 +284,13 @@ class SqliteStateStore:
         with self._write() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO subscriptions VALUES (?, ?, ?, ?, ?)",
-                (scope, list_key, subscription.subscription_id, dt_to_text(subscription.expiration),
-                 subscription.client_state_hash),
+                (
+                    scope,
+                    list_key,
+                    subscription.subscription_id,
+                    dt_to_text(subscription.expiration),
+                    subscription.client_state_hash,
+                ),
             )
 
     def get_subscription(self, scope: str, list_key: str) -> Subscription | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kksync.state import SqliteStateStore, StateStore
+from kksync.state import StateStore
 from tests.azurite import Azurite, azurite
 
 

@@ -21,7 +21,7 @@ ODD_SCOPES = [
     "https://kk.sharepoint.com/sites/it-strategi#handleplan",
     "a/b\\c#d?e",
     "tab\there\nnewline\x01\x7f\u0085",
-    "'; DROP TABLE items; -- \"quoted\"",
+    '\'; DROP TABLE items; -- "quoted"',
     "%2F%25 already-escaped|pipe",
     "æøå ÆØÅ 🚀 ünïcødé",
     "",
@@ -88,7 +88,7 @@ class StateStoreContract:
     def test_large_records(self, store: StateStore, kind: str) -> None:
         rng = random.Random(7)
         if kind == "random":
-            alphabet = "abcæøåÆØÅ🚀😀€ \n\"\\" + "".join(chr(c) for c in range(0x4E00, 0x4E40))
+            alphabet = 'abcæøåÆØÅ🚀😀€ \n"\\' + "".join(chr(c) for c in range(0x4E00, 0x4E40))
             text = "".join(rng.choice(alphabet) for _ in range(200_000))
         else:
             text = "Projektet understøtter digitaliseringen af Københavns Kommune. " * 3300
@@ -170,7 +170,7 @@ class StateStoreContract:
     def test_bot_fingerprints(self, store: StateStore) -> None:
         items = [item(i) for i in range(1, 151)]
         store.commit(self.scope, "initiativer", upserts=items, deletes=[], token="t1")
-        update = {i: (f"bot{i}", f'"{i},2"') for i in range(1, 151, 2)}
+        update: dict[int, tuple[str, str | None]] = {i: (f"bot{i}", f'"{i},2"') for i in range(1, 151, 2)}
         update[3] = ("bot3", None)
         update[10_000] = ("ukendt", None)
         store.update_bot_fingerprints(self.scope, "initiativer", update)
@@ -228,9 +228,7 @@ class StateStoreContract:
         assert store.load_items(scope, list_key) == {} and store.get_token(scope, list_key) is None
 
     @pytest.mark.parametrize(("first", "second"), CONFUSABLE, ids=range(len(CONFUSABLE)))
-    def test_scopes_never_share_state(
-        self, store: StateStore, first: tuple[str, str], second: tuple[str, str]
-    ) -> None:
+    def test_scopes_never_share_state(self, store: StateStore, first: tuple[str, str], second: tuple[str, str]) -> None:
         (scope_a, list_a), (scope_b, list_b) = first, second
         store.commit(scope_a, list_a, upserts=[item(1, list_a, text="a")], deletes=[], token="ta")
         store.record_run(run("ra", scope_a, datetime(2024, 1, 1, tzinfo=UTC)))
@@ -293,7 +291,11 @@ class StateStoreContract:
         for day in (date(2024, 6, 30), date(2023, 12, 31), date(2024, 3, 31)):
             store.put_snapshot(self.scope, "it-handleplan", day, payload + day.isoformat().encode())
         store.put_snapshot(self.scope, "andet", date(2022, 1, 1), b"x")
-        assert store.list_snapshots(self.scope, "it-handleplan") == [date(2023, 12, 31), date(2024, 3, 31), date(2024, 6, 30)]
+        assert store.list_snapshots(self.scope, "it-handleplan") == [
+            date(2023, 12, 31),
+            date(2024, 3, 31),
+            date(2024, 6, 30),
+        ]
         assert store.get_snapshot(self.scope, "it-handleplan", date(2024, 3, 31)) == payload + b"2024-03-31"
         assert store.get_snapshot(self.scope, "it-handleplan", date(2024, 4, 1)) is None
         store.put_snapshot(self.scope, "it-handleplan", date(2024, 3, 31), b"")

@@ -1,0 +1,50 @@
+"""HTTP API behind the function key: readiness verdicts and on-demand documents."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from functions import common
+
+bp = func.Blueprint()
+
+
+@bp.function_name("readiness")
+@bp.route(route="readiness/{plan?}", methods=["GET"], auth_level=func.AuthLevel.FUNCTION)
+def readiness(req: func.HttpRequest) -> func.HttpResponse:
+    plan = (req.route_params.get("plan") or "").strip() or None
+    return common.http_errors("readiness", lambda: _readiness(plan))
+
+
+def _readiness(plan: str | None) -> func.HttpResponse:
+    from kksync.errors import KksyncError
+    from kksync.services.checking import check_report
+
+    with common.open_runtime(budget=False) as runtime:
+        service = runtime.sync_service()
+        portfolio = service.load_portfolio()
+        try:
+            view = check_report(portfolio, service.check(portfolio), plan_key=plan)
+        except KksyncError as error:  # an unknown plan
+            return common.json_response({"error": common.TEXTS["not_found"].format(error=error)}, 404)
+    return common.json_response(view.as_json())
+
+
+@bp.function_name("documents")
+@bp.route(route="documents/{plan}", methods=["POST"], auth_level=func.AuthLevel.FUNCTION)
+def documents(req: func.HttpRequest) -> func.HttpResponse:
+    plan = (req.route_params.get("plan") or "").strip()
+    year_text = (req.params.get("year") or "").strip()
+    if not plan or (year_text and not (year_text.isdigit() and 2000 <= int(year_text) <= 2100)):
+        return common.json_response({"error": common.TEXTS["bad_request"].format(error="plan og år (fx ?year=2012)")}, 400)
+    year = int(year_text) if year_text else None
+    return common.http_errors("documents", lambda: _publish(plan, year))
+
+
+def _publish(plan: str, year: int | None) -> func.HttpResponse:
+    from kksync.services.publishing import publish_documents  # type: ignore[import-not-found,unused-ignore]
+
+    with common.open_runtime() as runtime:
+        result = publish_documents(runtime, plan, year=year)
+    common.log.info("documents published for plan %s (year %s)", plan, year)
+    return common.json_response({"plan": plan, "year": year, "result": result})

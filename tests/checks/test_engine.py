@@ -1,0 +1,131 @@
+"""The engine's verdicts, completeness and the bot-owned values it feeds the sync."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kksync.checks import check_plan, initiative_bot_values, missing_text, plan_bot_values
+from kksync.model import Administration, Completeness, GateStatus, Light, PlanKind, PlanStage, StatusEntry
+from tests.checks.builders import NOW, TODAY, complete, joint_plan, portfolio, run
+
+
+def test_verdict_counts_per_administration_and_requirement() -> None:
+    plan = joint_plan(stage=PlanStage.UDKAST)
+    good = complete(plan, 1, rank=1)
+    bad = complete(plan, 2, rank=2, administration=Administration.BUF)
+    bad.initiative.business_case.summary = None
+    bad.initiative.project_manager = None
+    also_bad = complete(plan, 3, rank=3, administration=Administration.BUF)
+    also_bad.funding = []
+    report = run(portfolio([plan], [good, bad, also_bad]))
+    verdict = report.verdicts[1]
+    assert verdict.applies and not verdict.ready
+    assert (verdict.errors, verdict.warnings) == (3, 0)  # judged as at the gate
+    assert verdict.by_administration == {"BUF": 2}
+    assert verdict.by_requirement == {"Business case": 1, "Ansvarsplacering": 1, "Aftale om finansiering": 1}
+    assert verdict.reasons[0] == "2 af 3 initiativer opfylder ikke kravene før politisk behandling."
+    assert "Pr. forvaltning: BUF 2." in verdict.reasons
+    # ... while the draft's own findings are only warnings to the departments.
+    assert {f.severity.value for f in report.findings} == {"advarsel"}
+    assert report.completeness == {1: Completeness.KOMPLET, 2: Completeness.MANGLER, 3: Completeness.MANGLER}
+
+
+def test_bot_values_for_initiatives_and_plans() -> None:
+    plan = joint_plan()
+    bundle = complete(plan, 1)
+    bundle.initiative.rank = None
+    bundle.initiative.business_case.summary = None
+    p = portfolio([plan], [bundle], statuses=[StatusEntry(
+        id=1, initiative_id=1, year=2013, baseline_cost=Decimal(1_000_000), forecast_cost=Decimal(1_200_000),
+        reported_light=Light.GROEN)])
+    report = run(p)
+    values = initiative_bot_values(report, p.initiatives[0])
+    assert set(values) == {"completeness", "missing", "computed_light", "light_reason"}
+    assert values["completeness"] is Completeness.MANGLER
+    assert values["computed_light"] is Light.ROED
+    assert values["light_reason"] == "Forventet overskridelse 20 % (0,2 mio. kr.) – over grænsen på 10 %"
+    missing = str(values["missing"]).split("\n")
+    assert missing[0].startswith("• Indbyrdes prioritering: Initiativet har ingen prioritet.")
+    assert missing[1].startswith("• Business case: Business casen mangler et ledelsesresumé.")
+    plan_values = plan_bot_values(report, p.plans[0])
+    assert plan_values["gate_status"] is GateStatus.IKKE_KLAR
+    assert str(plan_values["gate_reasons"]).startswith("1 af 1 initiativ opfylder ikke")
+    assert "checked_at" not in values and "gate_checked_at" not in plan_values
+
+
+def test_bot_values_are_deterministic_whatever_the_record_order() -> None:
+    plan = joint_plan()
+    bundles = [complete(plan, n, rank=n) for n in range(1, 5)]
+    for b in bundles:
+        b.initiative.ranked_by = None
+        b.milestones = []
+        b.initiative.delivery.agreed = False
+    forward = run(portfolio([plan], bundles))
+    backward = run(portfolio([plan], list(reversed(bundles))))
+    for b in bundles:
+        assert initiative_bot_values(forward, b.initiative) == initiative_bot_values(backward, b.initiative)
+    assert plan_bot_values(forward, plan) == plan_bot_values(backward, plan)
+
+
+def test_missing_text_is_capped() -> None:
+    plan = joint_plan()
+    bundle = complete(plan, 1)
+    ini = bundle.initiative
+    ini.rank = ini.ranked_by = ini.ranked_on = ini.project_owner = ini.project_manager = None
+    ini.administration = None
+    ini.delivery.deliverer = None
+    ini.delivery.agreed = False
+    ini.focus_area_ids = []
+    bundle.milestones, bundle.funding = [], []
+    report = run(portfolio([plan], [bundle]))
+    text = missing_text(report.for_initiative(1), max_items=5)
+    assert text is not None
+    lines = text.split("\n")
+    assert len(lines) == 6 and lines[-1] == f"• … og {len(report.findings) - 5} mangler mere"
+    assert missing_text([], 5) is None
+
+
+def test_initiatives_without_requirements_are_not_required() -> None:
+    done = joint_plan(stage=PlanStage.AFSLUTTET)
+    bundle = complete(done, 1)
+    bundle.initiative.rank = None
+    report = run(portfolio([done], [bundle]))
+    assert report.findings == []
+    assert report.completeness[1] is Completeness.IKKE_KRAEVET
+    assert initiative_bot_values(report, bundle.initiative)["missing"] is None
+
+
+def test_plans_without_gate_are_not_relevant() -> None:
+    local = joint_plan(kind=PlanKind.LOKAL, administration=Administration.BUF)
+    bundle = complete(local, 1, rank=None)
+    report = run(portfolio([local], [bundle]))
+    assert plan_bot_values(report, local)["gate_status"] is GateStatus.IKKE_RELEVANT
+    assert report.findings[0].rule == "CONTRIB-MISSING"
+
+
+def test_empty_joint_plan_is_not_ready() -> None:
+    plan = joint_plan()
+    verdict = run(portfolio([plan], [])).verdicts[1]
+    assert not verdict.ready and verdict.reasons == ("Planen har ingen initiativer.",)
+
+
+def test_check_plan_checks_only_that_plan() -> None:
+    first, second = joint_plan(1), joint_plan(2, start_year=2015)
+    a, b = complete(first, 1), complete(second, 2)
+    a.initiative.rank = None
+    b.initiative.rank = None
+    report = check_plan(portfolio([first, second], [a, b]), 2, today=TODAY, now=NOW)
+    assert {f.plan_id for f in report.findings} == {2}
+    assert set(report.verdicts) == {2} and set(report.lights) == {2}
+    with pytest.raises(KeyError):
+        check_plan(portfolio([first], [a]), 9, today=TODAY, now=NOW)
+
+
+def test_report_checked_at_and_lights_without_status() -> None:
+    plan = joint_plan()
+    report = run(portfolio([plan], [complete(plan, 1)]))
+    assert report.checked_at == NOW
+    assert report.lights[1].light is None
+    assert initiative_bot_values(report, complete(plan, 1).initiative)["light_reason"] == "Ingen status med baseline og prognose"

@@ -1,0 +1,267 @@
+"""Every rule, table-driven: a complete scenario yields nothing, one defect yields its rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kksync.checks import RULES, Governance, Severity, load_governance
+from kksync.checks.governance import Thresholds
+from kksync.model import (
+    Administration,
+    AgreementStatus,
+    BusinessCase,
+    FieldProblem,
+    FigureKind,
+    Initiative,
+    ItProject,
+    PlanKind,
+    PlanStage,
+    TransitionOrigin,
+)
+from kksync.schema import list_schema
+from tests.checks.builders import Bundle, complete, joint_plan, portfolio, rules_of, run
+
+JOINT, LOCAL, TRANSITION = 1, 2, 3
+
+
+@dataclass
+class Scenario:
+    """A joint plan with two initiatives, a local plan contributing to them and a transition plan."""
+
+    plans: list = field(default_factory=list)  # type: ignore[type-arg]
+    bundles: list[Bundle] = field(default_factory=list)
+    projects: list[ItProject] = field(default_factory=list)
+    problems: dict[str, list[FieldProblem]] = field(default_factory=dict)
+    governance: Governance | None = None
+
+    def ini(self, iid: int) -> Initiative:
+        return next(b.initiative for b in self.bundles if b.initiative.id == iid)
+
+    def bundle(self, iid: int) -> Bundle:
+        return next(b for b in self.bundles if b.initiative.id == iid)
+
+    def check(self) -> list[str]:
+        p = portfolio(self.plans, self.bundles, it_projects=self.projects, problems=self.problems)
+        return rules_of(run(p, self.governance))
+
+
+def base() -> Scenario:
+    joint = joint_plan(JOINT)
+    local = joint_plan(LOCAL, kind=PlanKind.LOKAL, administration=Administration.BUF, stage=PlanStage.I_GANG)
+    transition = joint_plan(TRANSITION, kind=PlanKind.OVERGANG, start_year=2009, stage=PlanStage.I_GANG)
+    one = complete(joint, 1, rank=1)
+    two = complete(joint, 2, rank=2, administration=Administration.BUF)
+    one.initiative.involved = [Administration.BUF]
+    local_one = complete(local, 11, rank=None, administration=Administration.BUF)
+    local_one.initiative.contributes_to_ids = [1, 2]
+    old = complete(transition, 21, rank=None)
+    old.initiative.transition_origin = TransitionOrigin.INVESTERINGSKATALOG_2010
+    old.initiative.transition_reference = "IK10-07"
+    projects = [
+        ItProject(id=1, key="P-1", title="Stort projekt", total_cost=Decimal(12_000_000), initiative_id=1),
+        ItProject(id=2, key="P-2", title="Lille projekt", total_cost=Decimal(9_999_999)),
+    ]
+    return Scenario([joint, local, transition], [one, two, local_one, old], projects)
+
+
+def _problem(list_key: str, attr: str, code: str, value: str = "x") -> FieldProblem:
+    col = next(c for c in list_schema(list_key).columns if c.attr == attr)
+    return FieldProblem(column=col.name, attr=attr, code=code, message=f"«{col.title}» er forkert.", value=value)
+
+
+def _set(iid: int, path: str, value: object) -> Callable[[Scenario], None]:
+    def mutate(s: Scenario) -> None:
+        target: object = s.ini(iid)
+        *parents, last = path.split(".")
+        for part in parents:
+            target = getattr(target, part)
+        setattr(target, last, value)
+    return mutate
+
+
+def _drop_kind(kind: FigureKind) -> Callable[[Scenario], None]:
+    def mutate(s: Scenario) -> None:
+        s.bundle(1).figures = [f for f in s.bundle(1).figures if f.kind is not kind]
+    return mutate
+
+
+def _all(*mutations: Callable[[Scenario], None]) -> Callable[[Scenario], None]:
+    def mutate(s: Scenario) -> None:
+        for m in mutations:
+            m(s)
+    return mutate
+
+
+def _no_bc(s: Scenario) -> None:
+    s.ini(1).business_case = BusinessCase()
+    s.bundle(1).figures = []
+
+
+def _funding(**update: object) -> Callable[[Scenario], None]:
+    def mutate(s: Scenario) -> None:
+        s.bundle(1).funding = [line.model_copy(update=update) for line in s.bundle(1).funding]
+    return mutate
+
+
+def _transition_at_gate(s: Scenario) -> None:
+    s.plans[2] = s.plans[2].model_copy(update={"stage": PlanStage.KLAR})
+
+
+def _unknown_owner(s: Scenario) -> None:
+    s.ini(1).project_owner = None
+    s.problems["initiatives/1"] = [_problem("initiatives", "project_owner", "unknown_person", "87")]
+
+
+def _unlinked_project(s: Scenario) -> None:
+    s.projects[0] = s.projects[0].model_copy(update={"initiative_id": None})
+
+
+def _orphan(s: Scenario) -> None:
+    s.ini(21).plan_id = 99
+
+
+def _restricted_sources(s: Scenario) -> None:
+    default = load_governance()
+    s.governance = default.model_copy(update={"thresholds": Thresholds(allowed_funding_sources=("Central pulje",))})
+
+
+# code → (mutation, the rules expected afterwards)
+CASES: dict[str, tuple[Callable[[Scenario], None], list[str]]] = {
+    "RANK-MISSING": (_set(1, "rank", None), ["RANK-MISSING"]),
+    "RANK-DUPLICATE": (_set(2, "rank", 1), ["RANK-DUPLICATE", "RANK-DUPLICATE"]),
+    "RANK-GAP": (_set(2, "rank", 3), ["RANK-GAP"]),
+    "RANK-BY-MISSING": (_set(1, "ranked_by", None), ["RANK-BY-MISSING"]),
+    "RANK-DATE-MISSING": (_set(1, "ranked_on", None), ["RANK-DATE-MISSING"]),
+    "BC-MISSING": (_no_bc, ["BC-MISSING"]),
+    "BC-SUMMARY-MISSING": (_set(1, "business_case.summary", "  "), ["BC-SUMMARY-MISSING"]),
+    "BC-SCENARIO-MISSING": (_set(1, "business_case.scenario_0", None), ["BC-SCENARIO-MISSING"]),
+    "BC-NOT-APPROVED": (_set(1, "business_case.approved", False), ["BC-NOT-APPROVED"]),
+    "BC-APPROVER-MISSING": (_set(1, "business_case.approved_by", None), ["BC-APPROVER-MISSING"]),
+    "BC-APPROVAL-DATE-MISSING": (_set(1, "business_case.approved_on", None), ["BC-APPROVAL-DATE-MISSING"]),
+    "BC-INVESTMENT-MISSING": (_drop_kind(FigureKind.INVESTERING), ["BC-INVESTMENT-MISSING"]),
+    "BC-OPERATING-MISSING": (_drop_kind(FigureKind.DRIFT_1), ["BC-OPERATING-MISSING"]),
+    "BC-BENEFITS-MISSING": (_drop_kind(FigureKind.GEVINST), ["BC-BENEFITS-MISSING"]),
+    "BC-DISCOUNT-RATE-MISSING": (_set(1, "business_case.discount_rate", None), ["BC-DISCOUNT-RATE-MISSING"]),
+    "BC-NPV-MISSING": (_set(1, "business_case.npv", None), ["BC-NPV-MISSING"]),
+    "BC-NPV-MISMATCH": (_set(1, "business_case.npv", Decimal(5_000_000)), ["BC-NPV-MISMATCH"]),
+    "BC-PAYBACK-MISSING": (_set(1, "business_case.payback_years", None), ["BC-PAYBACK-MISSING"]),
+    "BC-PAYBACK-MISMATCH": (_set(1, "business_case.payback_years", Decimal(6)), ["BC-PAYBACK-MISMATCH"]),
+    "RESP-ADMIN-MISSING": (_set(1, "administration", None), ["RESP-ADMIN-MISSING"]),
+    "RESP-OWNER-MISSING": (_set(1, "project_owner", None), ["RESP-OWNER-MISSING"]),
+    "RESP-OWNER-UNKNOWN": (_unknown_owner, ["RESP-OWNER-UNKNOWN"]),
+    "RESP-MANAGER-MISSING": (_set(11, "project_manager", None), ["RESP-MANAGER-MISSING"]),
+    "FUND-MISSING": (lambda s: setattr(s.bundle(1), "funding", []), ["FUND-MISSING"]),
+    "FUND-SOURCE-INVALID": (_restricted_sources, ["FUND-SOURCE-INVALID", "FUND-SOURCE-INVALID"]),
+    "FUND-TOTAL-MISMATCH": (_funding(amount=Decimal(1_000_000)), ["FUND-TOTAL-MISMATCH"]),
+    "FUND-NOT-AGREED": (_funding(status=AgreementStatus.FORHANDLES, agreed_on=None), ["FUND-NOT-AGREED"]),
+    "FUND-DATE-MISSING": (_funding(agreed_on=None), ["FUND-DATE-MISSING"]),
+    "DEL-DELIVERER-MISSING": (_set(1, "delivery.deliverer", None), ["DEL-DELIVERER-MISSING"]),
+    "DEL-DATES-MISSING": (_set(1, "delivery.start", None), ["DEL-DATES-MISSING"]),
+    "DEL-DATES-INVALID": (_set(1, "delivery.start", date(2015, 1, 1)), ["DEL-DATES-INVALID"]),
+    "DEL-OUTSIDE-PERIOD": (_set(1, "delivery.end", date(2015, 3, 31)), ["DEL-OUTSIDE-PERIOD"]),
+    "DEL-MILESTONES-MISSING": (lambda s: setattr(s.bundle(1), "milestones", []), ["DEL-MILESTONES-MISSING"]),
+    "DEL-NOT-AGREED": (_set(1, "delivery.agreed", False), ["DEL-NOT-AGREED"]),
+    "STRAT-FOCUS-MISSING": (_set(1, "focus_area_ids", []), ["STRAT-FOCUS-MISSING"]),
+    "CONTRIB-MISSING": (_all(_set(11, "contributes_to_ids", []), _set(1, "involved", [])), ["CONTRIB-MISSING"]),
+    "CONTRIB-NOT-JOINT": (_set(11, "contributes_to_ids", [1, 2, 21]), ["CONTRIB-NOT-JOINT"]),
+    "CONTRIB-UNCOVERED": (_set(1, "involved", [Administration.BUF, Administration.SOF]), ["CONTRIB-UNCOVERED"]),
+    "PORT-PROJECT-UNLINKED": (_unlinked_project, ["PORT-PROJECT-UNLINKED"]),
+    "TRANS-ORIGIN-MISSING": (_set(21, "transition_origin", None), ["TRANS-ORIGIN-MISSING"]),
+    "TRANS-REFERENCE-MISSING": (_set(21, "transition_reference", ""), ["TRANS-REFERENCE-MISSING"]),
+    "TRANS-PLAN-AT-GATE": (_transition_at_gate, ["TRANS-PLAN-AT-GATE"]),
+    "DATA-PROBLEM": (lambda s: s.problems.update({"funding_lines/1": [_problem("funding_lines", "amount", "not_a_number")]}),
+                     ["DATA-PROBLEM"]),
+    "DATA-PLAN-MISSING": (_orphan, ["DATA-PLAN-MISSING"]),
+}
+
+
+def test_every_rule_has_a_case() -> None:
+    assert set(CASES) == set(RULES)
+
+
+def test_complete_scenario_has_no_findings() -> None:
+    assert base().check() == []
+
+
+@pytest.mark.parametrize("code", list(CASES))
+def test_one_defect_yields_its_rule(code: str) -> None:
+    scenario = base()
+    mutate, expected = CASES[code]
+    mutate(scenario)
+    assert scenario.check() == sorted(expected)
+
+
+def test_rank_gap_is_not_reported_when_ranks_are_only_incomplete() -> None:
+    s = base()
+    s.ini(1).rank = None
+    s.ini(2).rank = 2  # 2 of 2 is within 1..n: filling in rank 1 fixes the plan
+    assert s.check() == ["RANK-MISSING"]
+
+
+def test_overlap_reason_allows_delivery_outside_period() -> None:
+    s = base()
+    s.ini(1).delivery.end = date(2015, 3, 31)
+    s.ini(1).delivery.overlap_reason = "Udrulning til sidste forvaltning ligger i 2015."
+    assert s.check() == []
+
+
+def test_projects_below_threshold_need_no_initiative() -> None:
+    s = base()
+    s.projects[0] = s.projects[0].model_copy(update={"initiative_id": None, "total_cost": Decimal(9_999_999)})
+    assert s.check() == []
+
+
+def test_child_problem_lands_on_its_initiative_with_the_list_named() -> None:
+    s = base()
+    s.problems["funding_lines/1"] = [_problem("funding_lines", "amount", "not_a_number")]
+    p = portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
+    (finding,) = run(p).findings
+    assert finding.initiative_id == 1
+    assert finding.fields == ("KkAmount",)
+    assert finding.message.startswith("Listen «Finansiering», element 1: ")
+
+
+def test_unknown_owner_is_not_reported_twice() -> None:
+    s = base()
+    _unknown_owner(s)
+    p = portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
+    (finding,) = run(p).findings
+    assert "87" in finding.message and finding.requirement.value == "Ansvarsplacering"
+
+
+def test_npv_within_tolerance_is_accepted() -> None:
+    s = base()
+    stated = s.ini(1).business_case.npv
+    assert stated is not None
+    s.ini(1).business_case.npv = stated + Decimal(49_000)  # under 50.000 kr.
+    assert s.check() == []
+    s.ini(1).business_case.npv = stated + Decimal(51_000)
+    assert s.check() == ["BC-NPV-MISMATCH"]
+
+
+def test_payback_within_the_turning_year_is_accepted() -> None:
+    s = base()
+    payback = s.ini(1).business_case.payback_years
+    assert payback is not None and payback >= 1
+    s.ini(1).business_case.payback_years = payback - Decimal("0.5")
+    assert s.check() == []
+    s.ini(1).business_case.payback_years = payback - 1
+    assert s.check() == ["BC-PAYBACK-MISMATCH"]
+
+
+def test_findings_name_schema_columns_and_speak_danish() -> None:
+    names = {c.name for key in ("initiatives", "funding_lines", "figures", "milestones", "plans", "it_projects")
+             for c in list_schema(key).columns}
+    for code, (mutate, _) in CASES.items():
+        s = base()
+        mutate(s)
+        p = portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
+        for finding in run(p, s.governance).findings:
+            assert set(finding.fields) <= names, code
+            assert finding.message and "{" not in finding.message, code
+            assert finding.severity in (Severity.ERROR, Severity.WARNING)

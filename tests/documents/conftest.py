@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import pytest
+
+from kksync.checks.findings import CheckReport
+from kksync.history import Snapshot, snapshot_of
+from kksync.model import Portfolio
+
+from .fixtures import JOINT, STATUS_DATE, make_portfolio, make_report
+
+
+@pytest.fixture(scope="session")
+def portfolio() -> Portfolio:
+    return make_portfolio(12)
+
+
+@pytest.fixture(scope="session")
+def snapshot(portfolio: Portfolio) -> Snapshot:
+    return snapshot_of(portfolio, JOINT, STATUS_DATE)
+
+
+@pytest.fixture(scope="session")
+def report(portfolio: Portfolio) -> CheckReport:
+    return make_report(portfolio)

@@ -1,0 +1,89 @@
+"""The pure builders: structure by construction, without python-docx."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from kksync.checks.findings import CheckReport
+from kksync.documents.api import build_document
+from kksync.documents.content import BulletList, Chart, Document, Paragraph, Section, Table, clean, rich_text_blocks
+from kksync.documents.texts import T
+from kksync.history import Snapshot, snapshot_of
+from kksync.model import DocumentType, Portfolio
+
+from .fixtures import JOINT, STATUS_DATE, TRANSITION, make_portfolio, make_report
+
+
+def _walk(sections: list[Section]) -> list[object]:
+    out: list[object] = []
+    for s in sections:
+        out.extend(s.blocks)
+        out.extend(_walk(s.sections))
+    return out
+
+
+def test_content_model_imports_without_docx() -> None:
+    code = "import sys, kksync.documents, kksync.documents.status; print('docx' in sys.modules or 'pptx' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
+
+
+def test_status_has_every_part(snapshot: Snapshot, report: CheckReport) -> None:
+    doc = build_document(snapshot, report, DocumentType.STATUS, year=2012)
+    titles = [s.title for s in doc.sections]
+    assert titles == [T.summary, T.by_focus_area, T.by_administration, T.lights_over_time, T.changes, T.initiatives]
+    charts = [b for b in _walk(doc.sections) if isinstance(b, Chart)]
+    assert len(charts) == 3
+    for chart in charts:
+        assert chart.alt_text and len(chart.table.rows) == len(chart.categories)
+    assert len(doc.sections[-1].sections) == 12
+
+
+def test_status_changes_since_previous(portfolio: Portfolio, snapshot: Snapshot, report: CheckReport) -> None:
+    before = make_portfolio(12)
+    old = before.initiatives[0].model_copy(update={"rank": 5})
+    before = before.model_copy(update={"initiatives": [old, *before.initiatives[1:3], *before.initiatives[4:]]})
+    previous = snapshot_of(before, JOINT, STATUS_DATE.replace(year=2011))
+    doc = build_document(snapshot, report, DocumentType.STATUS, year=2012, previous=previous)
+    changes = next(s for s in doc.sections if s.title == T.changes)
+    names = [s.title for s in changes.sections]
+    assert T.added in names and T.reranked in names
+    added = next(s for s in changes.sections if s.title == T.added).blocks[0]
+    assert isinstance(added, BulletList) and added.items == ("FI-004 Initiativ nummer 4",)
+
+
+def test_plan_is_marked_as_draft_until_ready(portfolio: Portfolio, snapshot: Snapshot) -> None:
+    assert build_document(snapshot, make_report(portfolio), DocumentType.PLAN).marking == T.draft_marking
+    assert build_document(snapshot, make_report(portfolio, ready=True), DocumentType.PLAN).marking is None
+    unchecked = CheckReport(checked_at=make_report(portfolio).checked_at)
+    assert build_document(snapshot, unchecked, DocumentType.PLAN).marking == T.draft_marking
+    transition = snapshot_of(portfolio, TRANSITION, STATUS_DATE)
+    assert build_document(transition, make_report(portfolio), DocumentType.PLAN).marking is None
+
+
+def test_readiness_lists_every_initiative(snapshot: Snapshot, report: CheckReport) -> None:
+    doc = build_document(snapshot, report, DocumentType.READINESS)
+    missing = next(s for s in doc.sections if s.title == T.missing_items).blocks[0]
+    assert isinstance(missing, Table)
+    keys = {row[0].split()[0] for row in missing.rows}
+    assert {i.key for i in snapshot.initiatives} <= keys
+    assert any("Prioritet" in row[4] for row in missing.rows)
+
+
+def test_rich_text_becomes_paragraphs_and_bullets() -> None:
+    blocks = rich_text_blocks("<p>Indledning</p><script>alert(1)</script><ul><li>en</li><li>to</li></ul><p>Slut</p>", missing="x")
+    assert blocks == [Paragraph("Indledning"), BulletList(("en", "to")), Paragraph("Slut")]
+    assert rich_text_blocks(None, missing="ikke angivet") == [Paragraph("ikke angivet")]
+
+
+def test_clean_strips_what_xml_cannot_hold() -> None:
+    assert clean("a\x00b\x0bc\uffffd\ufffe") == "abcd"
+    assert clean("x" * 300_000).endswith("[…]")
+    assert Paragraph("a\x07b").text == "ab"
+
+
+def test_document_is_plain_data() -> None:
+    doc = Document(title="t", subtitle="s", cover_lines=[])
+    doc.section("A").sub("B").add(Paragraph("x"))
+    assert doc.sections[0].sections[0].blocks == [Paragraph("x")]

@@ -1,0 +1,219 @@
+"""Fixtures for the function-app tests: the handlers, settings via environment, emulator and Azurite.
+
+Handlers are called directly with ``func.HttpRequest``/``func.QueueMessage``/``func.TimerRequest``;
+SharePoint is the local emulator and the queue and state live in Azurite, as in Azure.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import azure.functions as func
+import pytest
+
+from kksync.emulator import EmulatorServer
+from tests.state.conftest import azurite_connection_string, azurite_instance  # noqa: F401  (session Azurite)
+
+SECRET = "s3cret-client-state-" + "x" * 12
+Handler = Callable[..., Any]
+
+
+@pytest.fixture(scope="session")
+def handlers() -> dict[str, Handler]:
+    import function_app
+
+    return {f.get_function_name(): f.get_user_function() for f in function_app.create_app().get_functions()}
+
+
+def http_request(
+    method: str = "POST", *, route: str = "webhook", body: bytes = b"", params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None, route_params: dict[str, str] | None = None,
+) -> func.HttpRequest:
+    all_headers = {"Content-Type": "application/json", "Content-Length": str(len(body)), **(headers or {})}
+    return func.HttpRequest(method, f"http://localhost:7071/api/{route}", headers=all_headers,
+                            params=params or {}, route_params=route_params or {}, body=body)
+
+
+class Clock:
+    """The emulator's clock, shiftable (to stamp a change hours ago)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+@dataclass
+class Env:
+    """The settings a test runs the functions with, plus the clients to look behind them."""
+
+    monkeypatch: pytest.MonkeyPatch
+    connection_string: str
+    queue_name: str
+    config_name: str
+    site_url: str = "http://127.0.0.1:9/sites/kk-it"
+
+    def set(self, **values: str) -> None:
+        for key, value in values.items():
+            self.monkeypatch.setenv(f"KKSYNC_{key.upper()}", value)
+
+    @property
+    def scope(self) -> str:
+        from kksync.state.base import make_scope
+
+        return make_scope(self.site_url, self.config_name)
+
+    def queue(self) -> Any:
+        from azure.storage.queue import QueueClient, TextBase64DecodePolicy, TextBase64EncodePolicy
+
+        client = QueueClient.from_connection_string(
+            self.connection_string, self.queue_name,
+            message_encode_policy=TextBase64EncodePolicy(), message_decode_policy=TextBase64DecodePolicy(),
+        )
+        try:
+            client.create_queue()
+        except Exception:  # exists
+            pass
+        return client
+
+    def visible(self) -> list[str]:
+        return [m.content for m in self.queue().peek_messages(max_messages=32)]
+
+    def store(self) -> Any:
+        from kksync.state import open_state_store
+
+        return open_state_store(self.connection_string)
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, azurite_connection_string: str, tmp_path: Path) -> Iterator[Env]:  # noqa: F811
+    from functions import common
+
+    for key in list(os.environ):
+        if key.startswith("KKSYNC_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    tag = uuid.uuid4().hex[:12]
+    current = Env(monkeypatch, azurite_connection_string, f"q{tag}", f"t{tag}")
+    current.set(site_url=current.site_url, auth="emulator", state=azurite_connection_string, queue_name=current.queue_name,
+                config_name=current.config_name, webhook_client_state=SECRET, max_attempts="2", max_retry_seconds="5")
+    common.reset()
+    yield current
+    common.reset()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def emulator(tmp_path: Path, clock: Clock) -> Iterator[EmulatorServer]:
+    with EmulatorServer(db_path=tmp_path / "sp.db", notification_delay=0.05, clock=clock) as server:
+        server.hooks.retry_interval = 0.2
+        yield server
+
+
+def seed_site(client: Any) -> None:
+    """Provision the lists and put a small portfolio on them (the sample data when it exists)."""
+    from kksync import model as m
+    from kksync.services.provision import provision
+    from kksync.services.seed import seed, seed_portfolio
+
+    provision(client)
+    try:
+        import kksync.sample  # noqa: F401
+    except ImportError:
+        from tests.documents.fixtures import make_portfolio
+
+        portfolio = make_portfolio(3)
+        people: dict[int, m.Person] = {}
+        for initiative in portfolio.initiatives:
+            for person in (initiative.project_owner, initiative.project_manager, initiative.ranked_by):
+                if person is not None:
+                    people[person.id] = person
+        seed_portfolio(client, portfolio, list(people.values()))
+    else:
+        seed(client)
+
+
+@pytest.fixture
+def site(env: Env, emulator: EmulatorServer) -> EmulatorServer:
+    """A provisioned, seeded emulator site the functions' settings point at (not yet synced)."""
+    from kksync.app import build_client
+    from kksync.settings import load_settings
+
+    env.site_url = emulator.url
+    env.set(site_url=emulator.url)
+    seed_site(build_client(load_settings()))
+    return emulator
+
+
+class WebhookAdapter:
+    """Serves the real webhook handler on loopback: HTTP request → ``func.HttpRequest`` → handler."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.calls: list[tuple[str, int]] = []
+        adapter = self
+
+        class Http(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                parts = urlsplit(self.path)
+                request = func.HttpRequest(
+                    "POST", f"http://127.0.0.1{self.path}", headers=dict(self.headers.items()),
+                    params=dict(parse_qsl(parts.query)), route_params={}, body=body,
+                )
+                response = handler(request)
+                adapter.calls.append(("validation" if "validationtoken" in parts.query else "notification",
+                                      response.status_code))
+                payload = response.get_body()
+                self.send_response(response.status_code)
+                self.send_header("Content-Type", response.mimetype or "text/plain")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Http)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/webhook"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def adapter(handlers: dict[str, Handler], env: Env) -> Iterator[WebhookAdapter]:
+    served = WebhookAdapter(handlers["webhook"])
+    env.set(notification_url=served.url)
+    yield served
+    served.close()
+
+
+def queue_message(content: str, *, dequeue_count: int = 1, message_id: str = "m-1") -> func.QueueMessage:
+    return func.QueueMessage(id=message_id, body=content.encode(), dequeue_count=dequeue_count)
+
+
+def receive(env: Env) -> func.QueueMessage:
+    """Dequeue the one visible message as the Functions runtime would hand it to the processor."""
+    client = env.queue()
+    received = list(client.receive_messages(max_messages=32, visibility_timeout=60))
+    assert len(received) == 1, [m.content for m in received]
+    message = received[0]
+    client.delete_message(message)
+    return func.QueueMessage(id=message.id, body=message.content.encode(), dequeue_count=message.dequeue_count)

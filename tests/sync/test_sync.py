@@ -1,0 +1,132 @@
+"""The sync engine's promises, against the emulator over real HTTP."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kksync.errors import StateError
+from kksync.schema import list_schema
+from kksync.services.records import DATA_LISTS
+from tests.sync.conftest import Site
+
+INITIATIVES = list_schema("initiatives")
+PURPOSE = INITIATIVES.column("KkPurpose")
+RANK = INITIATIVES.column("KkRank")
+MISSING = INITIATIVES.column("KkMissing")
+
+
+def _sp_items(site: Site, schema_key: str = "initiatives") -> dict[int, dict]:
+    return {int(i["ID"]): i for i in site.sp.items(list_schema(schema_key).title)}
+
+
+def _store_records(site: Site, scope: str = "test") -> dict[int, object]:
+    portfolio = site.service.load_portfolio()
+    return {i.id: i for i in portfolio.initiatives}
+
+
+def test_full_sync_reads_everything_and_writes_warnings_back(site: Site) -> None:
+    outcome = site.service.sync(full=True)
+    assert outcome.lists["initiatives"].added == 12
+    items = _sp_items(site)
+    unranked = [i for i in items.values() if i["KkKey"] in {"F11-03", "F11-06", "F11-09", "F11-12"}]
+    assert all(i[MISSING.name] and "prioritet" in i[MISSING.name].lower() for i in unranked)
+    assert outcome.writes > 0
+
+
+def test_second_sync_with_nothing_changed_is_free(site: Site) -> None:
+    site.service.sync(full=True)
+    site.sp.request_log.reset()
+    outcome = site.service.sync()
+    assert outcome.writes == 0
+    counts = site.sp.request_log.counts()
+    assert counts.get("update_item", 0) == 0 and counts.get("batch", 0) == 0
+    assert site.sp.request_log.total <= 2 * len(DATA_LISTS)
+    # and a third time, after our own write-back has settled, still nothing
+    site.sp.request_log.reset()
+    assert site.service.sync().writes == 0
+    assert site.sp.request_log.total <= 2 * len(DATA_LISTS)
+
+
+@pytest.mark.parametrize("k", [1, 5, 12])
+def test_incremental_sync_reads_only_the_changed_items(site: Site, k: int) -> None:
+    site.service.sync(full=True)
+    for item_id in range(1, k + 1):
+        site.sp.edit_item(INITIATIVES.title, item_id, {PURPOSE.name: f"Nyt formål {item_id}"})
+    site.sp.request_log.reset()
+    outcome = site.service.sync()
+    assert outcome.lists["initiatives"].updated == k
+    counts = site.sp.request_log.counts()
+    reads = counts.get("get_items", 0)
+    assert reads <= 1 + math.ceil(k / 100)  # + site users, once per run
+    assert counts.get("get_item", 0) == 0  # never one request per item
+    records = _store_records(site)
+    assert all(records[i].purpose == f"Nyt formål {i}" for i in range(1, k + 1))
+
+
+def test_history_records_who_changed_what(site: Site) -> None:
+    site.service.sync(full=True)
+    carl = site.sp.add_user("carl@kk.dk", "Carl Berg")
+    site.sp.edit_item(INITIATIVES.title, 2, {PURPOSE.name: "Ændret af Carl"}, editor=carl["Id"])
+    site.service.sync()
+    run = site.store.runs("test", 1)[0]
+    assert [(c.list_key, c.item_id, c.action, c.editor) for c in run.changes] == [("initiatives", 2, "updated", "Carl Berg")]
+
+
+def test_loop_guard_over_repeated_cycles(site: Site) -> None:
+    """Department edits that change findings cause one write each; our own writes cause none."""
+    site.service.sync(full=True)
+    department_changes = 0
+    product_writes = 0
+    for cycle in range(4):
+        site.sp.edit_item(INITIATIVES.title, 3 + 3 * (cycle % 3), {RANK.name: 20 + cycle})  # now ranked
+        department_changes += 1
+        product_writes += site.service.sync().writes
+        product_writes += site.service.sync().writes  # the echo of our own write: nothing more
+    assert product_writes <= 2 * department_changes  # the initiative and, at most, its plan's verdict
+    site.sp.request_log.reset()
+    assert site.service.sync().writes == 0
+
+
+def test_a_crash_before_the_token_is_stored_loses_nothing(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site.service.sync(full=True)
+    site.sp.edit_item(INITIATIVES.title, 4, {PURPOSE.name: "Skrevet lige før nedbruddet"})
+    real_commit = site.store.commit
+
+    def crash(*args, **kwargs):  # the process dies after reading the changes, before storing them
+        raise StateError("simuleret nedbrud")
+
+    monkeypatch.setattr(site.store, "commit", crash)
+    with pytest.raises(StateError):
+        site.service.sync()
+    monkeypatch.setattr(site.store, "commit", real_commit)
+    site.service.sync()
+    assert _store_records(site)[4].purpose == "Skrevet lige før nedbruddet"
+
+
+def test_rejected_change_token_falls_back_to_a_full_reconcile(site: Site) -> None:
+    site.service.sync(full=True)
+    site.sp.edit_item(INITIATIVES.title, 5, {PURPOSE.name: "Efter udløb"})
+    site.sp.expire_change_log(before=10**9)
+    outcome = site.service.sync()
+    assert any("afvist" in note for note in outcome.notes)
+    assert outcome.lists["initiatives"].mode == "full"
+    assert _store_records(site)[5].purpose == "Efter udløb"
+
+
+def test_deletes_are_applied(site: Site) -> None:
+    site.service.sync(full=True)
+    site.sp.delete_item(INITIATIVES.title, 7)
+    outcome = site.service.sync()
+    assert outcome.lists["initiatives"].deleted == 1
+    assert 7 not in _store_records(site)
+
+
+def test_two_scopes_do_not_share_state(site: Site) -> None:
+    site.service.sync(full=True)
+    other = site.new_service("another-plan-config")
+    assert other.load_portfolio().initiatives == []
+    outcome = other.sync()  # no token in this scope: a full read, said so
+    assert outcome.lists["initiatives"].mode == "full"
+    assert any("intet gemt" in n for n in outcome.notes)
