@@ -198,4 +198,3 @@ if __name__ == "__main__":
     main()
 
 
-_ = Path  # re-exported for the report commands' type hints

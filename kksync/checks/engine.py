@@ -100,7 +100,7 @@ class _Run:
         initiatives = index.by_plan.get(plan.id, []) if plan.id is not None else []
         ranks = ranking_order_issues(initiatives) if wanted & {"RANK-DUPLICATE", "RANK-GAP"} else {}
         coverage, data = "CONTRIB-UNCOVERED" in wanted, "DATA-PROBLEM" in wanted
-        owner_reported = "RESP-OWNER-UNKNOWN" in wanted
+        owner_reported = "RESP-OWNER-UNKNOWN" in current  # else the DATA finding is the only word on it
         tally = _Tally()
         for ini in initiatives:
             subject = Subject.of(ini, plan, index, gov.thresholds)

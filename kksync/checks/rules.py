@@ -17,7 +17,10 @@ from kksync.errors import SchemaError
 from kksync.model import Plan, TransitionOrigin
 from kksync.schema import list_schema
 
-__all__ = ["INITIATIVE_RULES", "RuleFn", "data_issues"]
+__all__ = [
+    "INITIATIVE_RULES", "RuleFn", "check_contribution", "check_delivery", "check_ranking", "check_responsibility",
+    "check_strategy", "check_transition", "data_issues", "located_issue",
+]
 
 RuleFn = Callable[[Subject], list[Issue]]
 

@@ -124,9 +124,19 @@ class Api(EntitiesMixin):
             return "web", lambda r: ok(select_props(self.web_entity(), r.params))
         seg, rest = segs[0], segs[1:]
         if seg.name in ("siteusers", "users"):
+            if rest and rest[0].name == "removebyid":  # a user removed from the site (left the municipality)
+                user_id = int(rest[0].arg)
+
+                def remove(r: Req) -> Resp:
+                    site.depart_user(user_id)
+                    return ok({})
+
+                return "users", remove
             if seg.has_parens or rest:
                 return "users", self._user_handler(self._find_user(seg, rest), rest[1:] if rest else [])
-            return "users", lambda r: ok({"results": [self.user_entity(u) for u in site.store.users.values()]})
+            return "users", lambda r: ok(
+                {"results": [self.user_entity(u) for u in site.store.users.values() if not u.get("Departed")]}
+            )
         if seg.name == "getuserbyid":
             return "users", self._user_handler(site.get_user(int(seg.arg)), rest)
         if seg.name == "currentuser":

@@ -73,19 +73,49 @@ def seed_portfolio(client: SharePointClient, portfolio: m.Portfolio, people: lis
         users[person.id] = int(user["Id"])
     ids: dict[str, dict[int, int]] = {}
     created: dict[str, int] = {}
+    cleanup: list[tuple[str, str, int]] = []
     for index, schema in enumerate(DATA_LISTS):
         if progress:
             progress(schema.title, index, len(DATA_LISTS))
         records: list[m.Record] = list(getattr(portfolio, schema.key))
         ids[schema.key] = {}
         payloads = [_prepared(schema, r, ids, users, defer_self=True) for r in records]
+        for record, payload in zip(records, payloads, strict=True):
+            for problem in portfolio.problems.get(f"{schema.key}/{record.id}", []):
+                _replay(client, schema, problem, payload, portfolio, ids, cleanup)
         new_ids = client.create_items(schema.title, payloads)
         ids[schema.key] = {int(r.id or 0): new for r, new in zip(records, new_ids, strict=True)}
         created[schema.key] = len(new_ids)
         self_refs = [c for c in schema.columns if c.lookup == schema.key]
         if self_refs:
             _link_self(client, schema, records, ids, users, self_refs)
+    for kind, where, item_id in cleanup:
+        if kind == "item":
+            client.delete_items(where, [item_id])
+        else:
+            client.request("POST", f"web/siteusers/removebyid({item_id})")
     return SeedResult(created)
+
+
+def _replay(client: SharePointClient, schema: ListSchema, problem: m.FieldProblem, payload: dict[str, Any],
+            portfolio: m.Portfolio, ids: dict[str, dict[int, int]], cleanup: list[tuple[str, str, int]]) -> None:
+    """Make SharePoint hold the sample's deliberate data problems the way they arise in real life."""
+    col = schema.column(problem.column)
+    if problem.code == "unknown_choice":
+        payload[col.wire_name] = problem.value  # a fill-in value outside the column's choices
+    elif problem.code == "unknown_person":
+        user = client.ensure_user("tidligere.medarbejder@kk.dk")
+        payload[col.wire_name] = int(user["Id"])
+        cleanup.append(("user", "", int(user["Id"])))  # the colleague leaves after being named owner
+    elif problem.code == "deleted_lookup" and col.lookup:
+        target = list_schema(col.lookup)
+        template = next(iter(getattr(portfolio, target.key)))
+        placeholder = template.model_copy(update={"key": "SLETTET", "title": "Nedlagt element"})
+        body = to_payload(placeholder, columns=[c for c in target.department_columns if c.kind.value not in
+                                                ("User", "UserMulti", "Lookup", "LookupMulti")])
+        new_id = client.create_items(target.title, [body])[0]
+        payload[col.wire_name] = new_id
+        cleanup.append(("item", target.title, new_id))  # the plan is deleted later; the lookup dangles
 
 
 def _link_self(client: SharePointClient, schema: ListSchema, records: list[m.Record], ids: dict[str, dict[int, int]],

@@ -329,7 +329,7 @@ class SharePointClient:
             self.ctx.execute_query()
         except ClientRequestException as error:
             raise _translate(error) from None
-        return {"ServerRelativeUrl": uploaded.serverRelativeUrl, "UIVersionLabel": uploaded.ui_version_label, "Name": name}
+        return {"ServerRelativeUrl": uploaded.server_relative_url, "UIVersionLabel": uploaded.properties.get("UIVersionLabel"), "Name": name}
 
     def file_item(self, server_relative_url: str) -> dict[str, Any]:
         path = f"web/getfilebyserverrelativeurl('{_quote_title(server_relative_url)}')/listitemallfields"

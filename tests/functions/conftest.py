@@ -125,26 +125,24 @@ def emulator(tmp_path: Path, clock: Clock) -> Iterator[EmulatorServer]:
 
 
 def seed_site(client: Any) -> None:
-    """Provision the lists and put a small portfolio on them (the sample data when it exists)."""
+    """Provision the lists and put a small, fixed portfolio on them.
+
+    Not ``kksync.services.seed.seed``: the sample data belongs to another part of the project and may
+    change; these tests want a small portfolio that stays put (and seeds in a fraction of a second).
+    """
     from kksync import model as m
     from kksync.services.provision import provision
-    from kksync.services.seed import seed, seed_portfolio
+    from kksync.services.seed import seed_portfolio
+    from tests.documents.fixtures import make_portfolio
 
     provision(client)
-    try:
-        import kksync.sample  # noqa: F401
-    except ImportError:
-        from tests.documents.fixtures import make_portfolio
-
-        portfolio = make_portfolio(3)
-        people: dict[int, m.Person] = {}
-        for initiative in portfolio.initiatives:
-            for person in (initiative.project_owner, initiative.project_manager, initiative.ranked_by):
-                if person is not None:
-                    people[person.id] = person
-        seed_portfolio(client, portfolio, list(people.values()))
-    else:
-        seed(client)
+    portfolio = make_portfolio(3)
+    people: dict[int, m.Person] = {}
+    for initiative in portfolio.initiatives:
+        for person in (initiative.project_owner, initiative.project_manager, initiative.ranked_by):
+            if person is not None:
+                people[person.id] = person
+    seed_portfolio(client, portfolio, list(people.values()))
 
 
 @pytest.fixture
@@ -205,15 +203,32 @@ def adapter(handlers: dict[str, Handler], env: Env) -> Iterator[WebhookAdapter]:
     served.close()
 
 
-def queue_message(content: str, *, dequeue_count: int = 1, message_id: str = "m-1") -> func.QueueMessage:
-    return func.QueueMessage(id=message_id, body=content.encode(), dequeue_count=dequeue_count)
+def queue_message(content: str | bytes, *, dequeue_count: int = 1, message_id: str = "m-1") -> func.QueueMessage:
+    """A message as the runtime hands it over (``func.QueueMessage`` itself has no dequeue count)."""
+    from azure.functions.queue import QueueMessage
+
+    body = content.encode() if isinstance(content, str) else content
+    return QueueMessage(id=message_id, body=body, dequeue_count=dequeue_count)
+
+
+def receive_all(env: Env) -> list[func.QueueMessage]:
+    """Dequeue the visible messages as the Functions runtime would hand them to the processor."""
+    client = env.queue()
+    out = []
+    for message in client.receive_messages(max_messages=32, visibility_timeout=60):
+        client.delete_message(message)
+        out.append(queue_message(message.content, dequeue_count=message.dequeue_count, message_id=message.id))
+    return out
 
 
 def receive(env: Env) -> func.QueueMessage:
-    """Dequeue the one visible message as the Functions runtime would hand it to the processor."""
-    client = env.queue()
-    received = list(client.receive_messages(max_messages=32, visibility_timeout=60))
-    assert len(received) == 1, [m.content for m in received]
-    message = received[0]
-    client.delete_message(message)
-    return func.QueueMessage(id=message.id, body=message.content.encode(), dequeue_count=message.dequeue_count)
+    """Dequeue the one visible message."""
+    received = receive_all(env)
+    assert len(received) == 1, [m.get_body() for m in received]
+    return received[0]
+
+
+def timer(*, past_due: bool = False) -> func.TimerRequest:
+    from azure.functions.timer import TimerRequest
+
+    return TimerRequest(past_due=past_due)
