@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -51,7 +50,7 @@ def _runtime() -> Iterator[Runtime]:
 
 
 @contextmanager
-def _progress(description: str) -> Iterator[typer.CallbackParam]:
+def _progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -61,7 +60,7 @@ def _progress(description: str) -> Iterator[typer.CallbackParam]:
         def update(name: str, done: int, total: int) -> None:
             progress.update(task, description=f"{description}: {name}", completed=done, total=total)
 
-        yield update  # type: ignore[misc]
+        yield update
 
 
 @app.command()

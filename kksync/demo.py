@@ -31,7 +31,7 @@ def _step(title: str) -> None:
     console.rule(f"[bold blue]{title}")
 
 
-def main() -> None:  # noqa: PLR0915 - a script that tells a story, step by step
+def main() -> None:
     started = time.perf_counter()
     shutil.rmtree(DEMO_DIR, ignore_errors=True)
     DEMO_DIR.mkdir(parents=True)

@@ -22,8 +22,14 @@ from kksync.columns import FieldKind
 from kksync.schema import Column, ListSchema, schema_for
 from kksync.texts import problem_text
 from kksync.values import (
-    clean_text, date_to_sharepoint, datetime_to_sharepoint, html_to_text, parse_bool, parse_date,
-    parse_datetime, parse_decimal,
+    clean_text,
+    date_to_sharepoint,
+    datetime_to_sharepoint,
+    html_to_text,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
 )
 
 __all__ = ["ItemMeta", "Mapped", "Refs", "from_item", "select_expand", "to_item", "to_payload"]

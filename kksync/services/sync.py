@@ -27,7 +27,12 @@ from kksync.errors import ChangeTokenError
 from kksync.mapping import Mapped, Refs, from_item, select_expand, to_payload
 from kksync.schema import ListSchema, list_schema
 from kksync.services.records import (
-    DATA_LISTS, bot_fingerprint, department_fingerprint, load_portfolio_lists, pack, unpack,
+    DATA_LISTS,
+    bot_fingerprint,
+    department_fingerprint,
+    load_portfolio_lists,
+    pack,
+    unpack,
 )
 from kksync.sharepoint.client import ItemWrite, SharePointClient
 from kksync.state.base import ChangeRecord, ListRunStats, RunRecord, StateStore, StoredItem

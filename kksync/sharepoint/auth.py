@@ -57,7 +57,7 @@ def _certificate(settings: Settings) -> TokenProvider:
         "private_key": key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ).decode(),
-        "thumbprint": settings.certificate_thumbprint or cert.fingerprint(hashes.SHA1()).hex(),  # noqa: S303 - AAD's format
+        "thumbprint": settings.certificate_thumbprint or cert.fingerprint(hashes.SHA1()).hex(),
     }
     app = msal.ConfidentialClientApplication(
         settings.client_id, authority=f"https://login.microsoftonline.com/{settings.tenant_id}", client_credential=credential

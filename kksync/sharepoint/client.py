@@ -22,7 +22,12 @@ from office365.sharepoint.client_context import ClientContext
 from requests import Response
 
 from kksync.errors import (
-    AuthError, ChangeTokenError, ConflictError, NotFoundError, SharePointError, ThrottledError,
+    AuthError,
+    ChangeTokenError,
+    ConflictError,
+    NotFoundError,
+    SharePointError,
+    ThrottledError,
 )
 from kksync.sharepoint.auth import TokenProvider
 from kksync.sharepoint.batch import BatchOp, BatchResult, build_batch, parse_batch
@@ -127,7 +132,7 @@ class SharePointClient:
         elif data is not None:
             options.data = data
         try:
-            return self.ctx.pending_request().execute_request_direct(options)
+            return self.ctx.pending_request().execute_request_direct(options)  # type: ignore[no-any-return]
         except ClientRequestException as error:
             raise _translate(error) from None
 

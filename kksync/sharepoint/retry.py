@@ -29,7 +29,7 @@ class RetryPolicy:
         if retry_after is not None:
             return max(0.0, retry_after)
         backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return backoff * (0.5 + rng.random() / 2)  # "equal jitter": never zero, never in lockstep
+        return float(backoff * (0.5 + rng.random() / 2))  # "equal jitter": never zero, never in lockstep
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

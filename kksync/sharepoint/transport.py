@@ -44,7 +44,7 @@ def request_kind(request: RequestOptions) -> str:
     return "other_" + ("get" if method == "GET" else "write")
 
 
-class GuardedTransport(BaseTransport):
+class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ships no type information
     """Counts and retries; ``sleep``/``clock``/``rng`` are injectable so tests never really wait."""
 
     def __init__(
@@ -100,7 +100,7 @@ class GuardedTransport(BaseTransport):
                 continue
             if response.status_code not in RETRIABLE_STATUS or attempt >= self.policy.max_attempts:
                 self._pace(response)
-                return response
+                return response  # type: ignore[no-any-return]
             delay = self.policy.delay(attempt, parse_retry_after(response.headers.get("Retry-After")), self.rng)
             waited = self._wait(delay, waited, kind, response)
 

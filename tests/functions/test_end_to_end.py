@@ -22,9 +22,13 @@ INITIATIVES = list_schema("initiatives")
 BOT = [c.name for c in INITIATIVES.bot_columns]
 
 
-def bot_values(site: EmulatorServer, item_id: int) -> dict:
-    item = site.get_item(INITIATIVES.title, item_id)
-    return {name: item.get(name) for name in BOT}
+def bot_values(item_id: int) -> dict:
+    """The item's bot-owned columns as SharePoint serves them, read through the product's client."""
+    from kksync.app import build_client
+    from kksync.settings import load_settings
+
+    (row,) = build_client(load_settings()).items_by_ids(INITIATIVES.title, [item_id], select=["Id", *BOT])
+    return {name: row.get(name) for name in BOT}
 
 
 def item_writes(site: EmulatorServer) -> int:
@@ -41,17 +45,18 @@ def test_department_edit_updates_warnings_once(handlers: dict[str, Handler], env
         handlers["process_changes"](message)
     assert env.visible() == []
 
-    target = next(i for i in site.items(INITIATIVES.title) if i.get("KkKey"))
-    before = bot_values(site, target["Id"])
+    target = min(int(i["ID"]) for i in site.items(INITIATIVES.title))
+    before = bot_values(target)
     department = site.add_user("afdeling@kk.dk")["Id"]
-    purpose = INITIATIVES.column("KkPurpose").name
-    site.edit_item(INITIATIVES.title, target["Id"], {purpose: None}, editor=department)
+    # The department clears the rank: the plan's prioritisation requirement now fails for this item.
+    rank = next(c.name for c in INITIATIVES.department_columns if c.attr == "rank")
+    site.edit_item(INITIATIVES.title, target, {rank: None}, editor=department)
     assert site.hooks.wait_idle()
     assert adapter.calls[-1] == ("notification", 202)
     assert [json.loads(m)["list"] for m in env.visible()] == ["initiatives"]
 
     handlers["process_changes"](receive(env))
-    after = bot_values(site, target["Id"])
+    after = bot_values(target)
     assert after != before and after[BOT[1]] != before[BOT[1]]
     assert "list initiatives synced: 1 changed" in caplog.text
 
@@ -61,5 +66,5 @@ def test_department_edit_updates_warnings_once(handlers: dict[str, Handler], env
     writes = item_writes(site)
     handlers["process_changes"](receive(env))
     assert item_writes(site) == writes
-    assert bot_values(site, target["Id"]) == after
+    assert bot_values(target) == after
     assert "list initiatives synced: 0 changed, 0 written" in caplog.text

@@ -9,8 +9,14 @@ import pytest
 
 from kksync.services.processor import ChangeMessage, MemoryChangeQueue, Receipt, change_time, receive_notifications
 from kksync.services.webhooks import (
-    MAX_BODY_BYTES, WebhookRejected, client_state_hash, client_state_ok, parse_notifications, parse_sp_datetime,
-    route_notifications, validation_token,
+    MAX_BODY_BYTES,
+    WebhookRejected,
+    client_state_hash,
+    client_state_ok,
+    parse_notifications,
+    parse_sp_datetime,
+    route_notifications,
+    validation_token,
 )
 from kksync.state import SqliteStateStore
 from kksync.state.base import Subscription
