@@ -39,12 +39,12 @@ def _about(doc: Document, snapshot: Snapshot) -> None:
     section = doc.section(T.about_plan)
     section.add(
         KeyValues((
-            (label("plans", "KkPlanKind"), plan.kind.value if plan.kind else T.missing),
-            (label("plans", "KkPeriodStart"), fmt_date(plan.period_start)),
-            (label("plans", "KkPeriodEnd"), fmt_date(plan.period_end)),
-            (label("plans", "KkAdministration"), admin_text(plan.administration) if plan.administration else "–"),
-            (label("plans", "KkStage"), plan.stage.value),
-            (label("plans", "KkDecisionDate"), fmt_date(plan.decision_date)),
+            (label("plans", "kind"), plan.kind.value if plan.kind else T.missing),
+            (label("plans", "period_start"), fmt_date(plan.period_start)),
+            (label("plans", "period_end"), fmt_date(plan.period_end)),
+            (label("plans", "administration"), admin_text(plan.administration) if plan.administration else "–"),
+            (label("plans", "stage"), plan.stage.value),
+            (label("plans", "decision_date"), fmt_date(plan.decision_date)),
         ))
     )
     if snapshot.portfolio.focus_areas:
@@ -56,9 +56,9 @@ def _ranked(doc: Document, initiatives: list[Initiative]) -> None:
     section.add(
         Table(
             T.ranked_initiatives,
-            (Column(label("initiatives", "KkRank"), True, 1.05), Column(label("initiatives", "KkKey"), width=1.2),
-             Column(label("initiatives", "Title"), width=2.6), Column(label("initiatives", "KkAdministration"), width=2.7),
-             Column(label("initiatives", "KkPhase"), width=1.5), Column(label("initiatives", "KkProjectOwner"), width=1.6)),
+            (Column(label("initiatives", "rank"), True, 1.05), Column(label("initiatives", "key"), width=1.2),
+             Column(label("initiatives", "title"), width=2.6), Column(label("initiatives", "administration"), width=2.7),
+             Column(label("initiatives", "phase"), width=1.5), Column(label("initiatives", "project_owner"), width=1.6)),
             tuple(
                 (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration),
                  i.phase.value if i.phase else T.missing, person_text(i.project_owner))
@@ -75,9 +75,9 @@ def _key_figures(doc: Document, initiatives: list[Initiative]) -> None:
     doc.section(T.key_figures).add(
         Table(
             T.key_figures,
-            (Column(T.initiative, width=3.0), Column(label(col, "KkBcNpv"), True, 1.4),
-             Column(label(col, "KkBcDiscountRate"), True), Column(label(col, "KkBcPayback"), True),
-             Column(label(col, "KkBcIrr"), True), Column(label(col, "KkBcApproved"), width=0.9)),
+            (Column(T.initiative, width=3.0), Column(label(col, "business_case.npv"), True, 1.4),
+             Column(label(col, "business_case.discount_rate"), True), Column(label(col, "business_case.payback_years"), True),
+             Column(label(col, "business_case.irr"), True), Column(label(col, "business_case.approved"), width=0.9)),
             tuple(
                 (initiative_name(i), fmt_kr(i.business_case.npv), fmt_percent(i.business_case.discount_rate),
                  fmt_years(i.business_case.payback_years), fmt_percent(i.business_case.irr),
@@ -108,7 +108,7 @@ def _funding_table(caption: str, lines: list[FundingLine]) -> Table | Paragraph:
     totals = (T.total, "", *(fmt_kr(sum((c.get(y, Decimal(0)) for c in cells.values()), Decimal(0))) for y in year_cols),
               fmt_kr(sum((sum(c.values(), Decimal(0)) for c in cells.values()), Decimal(0))))
     columns = (
-        Column(label("funding_lines", "KkSource"), width=2.2), Column(label("funding_lines", "KkCategory"), width=1.0),
+        Column(label("funding_lines", "source"), width=2.2), Column(label("funding_lines", "category"), width=1.0),
         *(Column(str(y) if y is not None else T.missing, True) for y in year_cols), Column(T.total, True),
     )
     return Table(caption, columns, (*rows, totals))
@@ -122,32 +122,32 @@ def _initiative(section: Section, initiative: Initiative, portfolio: Portfolio, 
     contributes = [initiative_name(joint[j]) for j in initiative.contributes_to_ids if j in joint]
     bc = initiative.business_case
     pairs = [
-        (label("initiatives", "KkAdministration"), admin_text(initiative.administration)),
-        (label("initiatives", "KkUnit"), initiative.unit or T.missing),
-        (label("initiatives", "KkFocusAreas"), ", ".join(focus_titles(initiative, areas)) or T.missing),
-        (label("initiatives", "KkProjectOwner"), person_text(initiative.project_owner)),
-        (label("initiatives", "KkProjectManager"), person_text(initiative.project_manager)),
-        (label("initiatives", "KkRankedBy"), person_text(initiative.ranked_by)),
-        (label("initiatives", "KkRankedOn"), fmt_date(initiative.ranked_on)),
-        (label("initiatives", "KkDeliverer"), initiative.delivery.deliverer or T.missing),
-        (label("initiatives", "KkStart"), fmt_date(initiative.delivery.start)),
-        (label("initiatives", "KkEnd"), fmt_date(initiative.delivery.end)),
+        (label("initiatives", "administration"), admin_text(initiative.administration)),
+        (label("initiatives", "unit"), initiative.unit or T.missing),
+        (label("initiatives", "focus_area_ids"), ", ".join(focus_titles(initiative, areas)) or T.missing),
+        (label("initiatives", "project_owner"), person_text(initiative.project_owner)),
+        (label("initiatives", "project_manager"), person_text(initiative.project_manager)),
+        (label("initiatives", "ranked_by"), person_text(initiative.ranked_by)),
+        (label("initiatives", "ranked_on"), fmt_date(initiative.ranked_on)),
+        (label("initiatives", "delivery.deliverer"), initiative.delivery.deliverer or T.missing),
+        (label("initiatives", "delivery.start"), fmt_date(initiative.delivery.start)),
+        (label("initiatives", "delivery.end"), fmt_date(initiative.delivery.end)),
     ]
     if contributes:
         pairs.append((T.contributes_to, "; ".join(contributes)))
     if initiative.transition_origin is not None:
-        pairs.append((label("initiatives", "KkTransitionOrigin"), initiative.transition_origin.value))
+        pairs.append((label("initiatives", "transition_origin"), initiative.transition_origin.value))
     sub.add(KeyValues(tuple(pairs)))
-    for column, value in (("KkPurpose", initiative.purpose), ("KkGoals", initiative.goals), ("KkDeliverables", initiative.deliverables)):
+    for column, value in (("purpose", initiative.purpose), ("goals", initiative.goals), ("deliverables", initiative.deliverables)):
         sub.add(Paragraph("", bold_lead=label("initiatives", column)))
         sub.add(*rich_text_blocks(value, missing=T.missing))
     sub.add(
         KeyValues((
-            (label("initiatives", "KkBcNpv"), fmt_kr(bc.npv)),
-            (label("initiatives", "KkBcDiscountRate"), fmt_percent(bc.discount_rate)),
-            (label("initiatives", "KkBcPayback"), fmt_years(bc.payback_years)),
-            (label("initiatives", "KkBcIrr"), fmt_percent(bc.irr)),
-            (label("initiatives", "KkBcApproved"), T.yes if bc.approved else T.no),
+            (label("initiatives", "business_case.npv"), fmt_kr(bc.npv)),
+            (label("initiatives", "business_case.discount_rate"), fmt_percent(bc.discount_rate)),
+            (label("initiatives", "business_case.payback_years"), fmt_years(bc.payback_years)),
+            (label("initiatives", "business_case.irr"), fmt_percent(bc.irr)),
+            (label("initiatives", "business_case.approved"), T.yes if bc.approved else T.no),
         ))
     )
     sub.add(_funding_table(T.funding_of.format(name=initiative_name(initiative)), lines))

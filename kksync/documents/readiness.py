@@ -139,8 +139,8 @@ def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
     ranked.add(
         Table(
             T.ranked_list,
-            (Column(label("initiatives", "KkRank"), True, 1.05), Column(label("initiatives", "KkKey"), width=1.2),
-             Column(label("initiatives", "Title"), width=3.2), Column(label("initiatives", "KkAdministration"), width=2.7),
+            (Column(label("initiatives", "rank"), True, 1.05), Column(label("initiatives", "key"), width=1.2),
+             Column(label("initiatives", "title"), width=3.2), Column(label("initiatives", "administration"), width=2.7),
              Column(T.is_ready, width=0.8)),
             tuple(
                 (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration),

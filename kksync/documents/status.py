@@ -250,8 +250,8 @@ def _milestones(initiative: Initiative, milestones: list[Milestone]) -> Table | 
     ordered_ms = sorted(milestones, key=lambda m: (m.due is None, m.due or date.min, m.title, m.id or 0))
     return Table(
         f"{T.milestones}: {initiative_name(initiative)}",
-        (Column(label("milestones", "Title"), width=2.6), Column(label("milestones", "KkDue"), width=1.3),
-         Column(label("milestones", "KkCompletedOn"), width=1.3)),
+        (Column(label("milestones", "title"), width=2.6), Column(label("milestones", "due"), width=1.3),
+         Column(label("milestones", "completed_on"), width=1.3)),
         tuple((m.title, fmt_date(m.due), fmt_date(m.completed_on) if m.completed_on else "–") for m in ordered_ms),
     )
 
@@ -263,22 +263,22 @@ def _initiative(section: Section, row: _Row, areas_text: str, milestones: list[M
     entry = status.entry
     sub.add(
         KeyValues((
-            (label("initiatives", "KkAdministration"), admin_text(initiative.administration)),
-            (label("initiatives", "KkFocusAreas"), areas_text),
-            (label("initiatives", "KkProjectOwner"), person_text(initiative.project_owner)),
-            (label("statuses", "KkPhase"), status.phase.value if status.phase else T.missing),
+            (label("initiatives", "administration"), admin_text(initiative.administration)),
+            (label("initiatives", "focus_area_ids"), areas_text),
+            (label("initiatives", "project_owner"), person_text(initiative.project_owner)),
+            (label("statuses", "phase"), status.phase.value if status.phase else T.missing),
             (T.reported_light, light_text(status.reported)),
             (T.computed_light, light_text(status.computed)),
             (T.light_reason, status.reason or T.missing),
-            (label("statuses", "KkProgress"), fmt_percent(entry.progress if entry else None)),
+            (label("statuses", "progress"), fmt_percent(entry.progress if entry else None)),
             (T.budget, fmt_kr(row.budget)),
             (T.spent, fmt_kr(row.spent)),
             (T.forecast, fmt_kr(row.forecast)),
-            (label("statuses", "KkBaselineEnd"), fmt_date(entry.baseline_end if entry else None)),
-            (label("statuses", "KkForecastEnd"), fmt_date(entry.forecast_end if entry else None)),
+            (label("statuses", "baseline_end"), fmt_date(entry.baseline_end if entry else None)),
+            (label("statuses", "forecast_end"), fmt_date(entry.forecast_end if entry else None)),
         ))
     )
-    sub.add(Paragraph("", bold_lead=label("statuses", "KkComment")))
+    sub.add(Paragraph("", bold_lead=label("statuses", "comment")))
     sub.add(*rich_text_blocks(entry.comment if entry else None, missing=T.missing))
     sub.add(_milestones(initiative, milestones))
 

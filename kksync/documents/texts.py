@@ -16,9 +16,9 @@ ORGANISATION = "Københavns Kommune · It-chefforum"
 
 
 @cache
-def label(list_key: str, column: str) -> str:
-    """The Danish display name of a column, e.g. ``label("initiatives", "KkRank")`` → "Prioritet"."""
-    return list_schema(list_key).column(column).title
+def label(list_key: str, attr: str) -> str:
+    """The Danish display name of a model field's column, e.g. ``label("initiatives", "rank")`` → "Prioritet"."""
+    return next(c.title for c in list_schema(list_key).columns if c.attr == attr)
 
 
 class T:
