@@ -16,6 +16,7 @@ queue as a new message that becomes visible after ``Retry-After`` instead of sle
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -93,7 +94,9 @@ class ChangeMessage:
         key, scope = data.get("list"), data.get("scope")
         if key not in _KNOWN_LISTS or not isinstance(scope, str):
             raise BadMessage(f"Købeskeden nævner en ukendt liste: {str(key)[:40]!r}.")
-        reason = data.get("reason") if data.get("reason") in ("notification", "throttled", "manual") else "notification"
+        reason: Literal["notification", "throttled", "manual"] = "notification"
+        if data.get("reason") in ("throttled", "manual"):
+            reason = data["reason"]
         deferrals = data.get("deferrals")
         return cls(key, scope, reason, deferrals if isinstance(deferrals, int) and deferrals >= 0 else 0)
 
@@ -120,10 +123,8 @@ class AzureChangeQueue:
             connection_string, queue_name,
             message_encode_policy=TextBase64EncodePolicy(), message_decode_policy=TextBase64DecodePolicy(),
         )
-        try:
+        with contextlib.suppress(ResourceExistsError):  # another instance made it first
             self._client.create_queue()
-        except ResourceExistsError:
-            pass
 
     def send(self, message: ChangeMessage, *, visibility_timeout: int | None = None) -> None:
         self._client.send_message(message.encode(), visibility_timeout=visibility_timeout)

@@ -12,6 +12,7 @@ validates the notification URL with its handshake before answering), ``PATCH`` (
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -72,7 +73,7 @@ def _unwrap(data: Any) -> Any:
 
 def _remote(runtime: Runtime, list_id: str) -> list[dict[str, Any]]:
     data = runtime.client.get_json(_subscriptions_path(list_id))
-    rows = data.get("results", data.get("value", [])) if isinstance(data, dict) else []
+    rows = (data.get("results") or data.get("value") or []) if isinstance(data, dict) else []
     return [r for r in rows if isinstance(r, dict) and r.get("id")]
 
 
@@ -172,10 +173,8 @@ def unsubscribe(runtime: Runtime) -> list[SubscriptionResult]:
         if stored is None:
             continue
         list_id = runtime.client.list_info(schema.title).id
-        try:
+        with contextlib.suppress(NotFoundError):  # already gone on SharePoint's side
             runtime.client.request("DELETE", _subscriptions_path(list_id, stored.subscription_id))
-        except NotFoundError:
-            pass  # already gone on SharePoint's side
         runtime.store.delete_subscription(runtime.scope, schema.key)
         results.append(SubscriptionResult(schema.key, schema.title, stored.subscription_id, None, "deleted"))
     return results

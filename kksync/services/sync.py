@@ -111,9 +111,9 @@ class SyncService:
             outcome.lists[schema.key] = result
         if progress:
             progress("tjek og tilbageskrivning", len(chosen), len(chosen))
-        portfolio = self.load_portfolio()
-        outcome.portfolio = portfolio
         if write_back:
+            portfolio = self.load_portfolio()
+            outcome.portfolio = portfolio
             outcome.report = self._write_back(portfolio, outcome, changes)
         outcome.requests = self.client.transport.total - start_requests
         outcome.writes = sum(o.written for o in outcome.lists.values())

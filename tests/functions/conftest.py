@@ -6,6 +6,7 @@ SharePoint is the local emulator and the queue and state live in Azurite, as in 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import uuid
@@ -74,16 +75,15 @@ class Env:
         return make_scope(self.site_url, self.config_name)
 
     def queue(self) -> Any:
+        from azure.core.exceptions import ResourceExistsError
         from azure.storage.queue import QueueClient, TextBase64DecodePolicy, TextBase64EncodePolicy
 
         client = QueueClient.from_connection_string(
             self.connection_string, self.queue_name,
             message_encode_policy=TextBase64EncodePolicy(), message_decode_policy=TextBase64DecodePolicy(),
         )
-        try:
+        with contextlib.suppress(ResourceExistsError):
             client.create_queue()
-        except Exception:  # exists
-            pass
         return client
 
     def visible(self) -> list[str]:
