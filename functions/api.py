@@ -20,7 +20,7 @@ def _readiness(plan: str | None) -> func.HttpResponse:
     from kksync.errors import KksyncError
     from kksync.services.checking import check_report
 
-    with common.open_runtime(budget=False) as runtime:
+    with common.open_runtime(http=True) as runtime:
         service = runtime.sync_service()
         portfolio = service.load_portfolio()
         try:
@@ -44,7 +44,7 @@ def documents(req: func.HttpRequest) -> func.HttpResponse:
 def _publish(plan: str, year: int | None) -> func.HttpResponse:
     from kksync.services.publishing import publish_documents  # type: ignore[import-not-found,unused-ignore]
 
-    with common.open_runtime() as runtime:
+    with common.open_runtime(http=True) as runtime:
         result = publish_documents(runtime, plan, year=year)
     common.log.info("documents published for plan %s (year %s)", plan, year)
     return common.json_response({"plan": plan, "year": year, "result": result})

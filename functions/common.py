@@ -95,10 +95,13 @@ def function_timeout() -> float:
     return _seconds(raw) or DEFAULT_TIMEOUT_SECONDS
 
 
-def deadline() -> float:
-    """Absolute ``time.monotonic()`` by which a run must stop waiting: the timeout minus a margin to wrap up."""
-    budget = function_timeout()
-    return time.monotonic() + budget - max(30.0, budget * 0.1)
+HTTP_LIMIT_SECONDS = 230.0  # Azure's front end drops an HTTP request after 230 s, whatever functionTimeout says
+
+
+def deadline(*, http: bool = False) -> float:
+    """Absolute ``time.monotonic()`` by which a run must stop waiting: the time limit minus a margin to wrap up."""
+    budget = min(function_timeout(), HTTP_LIMIT_SECONDS) if http else function_timeout()
+    return time.monotonic() + budget - max(10.0, budget * 0.1)
 
 
 def max_dequeue_count() -> int:
@@ -114,11 +117,11 @@ def settings() -> Settings:
 
 
 @contextmanager
-def open_runtime(*, budget: bool = True) -> Iterator[Runtime]:
-    """A runtime for one invocation (fresh settings; state store closed afterwards)."""
+def open_runtime(*, http: bool = False) -> Iterator[Runtime]:
+    """A runtime for one invocation (fresh settings, a deadline from the time limit; store closed afterwards)."""
     from kksync.app import open_runtime as open_
 
-    runtime = open_(settings(), deadline=deadline() if budget else None)
+    runtime = open_(settings(), deadline=deadline(http=http))
     try:
         yield runtime
     finally:

@@ -18,6 +18,7 @@ bp = func.Blueprint()
 
 @bp.function_name("nightly_reconcile")
 @bp.timer_trigger(arg_name="timer", schedule=RECONCILE_SCHEDULE, run_on_startup=False, use_monitor=True)
+@bp.retry(strategy="fixed_delay", max_retry_count="2", delay_interval="00:15:00")  # e.g. throttled past the budget
 def nightly_reconcile(timer: func.TimerRequest) -> None:
     from kksync.services.processor import ALERT_MARKER, reconcile
 

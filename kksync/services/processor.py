@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,8 +52,6 @@ __all__ = [
     "silence_alerts",
 ]
 
-log = logging.getLogger("kksync.functions")
-
 ALERT_MARKER = "KKSYNC_ALERT"
 MESSAGE_VERSION = 1
 MAX_DEFERRALS = 20
@@ -69,7 +66,7 @@ class BadMessage(KksyncError):
 
 @dataclass(frozen=True, slots=True)
 class ChangeMessage:
-    """"Sync this list of this scope": the whole content of one queue message."""
+    """The whole content of one queue message: "sync this list of this scope"."""
 
     list_key: str
     scope: str

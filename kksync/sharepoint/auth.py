@@ -51,7 +51,7 @@ def _certificate(settings: Settings) -> TokenProvider:
     try:
         key = serialization.load_pem_private_key(pem, password=password)
         cert = load_pem_x509_certificate(pem)
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: a password given for an unencrypted key, or none for an encrypted one
         raise ConfigError(f"{path} skal være en PEM-fil med både privat nøgle og certifikat") from None
     credential = {
         "private_key": key.private_bytes(

@@ -44,6 +44,15 @@ def test_functions_and_bindings() -> None:
     }
 
 
+def test_nightly_reconcile_retries() -> None:
+    import function_app
+
+    functions = {f.get_function_name(): f for f in function_app.create_app().get_functions()}
+    retry = functions["nightly_reconcile"].get_settings_dict("retry_policy")
+    assert retry is not None and retry["strategy"] == "fixed_delay" and retry["max_retry_count"] == "2"
+    assert functions["process_changes"].get_settings_dict("retry_policy") is None  # maxDequeueCount does that
+
+
 def test_app_default_auth_level_is_function() -> None:
     import function_app
 

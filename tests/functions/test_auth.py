@@ -143,10 +143,7 @@ def test_token_errors_never_contain_secrets(pem: tuple[Path, bytes, str], confid
 
 @pytest.mark.parametrize("password", [
     "wrong-password",
-    pytest.param(None, marks=pytest.mark.xfail(
-        raises=TypeError, strict=True,
-        reason="auth._certificate catches ValueError only; cryptography raises TypeError for a missing/unneeded "
-               "password (no secret leaks, but it is not a ConfigError). Fix: except (ValueError, TypeError).")),
+    None,
 ])
 def test_unreadable_certificate_errors_never_contain_secrets(pem: tuple[Path, bytes, str], confidential: Any,
                                                              password: str | None) -> None:
