@@ -167,6 +167,22 @@ def diff(plan: Annotated[str, typer.Option(help="Planens nøgle")],
 
 
 @app.command()
+def subscribe(notification_url: Annotated[str | None, typer.Option("--notification-url",
+                                                                     help="Webhook-adressen, fx https://<app>.azurewebsites.net/api/webhook")] = None) -> None:
+    """Opret eller forny webhook-abonnementer på alle datalister (clientState fra KKSYNC_WEBHOOK_CLIENT_STATE)."""
+    from kksync.services.subscriptions import subscribe as run
+
+    with _runtime() as rt:
+        results = run(rt, notification_url)
+    table = Table(title="Webhook-abonnementer", title_justify="left")
+    for header in ("Liste", "Handling", "Udløber"):
+        table.add_column(header)
+    for result in results:
+        table.add_row(result.title, str(result.action), result.expiration.isoformat() if result.expiration else "")
+    console.print(table)
+
+
+@app.command()
 def runs(limit: int = 10) -> None:
     """Vis de seneste synkroniseringer (historik)."""
     with _runtime() as rt:

@@ -55,7 +55,7 @@ __all__ = [
 ALERT_MARKER = "KKSYNC_ALERT"
 MESSAGE_VERSION = 1
 MAX_DEFERRALS = 20
-MAX_VISIBILITY_SECONDS = 7 * 24 * 3600  # Azure Storage queues refuse a longer visibility timeout
+MAX_VISIBILITY_SECONDS = 24 * 3600  # must stay below the message's time-to-live (7 days by default)
 _KNOWN_LISTS = {s.key for s in DATA_LISTS}
 _TICKS_AT_EPOCH = 621_355_968_000_000_000  # .NET ticks (100 ns since 0001-01-01) at 1970-01-01
 
@@ -275,16 +275,18 @@ def change_time(token: str) -> datetime | None:
 
 
 def silence_alerts(runtime: Runtime, now: datetime) -> list[SilenceAlert]:
-    """Lists whose change log has changes that should have been notified by now, but were not.
+    """Subscribed lists whose change log has changes that should have been notified by now, but were not.
 
     A change older than ``silence_alert_minutes`` with no notification after it means notifications
-    stopped arriving (subscription lost, endpoint broken). Run this before a full sync moves the token.
+    stopped arriving (deliveries dropped, endpoint broken, subscription deleted on SharePoint's side).
+    Lists without a subscription are not expected to notify. Run this before a full sync moves the token.
     """
     window = timedelta(minutes=runtime.settings.silence_alert_minutes)
+    subscribed = runtime.store.subscriptions(runtime.scope)
     alerts: list[SilenceAlert] = []
     for schema in DATA_LISTS:
         token = runtime.store.get_token(runtime.scope, schema.key)
-        if token is None:
+        if token is None or schema.key not in subscribed:
             continue
         try:
             changes = runtime.client.changes(schema.title, token)

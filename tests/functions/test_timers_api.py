@@ -55,17 +55,20 @@ def test_reconcile_renews_expiring_and_recreates_missing_subscriptions(
     assert len(site.store.subscriptions) == 8
 
 
-def test_silence_alert_when_changes_were_never_notified(
-    handlers: dict[str, Handler], env: Env, site: EmulatorServer, clock: Clock, caplog
+def test_silence_alert_when_a_notification_was_lost(
+    handlers: dict[str, Handler], env: Env, site: EmulatorServer, adapter: WebhookAdapter, clock: Clock, caplog
 ) -> None:
-    handlers["nightly_reconcile"](timer(past_due=True))  # no notification URL: sync only, with a warning
-    assert "past due" in caplog.text and "subscriptions not renewed" in caplog.text
-    clock.offset = -timedelta(hours=4)  # a department edit stamped four hours ago ...
+    handlers["nightly_reconcile"](timer(past_due=True))
+    assert "past due" in caplog.text
+    site.hooks.wait_idle()
+    site.hooks.set_chaos(drop_next=100)  # SharePoint gives up on deliveries ...
+    clock.offset = -timedelta(hours=4)  # ... of a department edit made four hours ago
     user = site.add_user("afdeling@kk.dk")["Id"]
     site.edit_item("Milepaele", min(int(i["ID"]) for i in site.items("Milepaele")), {"Title": "Ny milepæl"}, editor=user)
     clock.offset = timedelta(0)
+    site.hooks.wait_idle()
     caplog.clear()
-    handlers["nightly_reconcile"](timer())  # ... and no notification since
+    handlers["nightly_reconcile"](timer())
     alerts = [r for r in caplog.records if "KKSYNC_ALERT webhook-silence" in r.getMessage()]
     assert len(alerts) == 1 and alerts[0].levelno == logging.ERROR
     assert "list=milestones" in alerts[0].getMessage() and "last_notification=never" in alerts[0].getMessage()
@@ -74,13 +77,31 @@ def test_silence_alert_when_changes_were_never_notified(
     assert "KKSYNC_ALERT" not in caplog.text
 
 
-def test_no_alert_for_a_recent_change(handlers: dict[str, Handler], env: Env, site: EmulatorServer, caplog) -> None:
-    handlers["nightly_reconcile"](timer())
+def test_no_alert_for_a_recent_change_or_an_unsubscribed_site(
+    handlers: dict[str, Handler], env: Env, site: EmulatorServer, clock: Clock, caplog
+) -> None:
+    handlers["nightly_reconcile"](timer())  # no notification URL: sync only, with a warning
+    assert "subscriptions not renewed" in caplog.text
     user = site.add_user("afdeling@kk.dk")["Id"]
-    site.edit_item("Milepaele", min(int(i["ID"]) for i in site.items("Milepaele")), {"Title": "Lige nu"}, editor=user)
+    first = min(int(i["ID"]) for i in site.items("Milepaele"))
+    clock.offset = -timedelta(hours=4)
+    site.edit_item("Milepaele", first, {"Title": "For længe siden"}, editor=user)  # old, but nobody subscribed
+    clock.offset = timedelta(0)
     caplog.clear()
     handlers["nightly_reconcile"](timer())
     assert "KKSYNC_ALERT" not in caplog.text
+
+    store = env.store()  # subscribed now ...
+    from kksync.services.webhooks import client_state_hash
+    from kksync.state.base import Subscription
+
+    store.put_subscription(env.scope, "milestones", Subscription("s", datetime.now(UTC) + timedelta(days=90),
+                                                                  client_state_hash(SECRET)))
+    store.close()
+    site.edit_item("Milepaele", first, {"Title": "Lige nu"}, editor=user)  # ... but the change is recent
+    caplog.clear()
+    handlers["nightly_reconcile"](timer())
+    assert "KKSYNC_ALERT webhook-silence" not in caplog.text
 
 
 # --- documents ---------------------------------------------------------------------------------------
