@@ -52,7 +52,7 @@ def test_repeated_page_is_refused(sp: EmulatorServer, monkeypatch: pytest.Monkey
 def test_items_by_ids_reads_a_hundred_per_request(sp: EmulatorServer) -> None:
     client = _client(sp)
     sp.request_log.reset()
-    rows = client.items_by_ids("Liste", list(range(1, 251, 1)) + [9999], select=["Id"])
+    rows = client.items_by_ids("Liste", [*range(1, 251), 9999], select=["Id"])
     assert sorted(int(r["Id"]) for r in rows) == list(range(1, 251))
     assert sp.request_log.counts()["get_items"] == 3
 
