@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import azure.functions as func
 
 from functions import common
@@ -42,9 +44,22 @@ def documents(req: func.HttpRequest) -> func.HttpResponse:
 
 
 def _publish(plan: str, year: int | None) -> func.HttpResponse:
-    from kksync.services.publishing import publish_documents  # type: ignore[import-not-found,unused-ignore]
+    from kksync.services.publishing import publish_documents
 
     with common.open_runtime(http=True) as runtime:
         result = publish_documents(runtime, plan, year=year)
     common.log.info("documents published for plan %s (year %s)", plan, year)
-    return common.json_response({"plan": plan, "year": year, "result": result})
+    return common.json_response({"plan": plan, "year": year, "documents": _summary(result)})
+
+
+def _summary(result: Any) -> Any:
+    """What was published, without the documents' bytes."""
+    if isinstance(result, list | tuple):
+        return [_summary(item) for item in result]
+    document = getattr(result, "document", None)
+    if document is None:
+        return result
+    spec = document.spec
+    return {"title": spec.title, "file_name": spec.file_name, "document_type": spec.document_type,
+            "year": spec.year, "status_date": spec.status_date, "published": getattr(result, "published", None),
+            "url": getattr(result, "url", None)}

@@ -183,8 +183,8 @@ def _default(value: Any) -> Any:
         return asdict(value)
     if isinstance(value, set | frozenset | tuple):
         return list(value)
-    if isinstance(value, Path):
-        return str(value)
+    if isinstance(value, bytes | bytearray):
+        return f"<{len(value)} bytes>"  # never a document's content in an answer
     return str(value)
 
 

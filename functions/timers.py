@@ -42,7 +42,7 @@ def nightly_reconcile(timer: func.TimerRequest) -> None:
 @bp.timer_trigger(arg_name="timer", schedule=DOCUMENTS_SCHEDULE, run_on_startup=False, use_monitor=True)
 def scheduled_documents(timer: func.TimerRequest) -> None:
     from kksync.errors import KksyncError
-    from kksync.services.publishing import publish_documents  # type: ignore[import-not-found,unused-ignore]
+    from kksync.services.publishing import publish_documents
 
     failed: list[str] = []
     with common.open_runtime() as runtime:

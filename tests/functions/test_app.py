@@ -112,3 +112,13 @@ def test_cold_start_imports_stay_light() -> None:
     loaded = json.loads(out.stdout)
     heavy = [m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY)]
     assert heavy == []
+
+
+def test_run_deadlines_follow_the_time_limits() -> None:
+    import time
+
+    from functions import common
+
+    now = time.monotonic()
+    assert 500 < common.deadline() - now < 600  # functionTimeout 10 min, minus a margin to wrap up
+    assert 150 < common.deadline(http=True) - now <= 230  # the HTTP front end's limit wins

@@ -143,7 +143,7 @@ def test_documents_on_demand(handlers: dict[str, Handler], env: Env, publishing:
 
     ok = call("F2011-2012", "2012")
     assert ok.status_code == 200 and ok.mimetype == "application/json"
-    assert json.loads(ok.get_body()) == {"plan": "F2011-2012", "year": 2012, "result": {
+    assert json.loads(ok.get_body()) == {"plan": "F2011-2012", "year": 2012, "documents": {
         "documents": ["F2011-2012-status.docx"], "published_at": "2026-01-05T00:00:00+00:00"}}
     assert call("F2011-2012", "next").status_code == 400
     assert call("ukendt").status_code == 400
@@ -170,3 +170,13 @@ def test_readiness_per_portfolio_and_plan(handlers: dict[str, Handler], env: Env
     assert [p["plan_key"] for p in json.loads(one.get_body())["plans"]] == ["F2011-2012"]
     missing = get("F1999")
     assert missing.status_code == 404 and "F1999" in json.loads(missing.get_body())["error"]
+
+
+def test_documents_with_the_real_publishing_service(handlers: dict[str, Handler], env: Env, site: EmulatorServer) -> None:
+    handlers["nightly_reconcile"](timer())
+    request = http_request("POST", route="documents/F2011-2012", route_params={"plan": "F2011-2012"})
+    response = handlers["documents"](request)
+    assert response.status_code == 200, response.get_body()[:500]
+    answer = json.loads(response.get_body())
+    assert len(answer["documents"]) == 3 and all(d["url"] and d["file_name"].endswith(".docx") for d in answer["documents"])
+    assert len(response.get_body()) < 5000  # a summary, not the documents
