@@ -15,12 +15,17 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
 from kksync import model as m
+
+if TYPE_CHECKING:
+    from kksync.checks.findings import CheckReport
+    from kksync.emulator import EmulatorServer
 
 console = Console()
 DEMO_DIR = Path(".kksync/demo")
@@ -96,7 +101,6 @@ def main() -> None:
         again_published = publish_documents(runtime, "FHP-2011-2012", 2012, out_dir=OUT_DIR)
         console.print("Samme øjebliksbillede udgivet igen: " + ", ".join(g.published or "" for g in again_published))
 
-        _webhook_round_trip(sp, runtime)
         runtime.close()
     console.print(Panel(f"Færdig på {time.perf_counter() - started:.1f} s. Dokumenterne ligger i ./{OUT_DIR}.",
                         title="kksync demo", style="green"))
@@ -120,23 +124,21 @@ def _summary(portfolio: m.Portfolio) -> None:
     console.print(table)
 
 
-def _readiness(portfolio: m.Portfolio, report: object) -> None:
-    from kksync.checks.findings import CheckReport
+def _readiness(portfolio: m.Portfolio, report: CheckReport) -> None:
     from kksync.services.checking import check_report, render_findings
 
-    assert isinstance(report, CheckReport)
     view = check_report(portfolio, report)
     view.findings = [f for f in view.findings if f.plan_key == "FHP-2013-2014"][:8]
     render_findings(console, view)
 
 
-def _list_items(sp: object) -> None:
+def _list_items(sp: EmulatorServer) -> None:
     from kksync.schema import list_schema
 
     schema = list_schema("initiatives")
     missing = schema.column(next(c.name for c in schema.bot_columns if c.attr == "missing"))
     status = next(c for c in schema.bot_columns if c.attr == "completeness")
-    items = sp.items(schema.title)  # type: ignore[attr-defined]
+    items = sp.items(schema.title)
     table = Table(title="Sådan ser forvaltningerne det i SharePoint-listen", title_justify="left")
     table.add_column("Initiativ")
     table.add_column(status.title)
@@ -146,7 +148,7 @@ def _list_items(sp: object) -> None:
     console.print(table)
 
 
-def _department_fix(sp: object, portfolio: m.Portfolio) -> None:
+def _department_fix(sp: EmulatorServer, portfolio: m.Portfolio) -> None:
     from kksync.schema import list_schema
 
     schema = list_schema("initiatives")
@@ -155,17 +157,8 @@ def _department_fix(sp: object, portfolio: m.Portfolio) -> None:
     rank_col = next(c for c in schema.columns if c.attr == "rank")
     taken = {i.rank for i in portfolio.initiatives if i.plan_id == target.plan_id and i.rank}
     new_rank = max(taken, default=0) + 1
-    sp.edit_item(schema.title, target.id, {rank_col.name: new_rank})  # type: ignore[attr-defined]
+    sp.edit_item(schema.title, target.id or 0, {rank_col.name: new_rank})
     console.print(f"En medarbejder giver «{target.title}» prioritet {new_rank} i SharePoint.")
-
-
-def _webhook_round_trip(sp: object, runtime: object) -> None:
-    try:
-        from kksync.services.webhook_demo import run as webhook_demo
-    except ImportError:
-        return
-    _step("6. Webhook: ændring → notifikation → kø → behandling")
-    webhook_demo(sp, runtime, console)
 
 
 if __name__ == "__main__":

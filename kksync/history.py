@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from kksync.errors import KksyncError
-from kksync.model import Initiative, Light, Phase, Plan, Portfolio, StatusEntry
+from kksync.model import Initiative, Light, Phase, Plan, Portfolio, latest_status
 
 __all__ = [
     "FundingChange",
@@ -185,14 +185,6 @@ class SnapshotDiff(BaseModel):
         return not any(
             (self.added, self.removed, self.closed, self.reranked, self.refunded, self.owner_changed, self.status_changed)
         )
-
-
-def latest_status(statuses: list[StatusEntry], year: int | None = None) -> StatusEntry | None:
-    """The newest status entry (of ``year`` if given): by year, then status date, then id."""
-    chosen = [s for s in statuses if year is None or s.year == year]
-    if not chosen:
-        return None
-    return max(chosen, key=lambda s: (s.year or 0, s.status_date or date.min, s.id or 0))
 
 
 def _identity(initiative: Initiative) -> str:

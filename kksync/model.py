@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -26,7 +27,7 @@ __all__ = [
     "Completeness", "Delivery", "DocumentType", "FieldProblem", "FigureKind", "FocusArea",
     "FundingLine", "FundingSource", "GateStatus", "Initiative", "ItProject", "Light", "Link",
     "Milestone", "Person", "Phase", "Plan", "PlanKind", "PlanStage", "Portfolio", "Publication",
-    "Record", "StatusEntry", "TransitionOrigin",
+    "Record", "StatusEntry", "TransitionOrigin", "latest_status",
 ]
 
 TEXT_MAX = 255
@@ -416,6 +417,26 @@ class ChildIndex:
         self.milestones: dict[int, list[Milestone]] = _group(portfolio.milestones)
         self.statuses: dict[int, list[StatusEntry]] = _group(portfolio.statuses)
         self.projects: dict[int, list[ItProject]] = _group(portfolio.it_projects)
+
+
+def latest_status(
+    statuses: Iterable[StatusEntry], year: int | None = None, *, until_year: int | None = None
+) -> StatusEntry | None:
+    """The newest status (of ``year``, or up to ``until_year``): by year, then status date, then id.
+
+    An entry without a year cannot be placed in time and is never the latest.
+    """
+    best: StatusEntry | None = None
+    best_key: tuple[int, date, int] = (0, date.min, 0)
+    for entry in statuses:
+        if entry.year is None or (year is not None and entry.year != year):
+            continue
+        if until_year is not None and entry.year > until_year:
+            continue
+        key = (entry.year, entry.status_date or date.min, entry.id or 0)
+        if best is None or key > best_key:
+            best, best_key = entry, key
+    return best
 
 
 def _group(records: list[Any]) -> dict[int, list[Any]]:

@@ -15,7 +15,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kksync.errors import ConfigError
 
-__all__ = ["AuthMode", "Settings", "load_settings"]
+__all__ = ["AuthMode", "Settings", "is_azure_state", "load_settings"]
+
+
+def is_azure_state(state: str) -> bool:
+    """Whether a ``KKSYNC_STATE`` value is an Azure Storage connection string rather than a SQLite path."""
+    return "AccountName=" in state or state.strip().startswith("UseDevelopmentStorage=")
 
 
 class AuthMode(StrEnum):
@@ -80,7 +85,7 @@ class Settings(BaseSettings):
 
     @property
     def state_is_azure(self) -> bool:
-        return "AccountName=" in self.state or self.state.startswith("UseDevelopmentStorage=")
+        return is_azure_state(self.state)
 
     @property
     def site_name(self) -> str:

@@ -15,26 +15,13 @@ from decimal import Decimal
 from kksync.checks import fmt
 from kksync.checks.findings import ComputedLight
 from kksync.checks.governance import LightLimits
-from kksync.model import Light, StatusEntry
+from kksync.model import Light, StatusEntry, latest_status
 
 __all__ = ["NO_DATA", "add_months", "compute_light", "latest_status", "months_late"]
 
 NO_DATA = "Ingen status med baseline og prognose"
 _NO_DATA = ComputedLight(light=None, reason=NO_DATA)
 _WORSE = {None: -1, Light.GROEN: 0, Light.GUL: 1, Light.ROED: 2}
-
-
-def latest_status(statuses: Iterable[StatusEntry], *, until_year: int | None = None) -> StatusEntry | None:
-    """The newest status by year, then status date, then id (ties broken deterministically)."""
-    best: StatusEntry | None = None
-    best_key: tuple[int, date, int] = (0, date.min, 0)
-    for entry in statuses:
-        if entry.year is None or (until_year is not None and entry.year > until_year):
-            continue
-        key = (entry.year, entry.status_date or date.min, entry.id or 0)
-        if best is None or key > best_key:
-            best, best_key = entry, key
-    return best
 
 
 def add_months(day: date, months: int) -> date:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kksync import model as m
-from kksync.errors import DocumentError
+from kksync.errors import DocumentError, NotFoundError
 from kksync.mapping import to_payload
 from kksync.schema import list_schema
 
@@ -88,10 +88,8 @@ def publish(runtime: Runtime, generated: Generated) -> Generated:
     folder = library_url(runtime)
     server_url = f"{folder}/{spec.file_name}"
     try:
-        existing = client.file_item(server_url)
-    except DocumentError:
-        raise
-    except Exception:
+        existing: dict[str, object] | None = client.file_item(server_url)
+    except NotFoundError:
         existing = None
     hash_column = next(c for c in PUBLICATIONS.columns if c.attr == "snapshot_hash")
     if existing and existing.get(hash_column.name) == spec.snapshot_digest:

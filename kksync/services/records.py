@@ -68,15 +68,9 @@ def unpack(schema: ListSchema, text: str) -> tuple[m.Record, list[m.FieldProblem
 
 def load_portfolio_lists(records: dict[str, list[tuple[m.Record, list[m.FieldProblem]]]]) -> m.Portfolio:
     """Assemble a Portfolio from per-list (record, problems) pairs."""
-    values: dict[str, Any] = {}
-    problems: dict[str, list[m.FieldProblem]] = {}
-    for key, rows in records.items():
-        values[key] = [record for record, _ in rows]
-        for record, found in rows:
-            if found:
-                problems[f"{key}/{record.id}"] = found
-    portfolio = m.Portfolio.model_construct(**values, problems=problems)
-    for field_name in m.Portfolio.model_fields:
-        if field_name not in values and field_name != "problems":
-            setattr(portfolio, field_name, [])
-    return portfolio
+    problems = {f"{key}/{record.id}": found for key, rows in records.items() for record, found in rows if found}
+    values: dict[str, Any] = {
+        key: [record for record, _ in records.get(key, [])] for key in m.Portfolio.model_fields if key != "problems"
+    }
+    # The records were validated when they were stored; constructing skips validating them twice.
+    return m.Portfolio.model_construct(**values, problems=problems)

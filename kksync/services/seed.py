@@ -13,6 +13,7 @@ from typing import Any
 
 from kksync import model as m
 from kksync.columns import FieldKind
+from kksync.errors import SharePointError
 from kksync.mapping import to_payload
 from kksync.schema import Column, ListSchema, list_schema
 from kksync.services.records import DATA_LISTS
@@ -131,7 +132,7 @@ def _link_self(client: SharePointClient, schema: ListSchema, records: list[m.Rec
             writes.append(ItemWrite(ids[schema.key][int(record.id or 0)], '"1"', values))
     for outcome in client.update_items(schema.title, writes):
         if outcome.status != "ok":
-            raise RuntimeError(f"kunne ikke sætte opslag på element {outcome.item_id}: {outcome.message}")
+            raise SharePointError(f"Kunne ikke sætte opslag på element {outcome.item_id} i «{schema.title}»: {outcome.message}")
 
 
 def seed(client: SharePointClient, *, progress: Progress | None = None) -> SeedResult:

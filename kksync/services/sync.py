@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from kksync import model as m
@@ -112,9 +112,7 @@ class SyncService:
         if progress:
             progress("tjek og tilbageskrivning", len(chosen), len(chosen))
         if write_back:
-            portfolio = self.load_portfolio()
-            outcome.portfolio = portfolio
-            outcome.report = self._write_back(portfolio, outcome, changes)
+            outcome.report = self._write_back(outcome, changes)
         outcome.requests = self.client.transport.total - start_requests
         outcome.writes = sum(o.written for o in outcome.lists.values())
         outcome.conflicts = sum(o.conflicts for o in outcome.lists.values())
@@ -224,18 +222,25 @@ class SyncService:
         return upserts
 
     def load_portfolio(self) -> m.Portfolio:
+        return self._load()[0]
+
+    def _load(self) -> tuple[m.Portfolio, dict[str, dict[int, StoredItem]]]:
+        """The portfolio from the store, and the stored items it was built from (their ETags)."""
         lists: dict[str, list[tuple[m.Record, list[m.FieldProblem]]]] = {}
+        stored: dict[str, dict[int, StoredItem]] = {}
         for schema in DATA_LISTS:
-            items = self.store.load_items(self.scope, schema.key)
+            items = stored[schema.key] = self.store.load_items(self.scope, schema.key)
             lists[schema.key] = [unpack(schema, items[i].record_json) for i in sorted(items)]
-        return load_portfolio_lists(lists)
+        return load_portfolio_lists(lists), stored
 
     # --- writing back -----------------------------------------------------------------------
 
-    def _write_back(self, portfolio: m.Portfolio, outcome: SyncOutcome, changes: list[ChangeRecord]) -> CheckReport:
+    def _write_back(self, outcome: SyncOutcome, changes: list[ChangeRecord]) -> CheckReport:
+        portfolio, stored = self._load()
+        outcome.portfolio = portfolio
         report = self.check(portfolio)
         for _ in range(MAX_CONFLICT_ROUNDS):
-            conflicted = self._write_round(portfolio, report, outcome)
+            conflicted = self._write_round(portfolio, stored, report, outcome)
             if not conflicted:
                 return report
             # A department edited these items after we read them: read them again, re-check, retry.
@@ -243,10 +248,10 @@ class SyncService:
                 schema = list_schema(list_key)
                 select, expand = select_expand(schema)
                 rows = self.client.items_by_ids(schema.title, ids, select=select, expand=expand)
-                stored = self.store.get_items(self.scope, list_key, ids)
-                upserts = self._apply(schema, rows, stored, outcome.lists.setdefault(list_key, ListOutcome()), changes)
+                current = self.store.get_items(self.scope, list_key, ids)
+                upserts = self._apply(schema, rows, current, outcome.lists.setdefault(list_key, ListOutcome()), changes)
                 self.store.commit(self.scope, list_key, upserts=upserts, deletes=[], token=None)
-            portfolio = self.load_portfolio()
+            portfolio, stored = self._load()
             outcome.portfolio = portfolio
             report = self.check(portfolio)
         outcome.notes.append("Nogle elementer blev ved med at blive ændret under tilbageskrivningen; de tages ved næste kørsel.")
@@ -256,7 +261,8 @@ class SyncService:
         now = self.now()
         return check_portfolio(portfolio, governance=self.governance, today=now.astimezone(UTC).date(), now=now)
 
-    def _write_round(self, portfolio: m.Portfolio, report: CheckReport, outcome: SyncOutcome) -> dict[str, list[int]]:
+    def _write_round(self, portfolio: m.Portfolio, stored_lists: dict[str, dict[int, StoredItem]], report: CheckReport,
+                     outcome: SyncOutcome) -> dict[str, list[int]]:
         wanted: dict[str, list[tuple[m.Record, dict[str, Any]]]] = {"initiatives": [], "plans": []}
         for initiative in portfolio.initiatives:
             wanted["initiatives"].append((initiative, initiative_bot_values(report, initiative)))
@@ -266,7 +272,7 @@ class SyncService:
         conflicted: dict[str, list[int]] = {}
         for list_key, pairs in wanted.items():
             schema = list_schema(list_key)
-            stored = self.store.load_items(self.scope, list_key)
+            stored = stored_lists[list_key]
             updated: dict[int, m.Record] = {}
             writes: list[ItemWrite] = []
             for record, values in pairs:
@@ -331,6 +337,3 @@ def _stored(schema: ListSchema, mapped: Mapped[Any], *, etag: str | None = None,
         editor=editor if editor is not None else (meta.editor.name if meta.editor else None),
     )
 
-
-def snapshot_date(value: str | None) -> date:
-    return date.fromisoformat(value) if value else datetime.now(UTC).date()

@@ -249,7 +249,9 @@ class SharePointClient:
         info = self.list_info(title)
         outcomes: dict[int, WriteOutcome] = {}
         pending = list(writes)
-        for _ in range(self.transport.policy.max_attempts):
+        waited = 0.0
+        attempts = self.transport.policy.max_attempts
+        for attempt in range(1, attempts + 1):
             retry: list[ItemWrite] = []
             delay = 0.0
             for start in range(0, len(pending), self.batch_size):
@@ -270,12 +272,13 @@ class SharePointClient:
                     else:
                         outcomes[write.item_id] = _outcome(write.item_id, result)
             if not retry:
+                return [outcomes[w.item_id] for w in writes]
+            if attempt == attempts:
                 break
-            self.transport._wait(delay, self.transport.waited, "batch", None)
+            # Throttled operations inside a batch are retried alone, after the server's Retry-After.
+            waited = self.transport.wait(delay, waited=waited, kind="batch")
             pending = retry
-        else:
-            raise ThrottledError("SharePoint blev ved med at afvise skrivninger i batch.", retry_after=delay)
-        return [outcomes[w.item_id] for w in writes]
+        raise ThrottledError("SharePoint blev ved med at afvise skrivninger i batch.", retry_after=delay)
 
     def create_items(self, title: str, payloads: Sequence[dict[str, Any]]) -> list[int]:
         """Create items in batches; returns the new ids in order."""

@@ -96,15 +96,16 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
                 if kind == "create_item" or attempt >= self.policy.max_attempts:
                     raise
                 delay = self.policy.delay(attempt, None, self.rng)
-                waited = self._wait(delay, waited, kind, error)
+                waited = self.wait(delay, waited=waited, kind=kind, cause=error)
                 continue
             if response.status_code not in RETRIABLE_STATUS or attempt >= self.policy.max_attempts:
                 self._pace(response)
                 return response  # type: ignore[no-any-return]
             delay = self.policy.delay(attempt, parse_retry_after(response.headers.get("Retry-After")), self.rng)
-            waited = self._wait(delay, waited, kind, response)
+            waited = self.wait(delay, waited=waited, kind=kind, cause=response)
 
-    def _wait(self, delay: float, waited: float, kind: str, cause: Any) -> float:
+    def wait(self, delay: float, *, waited: float, kind: str, cause: Any = None) -> float:
+        """Sleep ``delay`` unless that breaks the budget (``waited`` so far) or the deadline; return the new total."""
         out_of_budget = waited + delay > self.policy.max_total_wait
         past_deadline = self.deadline is not None and self.clock() + delay > self.deadline
         if out_of_budget or past_deadline:

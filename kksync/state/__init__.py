@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kksync.settings import is_azure_state
 from kksync.state.base import (
     ChangeAction,
     ChangeRecord,
@@ -41,14 +42,6 @@ __all__ = [
     "make_scope",
     "open_state_store",
 ]
-
-
-def is_azure_state(state: str) -> bool:
-    """Whether a ``KKSYNC_STATE`` value is an Azure Storage connection string rather than a path.
-
-    Mirrors ``Settings.state_is_azure`` for callers that only have the string.
-    """
-    return "AccountName=" in state or state.strip().startswith("UseDevelopmentStorage=")
 
 
 def open_state_store(settings_or_state: Settings | str, *, prefix: str = "kksync") -> StateStore:
