@@ -47,7 +47,7 @@ Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_no_control)]
 Note = Annotated[str, Field(max_length=NOTE_MAX), AfterValidator(_no_control)]
 Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=-MONEY_MAX, le=MONEY_MAX)]
 Amount = Annotated[Decimal, Field(max_digits=14, decimal_places=2, ge=0, le=MONEY_MAX)]
-Percent = Annotated[Decimal, Field(max_digits=7, decimal_places=4, ge=-100, le=1000)]
+Percent = Annotated[Decimal, Field(max_digits=8, decimal_places=4, ge=-100, le=1000)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
 
 
