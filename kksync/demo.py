@@ -101,6 +101,11 @@ def main() -> None:
         again_published = publish_documents(runtime, "FHP-2011-2012", 2012, out_dir=OUT_DIR)
         console.print("Samme øjebliksbillede udgivet igen: " + ", ".join(g.published or "" for g in again_published))
 
+        _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
+        from kksync.demo_webhooks import run as webhook_round_trip
+
+        webhook_round_trip(sp, runtime, console)
+
         runtime.close()
     console.print(Panel(f"Færdig på {time.perf_counter() - started:.1f} s. Dokumenterne ligger i ./{OUT_DIR}.",
                         title="kksync demo", style="green"))
