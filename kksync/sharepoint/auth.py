@@ -9,6 +9,7 @@ Client secrets are deliberately absent: SharePoint refuses app-only tokens obtai
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from kksync.errors import AuthError, ConfigError
 from kksync.settings import AuthMode, Settings
 
-__all__ = ["TokenProvider", "token_provider"]
+__all__ = ["TokenProvider", "reset_token_providers", "token_provider"]
 
 TokenProvider = Callable[[], dict[str, Any]]
 MARGIN_SECONDS = 300
@@ -81,7 +82,21 @@ def _managed_identity(settings: Settings) -> TokenProvider:
 
 
 def token_provider(settings: Settings) -> TokenProvider:
-    """The provider ``KKSYNC_AUTH`` selects."""
+    """The provider ``KKSYNC_AUTH`` selects.
+
+    msal clients are built once per process and configuration: building one talks to the identity
+    platform, and a kept client reuses its token cache instead of asking for a new token each run.
+    """
+    return _provider(settings)
+
+
+def reset_token_providers() -> None:
+    """Forget the kept msal clients (after a certificate rotation without a restart; tests)."""
+    _provider.cache_clear()
+
+
+@cache
+def _provider(settings: Settings) -> TokenProvider:
     if settings.auth is AuthMode.EMULATOR:
         token = settings.emulator_token.get_secret_value()
         return lambda: {"access_token": token, "token_type": "Bearer", "expires_in": 3600}

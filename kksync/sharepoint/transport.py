@@ -21,7 +21,7 @@ from office365.runtime.transport.base import BaseTransport
 from office365.runtime.transport.requests_transport import RequestsTransport
 
 from kksync import __version__
-from kksync.errors import ThrottledError
+from kksync.errors import SharePointError, ThrottledError
 from kksync.sharepoint.retry import RETRIABLE_STATUS, RetryPolicy, parse_retry_after
 
 __all__ = ["USER_AGENT", "GuardedTransport", "request_kind"]
@@ -93,15 +93,30 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
             except (requests.ConnectionError, requests.Timeout) as error:
                 # A create that may have reached the server is not repeated blindly; writes with
                 # IF-MATCH are safe to repeat (a repeat gets 412 and the caller re-reads).
-                if kind == "create_item" or attempt >= self.policy.max_attempts:
-                    raise
+                if kind == "create_item":
+                    raise SharePointError(
+                        f"Forbindelsen til SharePoint blev afbrudt under oprettelsen ({error}); elementet er måske "
+                        "oprettet. Tjek listen, før du prøver igen."
+                    ) from error
+                if attempt >= self.policy.max_attempts:
+                    raise SharePointError(
+                        f"SharePoint kunne ikke nås efter {attempt} forsøg ({kind}): {error}. Tjek KKSYNC_SITE_URL og netværket."
+                    ) from error
                 delay = self.policy.delay(attempt, None, self.rng)
                 waited = self.wait(delay, waited=waited, kind=kind, cause=error)
                 continue
-            if response.status_code not in RETRIABLE_STATUS or attempt >= self.policy.max_attempts:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if response.status_code not in RETRIABLE_STATUS:
                 self._pace(response)
                 return response  # type: ignore[no-any-return]
-            delay = self.policy.delay(attempt, parse_retry_after(response.headers.get("Retry-After")), self.rng)
+            if attempt >= self.policy.max_attempts:
+                # Our policy is the only one: raising (rather than returning the error response) keeps the
+                # library from starting retries of its own, e.g. around the form digest, outside our budget.
+                raise ThrottledError(
+                    f"SharePoint svarede {response.status_code} {attempt} gange i træk ({kind}). Prøv igen senere.",
+                    retry_after=retry_after, status=response.status_code,
+                )
+            delay = self.policy.delay(attempt, retry_after, self.rng)
             waited = self.wait(delay, waited=waited, kind=kind, cause=response)
 
     def wait(self, delay: float, *, waited: float, kind: str, cause: Any = None) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,7 +22,7 @@ from cryptography.x509.oid import NameOID
 from kksync.errors import AuthError, ConfigError, KksyncError
 from kksync.settings import AuthMode, Settings, load_settings
 from kksync.sharepoint import auth
-from kksync.sharepoint.auth import MARGIN_SECONDS, token_provider
+from kksync.sharepoint.auth import MARGIN_SECONDS, reset_token_providers, token_provider
 
 SITE = "https://kk.sharepoint.com/sites/it-strategi"
 PASSWORD = "pem-password-that-must-not-leak"
@@ -50,6 +51,14 @@ def pem(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, str]:
     path = tmp_path_factory.mktemp("cert") / "kksync.pem"
     path.write_bytes(key_pem + cert.public_bytes(serialization.Encoding.PEM))
     return path, key_pem, cert.fingerprint(hashes.SHA1()).hex()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_providers() -> Iterator[None]:
+    """Providers are kept per process; every test here builds its own against its own fakes."""
+    reset_token_providers()
+    yield
+    reset_token_providers()
 
 
 class FakeConfidentialClient:
@@ -162,3 +171,11 @@ def test_missing_certificate_file_names_the_path_only(tmp_path: Path, confidenti
     with pytest.raises(ConfigError) as caught:
         token_provider(certificate_settings(tmp_path / "absent.pem"))
     assert "absent.pem" in str(caught.value) and PASSWORD not in str(caught.value)
+
+
+def test_msal_client_is_built_once_per_configuration(pem: tuple[Path, bytes, str], confidential: Any) -> None:
+    """Building it talks to the identity platform; a kept client also keeps its token cache."""
+    settings = certificate_settings(pem[0])
+    token_provider(settings)()
+    token_provider(certificate_settings(pem[0]))()
+    assert len(confidential.instances) == 1

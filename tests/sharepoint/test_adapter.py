@@ -9,7 +9,7 @@ import pytest
 
 from kksync.app import build_client
 from kksync.emulator import EmulatorServer
-from kksync.errors import ChangeTokenError, NotFoundError, ThrottledError
+from kksync.errors import ChangeTokenError, NotFoundError, SharePointError, ThrottledError
 from kksync.settings import Settings
 from kksync.sharepoint.client import ItemWrite, SharePointClient
 from kksync.sharepoint.retry import RetryPolicy, parse_retry_after
@@ -132,3 +132,26 @@ def test_retry_after_parsing() -> None:
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after(None) is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_our_retry_policy_is_the_only_one_even_for_the_form_digest(sp: EmulatorServer) -> None:
+    """The library retries the digest on its own; giving up must stop there, within our attempts."""
+    client = _client(sp, sleep=lambda s: None, policy=RetryPolicy(max_attempts=3))
+    sp.faults.add(status=503, retry_after=0, path_contains="contextinfo")
+    with pytest.raises(ThrottledError):
+        client.list_info("Liste", refresh=True)
+    assert sp.request_log.counts()["contextinfo"] == 3
+
+
+def test_an_unreachable_site_is_a_clear_error_after_our_attempts(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings(site_url=f"http://127.0.0.1:{port}/sites/x", state=":memory:")
+    transport = GuardedTransport(sleep=lambda s: None, policy=RetryPolicy(max_attempts=2))
+    client = build_client(settings, transport=transport)
+    with pytest.raises(SharePointError, match="kunne ikke nås efter 2 forsøg"):
+        client.list_info("Liste")
+    assert transport.total == 2
