@@ -22,7 +22,6 @@ import azure.functions as func
 import pytest
 
 from kksync.emulator import EmulatorServer
-from tests.state.conftest import azurite_connection_string, azurite_instance  # noqa: F401  (session Azurite)
 
 SECRET = "s3cret-client-state-" + "x" * 12
 Handler = Callable[..., Any]
@@ -96,7 +95,7 @@ class Env:
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, azurite_connection_string: str, tmp_path: Path) -> Iterator[Env]:  # noqa: F811
+def env(monkeypatch: pytest.MonkeyPatch, azurite_connection_string: str, tmp_path: Path) -> Iterator[Env]:
     from functions import common
 
     for key in list(os.environ):

@@ -1,8 +1,6 @@
 """Fixtures for the state-store tests.
 
-``azurite`` / ``azurite_connection_string`` are session-wide and meant to move to
-``tests/conftest.py`` so the function-app tests can use Azurite's queue too. Tests using them must
-fail, not skip, when Azurite cannot start; the helper raises with Azurite's output.
+The session-wide Azurite fixtures live in ``tests/conftest.py`` (shared with the function-app tests).
 """
 
 from __future__ import annotations
@@ -14,20 +12,6 @@ from pathlib import Path
 import pytest
 
 from kksync.state import StateStore
-from tests.azurite import Azurite, azurite
-
-
-@pytest.fixture(scope="session")
-def azurite_instance() -> Iterator[Azurite]:
-    """One in-memory Azurite per test session (per xdist worker), on free loopback ports."""
-    with azurite() as instance:
-        yield instance
-
-
-@pytest.fixture(scope="session")
-def azurite_connection_string(azurite_instance: Azurite) -> str:
-    """Connection string reaching Azurite's blob, queue and table endpoints."""
-    return azurite_instance.connection_string
 
 
 @pytest.fixture
