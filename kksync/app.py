@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kksync.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from kksync.checks.governance import Governance
+    from kksync.services.records import RecordCache
     from kksync.services.sync import SyncService
     from kksync.sharepoint.client import SharePointClient
     from kksync.sharepoint.transport import GuardedTransport
@@ -44,14 +45,22 @@ class Runtime:
     store: StateStore
     scope: str
     governance: Governance
+    records: RecordCache = field(default_factory=lambda: _record_cache())
+    """Parsed stored records, kept for the life of the process (a warm function instance)."""
 
     def sync_service(self) -> SyncService:
         from kksync.services.sync import SyncService
 
-        return SyncService(self.client, self.store, scope=self.scope, governance=self.governance)
+        return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records)
 
     def close(self) -> None:
         self.store.close()
+
+
+def _record_cache() -> RecordCache:
+    from kksync.services.records import RecordCache
+
+    return RecordCache()
 
 
 def open_runtime(settings: Settings | None = None, *, deadline: float | None = None) -> Runtime:

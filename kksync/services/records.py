@@ -10,7 +10,9 @@ from kksync import model as m
 from kksync.mapping import Mapped
 from kksync.schema import LISTS, ListSchema, schema_for
 
-__all__ = ["bot_fingerprint", "bot_values", "department_fingerprint", "load_portfolio_lists", "pack", "unpack"]
+__all__ = [
+    "RecordCache", "bot_fingerprint", "bot_values", "department_fingerprint", "load_portfolio_lists", "pack", "unpack",
+]
 
 DATA_LISTS: tuple[ListSchema, ...] = tuple(s for s in LISTS if not s.library)
 """The lists the sync keeps; libraries are files, published or linked, not plan data."""
@@ -64,6 +66,29 @@ def unpack(schema: ListSchema, text: str) -> tuple[m.Record, list[m.FieldProblem
     payload = json.loads(text)
     record = schema.model.model_validate(payload["r"])
     return record, [m.FieldProblem.model_validate(p) for p in payload.get("p", [])]
+
+
+class RecordCache:
+    """Parsed records by list and id, reused for as long as the stored JSON is unchanged.
+
+    Loading the portfolio parses and validates every stored item; between two syncs of a warm
+    process (a function instance, the CLI's write-back rounds) almost all of them are the same.
+    Records are never mutated (changes are ``model_copy``), so sharing them is safe.
+    """
+
+    def __init__(self) -> None:
+        self._lists: dict[str, dict[int, tuple[str, m.Record, list[m.FieldProblem]]]] = {}
+
+    def records(self, schema: ListSchema, texts: dict[int, str]) -> list[tuple[m.Record, list[m.FieldProblem]]]:
+        """(record, problems) for each stored JSON text, in id order; forgets ids no longer stored."""
+        old = self._lists.get(schema.key, {})
+        new: dict[int, tuple[str, m.Record, list[m.FieldProblem]]] = {}
+        for item_id in sorted(texts):
+            text = texts[item_id]
+            hit = old.get(item_id)
+            new[item_id] = hit if hit is not None and hit[0] == text else (text, *unpack(schema, text))
+        self._lists[schema.key] = new
+        return [(record, problems) for _, record, problems in new.values()]
 
 
 def load_portfolio_lists(records: dict[str, list[tuple[m.Record, list[m.FieldProblem]]]]) -> m.Portfolio:

@@ -28,6 +28,7 @@ from kksync.mapping import Mapped, Refs, from_item, select_expand, to_payload
 from kksync.schema import ListSchema, list_schema
 from kksync.services.records import (
     DATA_LISTS,
+    RecordCache,
     bot_fingerprint,
     department_fingerprint,
     load_portfolio_lists,
@@ -84,12 +85,14 @@ class SyncService:
         scope: str,
         governance: Governance | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        cache: RecordCache | None = None,
     ) -> None:
         self.client = client
         self.store = store
         self.scope = scope
         self.governance = governance
         self.now = now
+        self.cache = cache or RecordCache()
         self._users: set[int] | None = None
 
     # --- reading ----------------------------------------------------------------------------
@@ -230,7 +233,7 @@ class SyncService:
         stored: dict[str, dict[int, StoredItem]] = {}
         for schema in DATA_LISTS:
             items = stored[schema.key] = self.store.load_items(self.scope, schema.key)
-            lists[schema.key] = [unpack(schema, items[i].record_json) for i in sorted(items)]
+            lists[schema.key] = self.cache.records(schema, {i: item.record_json for i, item in items.items()})
         return load_portfolio_lists(lists), stored
 
     # --- writing back -----------------------------------------------------------------------
