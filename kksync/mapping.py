@@ -8,6 +8,7 @@ survives. Writing produces the payload SharePoint expects (``<Name>Id`` for peop
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 
 from kksync import model as m
 from kksync.columns import FieldKind
+from kksync.errors import SharePointError
 from kksync.schema import Column, ListSchema, schema_for
 from kksync.texts import problem_text
 from kksync.values import (
@@ -37,6 +39,8 @@ __all__ = ["ItemMeta", "Mapped", "Refs", "from_item", "select_expand", "to_item"
 R = TypeVar("R", bound=m.Record)
 _CENT = Decimal("0.01")
 _RATE = Decimal("0.0001")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width characters
+_MAX_ITEM_ID = 2**31 - 1  # SharePoint's item ids are Int32
 
 @dataclass(frozen=True, slots=True)
 class ItemMeta:
@@ -68,7 +72,12 @@ class _Problem(Exception):
         self.code, self.value, self.extra = code, value, extra
 
 def _short(value: object) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    """The value as a message quotes it: without control characters, and short."""
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except ValueError:  # an integer Python refuses to print (over 4300 digits)
+        text = "et tal med over 4.300 cifre"
+    text = clean_text(text)[0]
     return text if len(text) <= 80 else text[:77] + "…"
 
 # --- readers: raw wire value → model value (or _Problem); a list of soft problems is appended --
@@ -98,18 +107,21 @@ def _read_number(col: Column, raw: object) -> int | Decimal | None:
         raise _Problem(code, raw)
     if number is None:
         return None
+    # Before any arithmetic: ``1e999999999`` overflows the decimal context and a 5000-digit
+    # integer cannot even be printed in a message.
+    if number.copy_abs() > m.MONEY_MAX:
+        raise _Problem("absurd" if col.kind is FieldKind.CURRENCY else "out_of_range", raw)
     if col.py_type is int:
         if number != number.to_integral_value():
             raise _Problem("not_integer", raw)
         return int(number)
-    if abs(number) > m.MONEY_MAX:
-        raise _Problem("absurd", raw)
     quantum = _CENT if col.kind is FieldKind.CURRENCY else _RATE
     return number.quantize(quantum, rounding=ROUND_HALF_UP)
 
 def _match_choice(col: Column, raw: object) -> StrEnum:
     enum: Any = col.py_type
-    text = str(raw).strip()
+    # A value pasted from a Mac (decomposed "é") or with an invisible zero-width space is still the choice.
+    text = unicodedata.normalize("NFC", str(raw)).translate(_INVISIBLE).strip()
     try:
         return enum(text)  # type: ignore[no-any-return]
     except ValueError:
@@ -124,7 +136,10 @@ def _results(raw: object) -> list[Any]:
     if raw is None or raw == "":
         return []
     if isinstance(raw, dict):
-        return list(raw.get("results") or [])
+        if "results" not in raw:
+            return [raw]  # not a collection: kept whole, so the reader reports it
+        inner = raw["results"]
+        return [inner] if isinstance(inner, dict) else _results(inner)
     if isinstance(raw, list):
         return raw
     if isinstance(raw, str):  # ";#a;#b;#" as older endpoints return multi-choice
@@ -138,6 +153,8 @@ def _read_person(col: Column, raw_id: object, expanded: object, users: Container
         person_id = int(str(raw_id))
     except ValueError:
         raise _Problem("invalid", raw_id) from None
+    if person_id < 1:
+        raise _Problem("invalid", raw_id)
     if users is not None and person_id not in users:
         raise _Problem("unknown_person", person_id)
     name = email = None
@@ -153,6 +170,8 @@ def _read_lookup_id(raw: object, known: Container[int] | None) -> int | None:
         item_id = int(str(raw))
     except ValueError:
         raise _Problem("invalid", raw) from None
+    if item_id < 1:
+        raise _Problem("invalid", raw)
     if known is not None and item_id not in known:
         raise _Problem("deleted_lookup", item_id)
     return item_id
@@ -226,13 +245,26 @@ def _meta(item: Mapping[str, Any]) -> ItemMeta:
     if editor_id:
         person = _read_person_quiet(editor_id, editor)
     modified, _ = parse_datetime(item.get("Modified"))
-    item_id = item.get("Id", item.get("ID"))
     return ItemMeta(
-        id=int(item_id) if item_id is not None else None,
+        id=_item_id(item.get("Id", item.get("ID"))),
         etag=metadata.get("etag") if isinstance(metadata, dict) else None,
         modified=modified,
         editor=person,
     )
+
+def _item_id(raw: object) -> int | None:
+    """SharePoint's own item id. Not something a department types, so a wrong one is SharePoint's error."""
+    if raw is None:
+        return None
+    item_id = 0
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        item_id = raw
+    elif isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit() and len(raw.strip()) <= 10:
+        item_id = int(raw)
+    if not 1 <= item_id <= _MAX_ITEM_ID:
+        raise SharePointError(f"SharePoint returnerede et element med et ugyldigt id ({_short(raw)}); "
+                              "elementet kan ikke synkroniseres. Tjek listen i SharePoint.")
+    return item_id
 
 def _read_person_quiet(raw_id: object, expanded: object) -> m.Person | None:
     try:

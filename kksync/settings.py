@@ -6,16 +6,37 @@ that say which variable is wrong and what it should be.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kksync.errors import ConfigError
 
-__all__ = ["AuthMode", "Settings", "is_azure_state", "load_settings"]
+__all__ = ["AuthMode", "Settings", "is_azure_state", "is_loopback_or_https", "load_settings"]
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_QUEUE_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$")
+
+
+def is_loopback_or_https(url: str) -> bool:
+    """An ``https://`` URL, or plain ``http://`` to this machine (the local emulator and demo receiver).
+
+    Judged on the parsed host, not on a prefix: ``http://127.0.0.1.evil.example`` and
+    ``http://localhost@evil.example`` are someone else's machine.
+    """
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port  # .port raises on a malformed port
+    except ValueError:
+        return False
+    if not host or parts.username is not None or parts.password is not None or any(c.isspace() for c in url):
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and host in _LOOPBACK)
 
 
 def is_azure_state(state: str) -> bool:
@@ -38,7 +59,8 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8765/sites/kk-it"
     )
     auth: AuthMode = AuthMode.EMULATOR
-    state: Annotated[str, Field(description="SQLite path, or an Azure Storage connection string")] = ".kksync/state.db"
+    # Not in repr: a connection string carries the storage account key.
+    state: Annotated[str, Field(description="SQLite path, or an Azure Storage connection string", repr=False)] = ".kksync/state.db"
     tenant_id: str | None = None
     client_id: str | None = None
     certificate_path: Path | None = None
@@ -64,11 +86,43 @@ class Settings(BaseSettings):
     @field_validator("site_url")
     @classmethod
     def _site_url(cls, value: str) -> str:
-        value = value.rstrip("/")
-        if not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        value = value.strip().rstrip("/")
+        if not is_loopback_or_https(value):
             raise ValueError("must be an https:// SharePoint site URL (plain http only for the local emulator)")
+        parts = urlsplit(value)
+        if parts.query or parts.fragment or ".." in parts.path.split("/"):
+            raise ValueError("must be the site's address only, without ?query, #fragment or /../")
         if "/sites/" not in value and "/teams/" not in value:
             raise ValueError("must point at a site, e.g. https://kk.sharepoint.com/sites/it-strategi")
+        return value
+
+    @field_validator("notification_url")
+    @classmethod
+    def _notification_url(cls, value: str | None) -> str | None:
+        if value is not None and not is_loopback_or_https(value.strip()):
+            raise ValueError("must be the function's https:// address, e.g. https://<app>.azurewebsites.net/api/webhook")
+        return value.strip() if value is not None else None
+
+    @field_validator("state")
+    @classmethod
+    def _state(cls, value: str) -> str:
+        if not value.strip():
+            # sqlite3 would open a throw-away database: every run would forget tokens, history and snapshots.
+            raise ValueError("is empty; give a SQLite path (e.g. .kksync/state.db) or an Azure Storage connection string")
+        return value
+
+    @field_validator("queue_name")
+    @classmethod
+    def _queue_name(cls, value: str) -> str:
+        if not _QUEUE_NAME.match(value):
+            raise ValueError("must be an Azure Storage queue name: 3-63 lower-case letters, digits and single hyphens")
+        return value
+
+    @field_validator("template_dir")
+    @classmethod
+    def _template_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.exists():
+            raise ValueError(f"{value} does not exist; give a folder holding kksync.docx (or leave it unset)")
         return value
 
     @model_validator(mode="after")
@@ -100,5 +154,5 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for detail in error.errors():
             name = "KKSYNC_" + "_".join(str(p) for p in detail["loc"]).upper() if detail["loc"] else "KKSYNC_*"
-            lines.append(f"{name}: {detail['msg']}")
+            lines.append(f"{name}: {detail['msg'].removeprefix('Value error, ')}")
         raise ConfigError("Indstillingerne er ugyldige:\n  " + "\n  ".join(lines)) from None

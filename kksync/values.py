@@ -26,7 +26,8 @@ __all__ = [
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Control characters, non-characters and lone surrogates (JSON can carry ``\\ud800``, UTF-8 and XML cannot).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _INTEGER = re.compile(r"^[-+]?\d+$")
 _DANISH_GROUPED = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _DANISH_DECIMAL = re.compile(r"^[-+]?\d+,\d+$")
@@ -110,10 +111,13 @@ def parse_datetime(value: object) -> tuple[datetime | None, str | None]:
         day, problem = parse_date(value)
         if day is None:
             return None, problem
-        return datetime.combine(day, time(0), COPENHAGEN).astimezone(UTC), None
+        parsed = datetime.combine(day, time(0), COPENHAGEN)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC), None
+    try:
+        return parsed.astimezone(UTC), None
+    except OverflowError:  # year 1 or 9999 shifted across the date line
+        return None, "bad_date"
 
 
 def parse_date(value: object) -> tuple[date | None, str | None]:
@@ -142,7 +146,7 @@ def parse_date(value: object) -> tuple[date | None, str | None]:
             return date(int(match[3]), int(match[2]), int(match[1])), None
         if (match := _DANISH_LONG_DATE.match(text)) and match[2] in _DANISH_MONTHS:
             return date(int(match[3]), _DANISH_MONTHS[match[2]], int(match[1])), None
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 9999-12-31T23:00Z is year 10000 in Copenhagen
         return None, "bad_date"
     return None, "bad_date"
 
@@ -201,6 +205,11 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.dropped_depth:
             self.parts.append(data)
+
+    def unknown_decl(self, data: str) -> None:
+        # <![CDATA[…]]> is text the department pasted: kept as text (never as markup), not dropped.
+        if data.startswith("CDATA[") and not self.dropped_depth:
+            self.parts.append(data[len("CDATA["):])
 
 
 _TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")

@@ -9,6 +9,7 @@ code: ``kksync/governance.toml`` is the shipped default and an administrator rep
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -27,7 +28,9 @@ DEFAULT_GOVERNANCE_FILE = Path(__file__).resolve().parent.parent / "governance.t
 Level = Literal["fejl", "advarsel", "info", "fra"]
 """A severity, or ``fra`` (off): the rule is not checked at that stage."""
 
-NonNegative = Annotated[float, Field(ge=0)]
+# Strict: ``true`` or ``"10"`` is not a number, and an infinite limit is no limit.
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)]
+Count = Annotated[int, Field(ge=0, strict=True)]
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
@@ -57,7 +60,7 @@ class Thresholds(_Strict):
     funding_tolerance_kr: NonNegative = 50_000.0
     portfolio_threshold_kr: NonNegative = 10_000_000.0
     allowed_funding_sources: tuple[FundingSource, ...] = tuple(FundingSource)
-    missing_max_items: Annotated[int, Field(ge=1, le=100)] = 10
+    missing_max_items: Annotated[int, Field(ge=1, le=100, strict=True)] = 10
 
 
 class LightLimits(_Strict):
@@ -66,8 +69,8 @@ class LightLimits(_Strict):
     red_overrun_pct: NonNegative = 10.0
     red_overrun_kr: NonNegative = 6_000_000.0
     yellow_overrun_pct: NonNegative = 0.0
-    red_delay_months: Annotated[int, Field(ge=0)] = 3
-    yellow_delay_months: Annotated[int, Field(ge=0)] = 1
+    red_delay_months: Count = 3
+    yellow_delay_months: Count = 1
 
     @model_validator(mode="after")
     def _ordered(self) -> LightLimits:
@@ -81,7 +84,7 @@ class LightLimits(_Strict):
 class KindRules(_Strict):
     """Rules for one plan kind; ``stages`` maps a stage to the severity its findings get."""
 
-    gate: bool = False
+    gate: Annotated[bool, Field(strict=True)] = False
     rules: list[str]
     stages: dict[PlanStage, Level] = {}
     max_severity: dict[str, Severity] = {}
@@ -174,15 +177,29 @@ def _default() -> Governance:
 
 def _load(path: Path) -> Governance:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Notepad saves with a byte order mark. NFC: a key typed with a decomposed "å"
+        # must still be the plan kind or funding source it looks like.
+        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"Governance-filen {path} findes ikke. Ret KKSYNC_GOVERNANCE_FILE.") from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"Governance-filen {path} er ikke UTF-8-tekst (byte {error.start}). Gem den som UTF-8.") from None
+    except OSError as error:
         raise ConfigError(f"Governance-filen {path} kan ikke læses: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"Governance-filen {path} er ikke gyldig TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"Governance-filen {path} er for dybt indlejret til at være en governance-fil.") from None
     try:
-        return Governance.model_validate(data)
+        governance = Governance.model_validate(data)
     except ValidationError as error:
         lines = [f"{_where(d['loc'])}: {d['msg'].removeprefix('Value error, ')}" for d in error.errors()]
         raise ConfigError(f"Governance-filen {path} er ugyldig:\n  " + "\n  ".join(lines)) from None
+    if not governance.kinds:
+        # A replacement without plan kinds would check nothing and pass every plan at the gate.
+        raise ConfigError(
+            f"Governance-filen {path} angiver ingen plantyper ([kinds.\"Fælles handlingsplan\"] osv.), så intet "
+            "ville blive tjekket. Tag udgangspunkt i den leverede kksync/governance.toml."
+        )
+    return governance

@@ -49,7 +49,11 @@ _TYPES = {
 
 
 class _FixedDateWorkbookWriter(CategoryWorkbookWriter):  # type: ignore[misc]
-    """python-pptx's workbook writer with a fixed creation date (xlsxwriter uses "now")."""
+    """python-pptx's workbook writer with a fixed creation date (xlsxwriter uses "now").
+
+    Labels are department text: xlsxwriter would turn ``=cmd|' /C calc'!A0`` into a live formula
+    (and ``https://…`` into a link) in the workbook behind the chart, so strings stay strings.
+    """
 
     def __init__(self, chart_data: CategoryChartData, created: datetime) -> None:
         super().__init__(chart_data)
@@ -57,7 +61,7 @@ class _FixedDateWorkbookWriter(CategoryWorkbookWriter):  # type: ignore[misc]
 
     @contextmanager
     def _open_worksheet(self, xlsx_file: io.BytesIO) -> Iterator[tuple[Any, Any]]:
-        workbook = Workbook(xlsx_file, {"in_memory": True})
+        workbook = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
         workbook.set_properties({"created": self._created, "author": "kksync"})
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet

@@ -43,9 +43,11 @@ def doc_type_slug(doc_type: DocumentType) -> str:
 def safe_file_name(plan_key: str, doc_type: DocumentType, when: int | date, *, extension: str = "docx") -> str:
     """E.g. ``Status-paa-implementering_F2011-2012_2012.docx``; same input, same name."""
     stamp = when.isoformat() if isinstance(when, date) else str(int(when))
+    # A key typed on a Mac ("a" + ring) is the same key as "å": one plan, one file name.
+    plan_key = unicodedata.normalize("NFC", plan_key)
     plan = slug(plan_key)
     if plan != plan_key or not plan:
-        plan = "-".join(p for p in (plan, hashlib.sha256(plan_key.encode("utf-8")).hexdigest()[:8]) if p)
+        plan = "-".join(p for p in (plan, hashlib.sha256(plan_key.encode("utf-8", "surrogatepass")).hexdigest()[:8]) if p)
     fixed = len(doc_type_slug(doc_type)) + len(stamp) + len(extension) + 3
     plan = plan[: max(8, MAX_FILE_NAME - fixed)].strip("-") or "plan"
     name = f"{doc_type_slug(doc_type)}_{plan}_{stamp}.{extension}"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kksync.documents.package import deterministic_zip
+from kksync.documents.template_safety import active_content
 from kksync.documents.texts import ORGANISATION
 from kksync.errors import TemplateError
 
@@ -55,27 +56,37 @@ def load_template(source: TemplateSource = None) -> bytes:
         if not path.is_file():
             if source is None:
                 return build_template()
-            raise TemplateError(f"Skabelonen {path} findes ikke. Angiv en .docx-fil eller en mappe med {TEMPLATE_NAME}.")
-        data = path.read_bytes()
+            raise TemplateError(f"Skabelonen {path} findes ikke eller er ikke en fil. Angiv en .docx-fil eller en mappe med {TEMPLATE_NAME}.")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise TemplateError(f"Skabelonen {path} kan ikke læses: {error.strerror or error}") from None
+        # The administrator must learn which file is meant (KKSYNC_TEMPLATE_DIR), not only what is wrong.
+        open_template(data, name=f"Skabelonen {path}")
+        return data
     open_template(data)
     return data
 
 
-def open_template(data: bytes) -> Any:
-    """A python-docx Document from template bytes, or a ``TemplateError`` saying what is wrong."""
+def open_template(data: bytes, *, name: str = "Skabelonen") -> Any:
+    """A python-docx Document from template bytes, or a ``TemplateError`` saying what is wrong with ``name``."""
     import docx
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise TemplateError("Skabelonen er ikke et Word-dokument (.docx): filen er ikke en zip-pakke.")
+        raise TemplateError(f"{name} er ikke et Word-dokument (.docx): filen er ikke en zip-pakke.")
+    active = active_content(data)  # it would be copied into every generated document
+    if active:
+        raise TemplateError(f"{name} indeholder aktivt eller eksternt indhold, som kksync ikke fører videre: "
+                            + "; ".join(active[:5]) + ". Fjern det, eller tag udgangspunkt i templates/kksync.docx.")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors …
-        raise TemplateError(f"Skabelonen kan ikke åbnes som Word-dokument (.docx): {error}") from None
+        raise TemplateError(f"{name} kan ikke åbnes som Word-dokument (.docx): {error}") from None
     names = {style.name for style in document.styles}
-    missing = [name for name in REQUIRED_STYLES if name not in names]
+    missing = [style for style in REQUIRED_STYLES if style not in names]
     if missing:
         raise TemplateError(
-            "Skabelonen er ikke en kksync-skabelon; den mangler typografierne " + ", ".join(missing)
+            f"{name} er ikke en kksync-skabelon; den mangler typografierne " + ", ".join(missing)
             + ". Tag udgangspunkt i templates/kksync.docx."
         )
     return document

@@ -211,6 +211,14 @@ def _set_language(document: Any, language: str) -> None:
     lang.set(qn("w:val"), language)
 
 
+_PROPERTY_MAX = 255
+"""python-docx refuses longer core properties; a 255-character plan key plus "; 2012" is one."""
+
+
+def _property(text: str) -> str:
+    return text if len(text) <= _PROPERTY_MAX else text[: _PROPERTY_MAX - 1].rstrip() + "…"
+
+
 def render_docx(doc: Document, *, template: bytes, status_date: date, identifier: str = "", category: str = "") -> bytes:
     """The .docx bytes for ``doc``; equal inputs give byte-identical output."""
     document = open_template(template)
@@ -233,10 +241,10 @@ def render_docx(doc: Document, *, template: bytes, status_date: date, identifier
     _set_language(document, doc.language)
 
     props = document.core_properties
-    props.title = doc.title
-    props.subject = doc.subject
-    props.keywords = doc.keywords
-    props.category = category
+    props.title = _property(doc.title)
+    props.subject = _property(doc.subject)
+    props.keywords = _property(doc.keywords)
+    props.category = _property(category)
     props.language = doc.language
     props.author = props.last_modified_by = ORGANISATION
     props.identifier = identifier

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from kksync.errors import ConfigError, NotFoundError
 from kksync.services.records import DATA_LISTS
 from kksync.services.webhooks import client_state_hash, parse_sp_datetime
+from kksync.settings import is_loopback_or_https
 from kksync.state.base import Subscription
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def _settings_target(runtime: Runtime, notification_url: str | None, client_stat
         raise ConfigError(
             "Webhooks kræver KKSYNC_NOTIFICATION_URL (funktionens /api/webhook-adresse) og KKSYNC_WEBHOOK_CLIENT_STATE."
         )
-    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+    if not is_loopback_or_https(url):
         raise ConfigError("KKSYNC_NOTIFICATION_URL skal være en https://-adresse (http kun til den lokale emulator).")
     if len(secret) < 16 or len(secret) > 128:
         raise ConfigError("KKSYNC_WEBHOOK_CLIENT_STATE skal være 16–128 tegn (SharePoint tillader højst 128).")

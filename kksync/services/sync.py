@@ -135,9 +135,10 @@ class SyncService:
         known: dict[str, set[int]] = {}
         for col in schema.columns:
             if col.lookup and col.lookup not in known:
-                known[col.lookup] = set(self.store.load_items(self.scope, col.lookup))
+                known[col.lookup] = self.store.item_ids(self.scope, col.lookup)
                 if col.lookup == schema.key:  # a list looking into itself: the rows being read exist too
-                    known[col.lookup].update(int(r["Id"]) for r in rows)
+                    # (a row without a usable id is refused when it is mapped, with the reason)
+                    known[col.lookup].update(r["Id"] for r in rows if isinstance(r.get("Id"), int))
         needs_users = any(c.kind.value.startswith("User") for c in schema.columns)
         if needs_users and self._users is None:
             self._users = self.client.site_user_ids()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,6 +48,7 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_NOTIFICATIONS = 1000
 MAX_TOKEN_CHARS = 1024
 _HASH_DOMAIN = b"kksync-webhook-client-state:v1:"
+_UNSAFE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 class WebhookRejected(KksyncError):
@@ -140,11 +142,14 @@ def _check_size(content_length: str | None, actual: int, limit: int) -> None:
         raise WebhookRejected(f"Notifikationen er for stor ({actual} bytes, højst {limit}).", status=413)
 
 
-def _text(entry: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
+def _text(entry: Mapping[str, Any], name: str, *, required: bool = False, secret: bool = False) -> str | None:
     value = entry.get(name)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or (required and not value.strip()) or len(value) > 2048:
+    # Fields other than the secret may be logged: control characters would forge log lines, and lone
+    # surrogates cannot be written as UTF-8. A bad clientState is refused per entry, like any wrong one.
+    unsafe = not secret and isinstance(value, str) and _UNSAFE.search(value) is not None
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > 2048 or unsafe:
         raise WebhookRejected(f"Notifikationen har et ugyldigt felt «{name}».", status=400)
     return value
 
@@ -156,7 +161,8 @@ def parse_notifications(body: bytes, *, content_length: str | None = None, limit
         raise WebhookRejected("Notifikationen er tom.", status=400)
     try:
         data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
+        # ValueError covers bad JSON, bad UTF-8 and integers too long to convert; RecursionError a nesting bomb.
         raise WebhookRejected("Notifikationen er ikke gyldig JSON.", status=400) from None
     values = data.get("value") if isinstance(data, dict) else None
     if not isinstance(values, list) or not values:
@@ -170,7 +176,7 @@ def parse_notifications(body: bytes, *, content_length: str | None = None, limit
         result.append(
             Notification(
                 subscription_id=str(_text(entry, "subscriptionId", required=True)).strip().lower(),
-                client_state=_text(entry, "clientState"),
+                client_state=_text(entry, "clientState", secret=True),
                 expiration=parse_sp_datetime(_text(entry, "expirationDateTime")),
                 resource=str(_text(entry, "resource", required=True)).strip("{} ").lower(),
                 tenant_id=_text(entry, "tenantId"),
@@ -183,7 +189,7 @@ def parse_notifications(body: bytes, *, content_length: str | None = None, limit
 
 def client_state_hash(client_state: str) -> str:
     """What the state store keeps instead of the secret (domain-separated SHA-256, hex)."""
-    return hashlib.sha256(_HASH_DOMAIN + client_state.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_HASH_DOMAIN + client_state.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def client_state_ok(given: str | None, *, secret: str, expected_hash: str) -> bool:
@@ -191,7 +197,8 @@ def client_state_ok(given: str | None, *, secret: str, expected_hash: str) -> bo
     if given is None or not secret:
         return False
     # Both comparisons always run, so timing does not reveal which one failed.
-    same_secret = hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8"))
+    # surrogatepass: a lone surrogate (from JSON, or from a non-UTF-8 environment) is simply not equal.
+    same_secret = hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode("utf-8", "surrogatepass"))
     same_hash = hmac.compare_digest(client_state_hash(given), expected_hash)
     return same_secret & same_hash
 

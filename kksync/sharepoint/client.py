@@ -10,10 +10,11 @@ object model where request counts do not matter.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from office365.runtime.client_request_exception import ClientRequestException
 from office365.runtime.http.http_method import HttpMethod
@@ -25,6 +26,7 @@ from kksync.errors import (
     AuthError,
     ChangeTokenError,
     ConflictError,
+    DocumentError,
     NotFoundError,
     SharePointError,
     ThrottledError,
@@ -34,7 +36,7 @@ from kksync.sharepoint.batch import BatchOp, BatchResult, build_batch, parse_bat
 from kksync.sharepoint.retry import RETRIABLE_STATUS, parse_retry_after
 from kksync.sharepoint.transport import GuardedTransport
 
-__all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "WriteOutcome"]
+__all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "WriteOutcome", "check_file_name"]
 
 VERBOSE = "application/json;odata=verbose"
 ChangeKind = Literal["add", "update", "delete"]
@@ -324,7 +326,13 @@ class SharePointClient:
     # --- files ------------------------------------------------------------------------------
 
     def upload_file(self, library: str, name: str, content: bytes) -> dict[str, Any]:
-        """Upload (overwrite = new version) with the library's chunked upload above 4 MiB."""
+        """Upload (overwrite = new version) with the library's chunked upload above 4 MiB.
+
+        ``name`` must be a plain file name: SharePoint resolves ``Files/add(url=...)`` relative to the
+        library's folder and accepts absolute paths too, so anything that could leave the library is
+        refused before a request is sent (``DocumentError``).
+        """
+        check_file_name(library, name)
         folder = self.ctx.web.lists.get_by_title(library).root_folder
         try:
             if len(content) > 4 * 1024 * 1024:
@@ -337,7 +345,15 @@ class SharePointClient:
             self.ctx.execute_query()
         except ClientRequestException as error:
             raise _translate(error) from None
-        return {"ServerRelativeUrl": uploaded.server_relative_url, "UIVersionLabel": uploaded.properties.get("UIVersionLabel"), "Name": name}
+        url = str(uploaded.server_relative_url or "")
+        # The file must sit directly in a library's root folder under this site: <site>/<library>/<name>.
+        where = url[len(self._site_path()) + 1 :] if url.lower().startswith(self._site_path().lower() + "/") else ""
+        if where.count("/") != 1 or where.rpartition("/")[2] != name:
+            raise DocumentError(f"SharePoint placerede {name!r} uden for biblioteket «{library}» ({url!r}); uploaden afvises.")
+        return {"ServerRelativeUrl": url, "UIVersionLabel": uploaded.properties.get("UIVersionLabel"), "Name": name}
+
+    def _site_path(self) -> str:
+        return urlsplit(self.site_url).path.rstrip("/")
 
     def file_item(self, server_relative_url: str) -> dict[str, Any]:
         path = f"web/getfilebyserverrelativeurl('{_quote_title(server_relative_url)}')/listitemallfields"
@@ -350,6 +366,34 @@ class SharePointClient:
     def download_file(self, server_relative_url: str) -> bytes:
         path = f"web/getfilebyserverrelativeurl('{_quote_title(server_relative_url)}')/$value"
         return self.request("GET", path).content
+
+
+# Characters that would make SharePoint read a file name as a path, a query, a fragment or an escape,
+# plus those it refuses anyway; look-alike slashes in case a layer folds them into "/" or "\\".
+_NOT_IN_FILE_NAME = frozenset('"*:<>?/\\|#%') | frozenset("\u2215\u2044\u29f8\u2216\u29f5\u29f9\uff0f\uff3c\ufe68")
+MAX_FILE_NAME_CHARS = 255
+
+
+def check_file_name(library: str, name: str) -> str:
+    """``name`` if it is one plain file name, which can only land in the library's own folder.
+
+    Refused (``DocumentError``): path separators and their look-alikes (also after Unicode NFKC
+    folding), ``.``/``..`` and leading or trailing dots and spaces, ``%`` (URL-encoded tricks),
+    control characters including NUL, and the characters SharePoint does not allow in names.
+    """
+    folded = unicodedata.normalize("NFKC", name)
+    bad = (
+        not name
+        or len(name) > MAX_FILE_NAME_CHARS
+        or any(text != text.strip(" .") for text in (name, folded))
+        or any(ch in _NOT_IN_FILE_NAME or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name + folded)
+    )
+    if bad:
+        raise DocumentError(
+            f"Filnavnet {name!r} er ikke et rent filnavn (ingen mapper, /, \\, .., % eller kontroltegn); "
+            f"uploaden til «{library}» afvises, så filen ikke kan havne uden for biblioteket."
+        )
+    return name
 
 
 def _message(result: BatchResult) -> str:

@@ -64,8 +64,15 @@ def run_row(sort_key: int, run_id: str) -> str:
     return f"{max(0, _INVERT - sort_key):017d}|{encode_key(run_id)}"
 
 
+def _blob_segment(part: str) -> str:
+    encoded = encode_key(part)
+    # A "." or ".." segment is resolved away on the way to the service (a plan keyed ".." would be
+    # stored somewhere else, or refused as a bad signature); "%" is always escaped, so "%2E" stays distinct.
+    return encoded.replace(".", "%2E") if encoded in (".", "..") else encoded
+
+
 def blob_prefix(kind: str, *parts: str) -> str:
-    return "/".join([kind, *(encode_key(part) for part in parts)]) + "/"
+    return "/".join([kind, *(_blob_segment(part) for part in parts)]) + "/"
 
 
 def compress(text: str) -> tuple[bytes, str]:

@@ -151,6 +151,13 @@ class AzureStateStore:
             )
             return self._items_from(list_key, entities)
 
+    def item_ids(self, scope: str, list_key: str) -> set[int]:
+        with guard("indlæs element-id'er"):
+            entities = self._items.query_entities(
+                "PartitionKey eq @pk", parameters={"pk": join_keys(scope, list_key)}, select=["RowKey"]
+            )
+            return {int(e["RowKey"]) for e in entities}
+
     def get_items(self, scope: str, list_key: str, ids: Sequence[int]) -> dict[int, StoredItem]:
         wanted = set(ids)
         if len(wanted) > _POINT_READS:

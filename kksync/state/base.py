@@ -131,6 +131,10 @@ class StateStore(Protocol):
         """The stored items among ``ids``; unknown ids are left out."""
         ...
 
+    def item_ids(self, scope: str, list_key: str) -> set[int]:
+        """The ids of all stored items of one list (which lookups point at something that exists)."""
+        ...
+
     def commit(
         self, scope: str, list_key: str, *, upserts: Sequence[StoredItem], deletes: Sequence[int], token: str | None
     ) -> None:

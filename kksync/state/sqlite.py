@@ -147,6 +147,11 @@ class SqliteStateStore:
             ).fetchall()
         return self._items(list_key, rows)
 
+    def item_ids(self, scope: str, list_key: str) -> set[int]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT item_id FROM items WHERE scope = ? AND list_key = ?", (scope, list_key))
+            return {row[0] for row in rows}
+
     def get_items(self, scope: str, list_key: str, ids: Sequence[int]) -> dict[int, StoredItem]:
         wanted = sorted(set(ids))
         rows: list[Any] = []

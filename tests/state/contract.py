@@ -115,6 +115,10 @@ class StateStoreContract:
         wanted = list(range(100, 200))
         assert store.get_items(self.scope, "initiativer", wanted) == {i: items[i - 1] for i in wanted}
         assert store.get_items(self.scope, "initiativer", []) == {}
+        assert store.item_ids(self.scope, "initiativer") == set(range(1, 1001))
+        store.commit(self.scope, "initiativer", upserts=[], deletes=[7, 8], token="t2")
+        assert store.item_ids(self.scope, "initiativer") == set(range(1, 1001)) - {7, 8}
+        assert store.item_ids(self.scope, "andet") == set() and store.item_ids("en anden", "initiativer") == set()
 
     def test_token_moves_only_with_commit(self, store: StateStore) -> None:
         store.commit(self.scope, "initiativer", upserts=[item(1)], deletes=[], token=None)

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import tomllib
-from pathlib import Path
 
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("kksync_audit", ROOT / "scripts" / "audit.py")
-assert _spec and _spec.loader
-audit = importlib.util.module_from_spec(_spec)
-sys.modules["kksync_audit"] = audit
-_spec.loader.exec_module(audit)
+from tests.tooling import ROOT, load_script
+
+audit = load_script("scripts/audit.py", "kksync_audit")
 
 TABLE = tomllib.loads((ROOT / "scripts" / "advisories.toml").read_text(encoding="utf-8"))
 
