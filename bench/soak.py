@@ -24,6 +24,7 @@ secret. Figures go to ``RELIABILITY.md`` (exit 1 if a promise failed).
 from __future__ import annotations
 
 import argparse
+import bisect
 import io
 import logging
 import platform
@@ -99,12 +100,14 @@ class Journal:
     last: dict[tuple[int, str], Any] = field(default_factory=dict)
     deleted: set[int] = field(default_factory=set)
     counts: Counter[str] = field(default_factory=Counter)
+    times: list[float] = field(default_factory=list)
 
     def edited(self, item_id: int, values: dict[str, Any], kind: str) -> None:
         with self.lock:
             for name, value in values.items():
                 self.last[(item_id, name)] = value
             self.counts[kind] += 1
+            self.times.append(time.monotonic())
 
     def removed(self, item_id: int) -> None:
         with self.lock:
@@ -230,6 +233,7 @@ class Processor(threading.Thread):
         self.writes = self.conflicts = 0
         self.failures: list[str] = []
         self.alerts = 0
+        self.synced: list[tuple[float, float]] = []  # (start, end) of every initiatives sync that finished
         self.next_reconcile = time.monotonic() + config.reconcile_every
 
     def run(self) -> None:
@@ -243,6 +247,7 @@ class Processor(threading.Thread):
         if taken is None:
             return False
         message, deliveries = taken
+        started = time.monotonic()
         try:
             result = process_change(self.runtime, message, queue=self.queue)
         except Exception as error:  # the runtime redelivers, then poisons
@@ -254,12 +259,15 @@ class Processor(threading.Thread):
             self.counts["failed"] += 1
             return True
         self.counts[result.status] += 1
+        if result.status == "done" and message.list_key == INITIATIVES.key:
+            self.synced.append((started, time.monotonic()))
         if result.outcome is not None:
             self.writes += result.outcome.writes
             self.conflicts += result.outcome.conflicts
         return True
 
     def reconcile(self) -> None:
+        started = time.monotonic()
         try:
             report = reconcile(self.runtime)
         except Exception as error:
@@ -267,6 +275,7 @@ class Processor(threading.Thread):
             self.counts["reconcile_failed"] += 1
         else:
             self.counts["reconcile"] += 1
+            self.synced.append((started, time.monotonic()))
             self.alerts += len(report.alerts)
             if report.outcome is not None:
                 self.writes += report.outcome.writes
@@ -346,6 +355,27 @@ def _product_writes(sp: EmulatorServer, since: int) -> int:
                if op.kind == "update_item" and 200 <= op.status < 300)
 
 
+def _latencies(edits: list[float], synced: list[tuple[float, float]]) -> list[float]:
+    """Seconds from each department save to the end of the first sync that started after it: by
+    then the change is stored, checked and its warnings are written back."""
+    synced = sorted(synced)
+    starts = [start for start, _ in synced]
+    out = []
+    for at in sorted(edits):
+        index = bisect.bisect_left(starts, at)
+        if index < len(synced):
+            out.append(min(end for _, end in synced[index:index + 50]) - at)
+    return out
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    ordered = sorted(values)
+    pick = lambda q: round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)  # noqa: E731
+    return {"p50": pick(0.5), "p95": pick(0.95), "max": round(ordered[-1], 1)}
+
+
 # --- the verdict ------------------------------------------------------------------------------------
 
 
@@ -367,8 +397,8 @@ def _verify_store(runtime: Runtime, fresh: SyncService) -> Verdict:
             a, b = ours.get(item_id), theirs.get(item_id)
             if a is None or b is None or a.record_json != b.record_json:
                 mismatched.append(f"{schema.key}/{item_id}")
-    return Verdict("Lageret er lig SharePoint, element for element", not mismatched,
-                   f"{compared:,} elementer sammenlignet; afvigelser: {mismatched[:10] or 'ingen'}")
+    return Verdict("The store equals SharePoint, item for item", not mismatched,
+                   f"{compared:,} items compared; differing: {mismatched[:10] or 'none'}")
 
 
 def _verify_bot_values(fresh: SyncService) -> Verdict:
@@ -386,8 +416,8 @@ def _verify_bot_values(fresh: SyncService) -> Verdict:
             checked += 1
             if getattr(getattr(plan, attr), "value", getattr(plan, attr)) != getattr(value, "value", value):
                 wrong.append(f"{plan.key}.{attr}")
-    return Verdict("Alle robotværdier svarer til et nyt tjek", not wrong,
-                   f"{checked:,} værdier; forkerte: {wrong[:10] or 'ingen'}")
+    return Verdict("Every bot-owned value equals a fresh check", not wrong,
+                   f"{checked:,} values; wrong: {wrong[:10] or 'none'}")
 
 
 def _same(current: Any, written: Any) -> bool:
@@ -401,9 +431,9 @@ def _verify_journal(sp: EmulatorServer, journal: Journal) -> Verdict:
     lost = [f"{item_id}.{name}" for (item_id, name), value in journal.last.items()
             if not _same(items.get(item_id, {}).get(name), value)]
     resurrected = sorted(journal.deleted & set(items))
-    return Verdict("Ingen forvaltningsændring er overskrevet", not lost and not resurrected,
-                   f"{len(journal.last):,} sidste værdier kontrolleret; tabt: {lost[:10] or 'ingen'}; "
-                   f"genopstået: {resurrected[:10] or 'ingen'}")
+    return Verdict("No department edit was overwritten", not lost and not resurrected,
+                   f"{len(journal.last):,} last values checked; lost: {lost[:10] or 'none'}; "
+                   f"deleted items back: {resurrected[:10] or 'none'}")
 
 
 def _verify_documents(runtime: Runtime, out: Path) -> tuple[Verdict, list[str]]:
@@ -413,7 +443,7 @@ def _verify_documents(runtime: Runtime, out: Path) -> tuple[Verdict, list[str]]:
     for kind in m.PlanKind:
         plan = next((p for p in portfolio.plans if p.kind is kind), None)
         if plan is None:
-            problems.append(f"ingen plan af typen {kind.value}")
+            problems.append(f"no plan of kind {kind.value}")
             continue
         for document_type in m.DocumentType:
             try:
@@ -424,8 +454,8 @@ def _verify_documents(runtime: Runtime, out: Path) -> tuple[Verdict, list[str]]:
                 problems.append(f"{plan.key}/{document_type.value}: {type(error).__name__}: {error}")
             else:
                 made.append(f"{generated.document.spec.file_name} ({len(generated.document.data) // 1024} KiB)")
-    return Verdict("Dokumenterne genereres og består tilgængelighedstjekket", not problems,
-                   f"{len(made)} dokumenter; fejl: {problems[:5] or 'ingen'}"), made
+    return Verdict("The documents generate and pass the accessibility lint", not problems,
+                   f"{len(made)} documents; errors: {problems[:5] or 'none'}"), made
 
 
 # --- the run ----------------------------------------------------------------------------------------
@@ -467,13 +497,13 @@ def run_soak(config: SoakConfig) -> SoakResult:
                                 webhook_client_state=SecretStr(client_state), silence_alert_minutes=5)
             runtime = open_runtime(settings)
             portfolio, spare = _soak_portfolio(config)
-            with console.status("Opretter lister og indlæser data ..."):
+            with console.status("Provisioning and seeding the site ..."):
                 provision(runtime.client)
                 seeded = seed_portfolio(runtime.client, portfolio, SAMPLE_USERS)
             figures["seeded"] = dict(seeded.created)
             figures["setup_seconds"] = round(time.monotonic() - started, 1)
 
-            with console.status("Første fulde synkronisering med tilbageskrivning ..."):
+            with console.status("First full sync with write-back ..."):
                 first = runtime.sync_service().sync(full=True)
             figures["first_sync"] = {"writes": first.writes, "seconds": round(time.monotonic() - started, 1)}
 
@@ -508,13 +538,13 @@ def run_soak(config: SoakConfig) -> SoakResult:
                 while (elapsed := time.monotonic() - began) < soak_seconds:
                     time.sleep(1)
                     progress.update(task, completed=elapsed, status=(
-                        f"{journal.changes:,} ændringer · {sum(processor.counts.values()):,} beskeder · "
-                        f"{processor.writes:,} skrivninger · kø {len(queue)}"))
+                        f"{journal.changes:,} changes · {sum(processor.counts.values()):,} messages · "
+                        f"{processor.writes:,} writes · queue {len(queue)}"))
                 stop.set()
                 for thread in (*departments, processor):
                     thread.join(timeout=120)
 
-            with console.status("Køen tømmes, og den sidste afstemning kører (fejlene er stadig slået til) ..."):
+            with console.status("Draining the queue and running the last reconcile (faults still on) ..."):
                 sp.hooks.wait_idle(timeout=30)
                 processor.drain(limit=180)
                 processor.reconcile()
@@ -527,24 +557,24 @@ def run_soak(config: SoakConfig) -> SoakResult:
             sp.faults.clear()
             sp.hooks.set_chaos()
 
-            with console.status("Kontrollerer resultatet ..."):
+            with console.status("Judging the run ..."):
                 settled = runtime.sync_service().sync()
                 fresh = SyncService(runtime.client, SqliteStateStore(Path(tmp) / "fresh.db"), scope="kontrol")
                 fresh.sync(full=True, write_back=False)
                 verdicts = [_verify_store(runtime, fresh), _verify_bot_values(fresh), _verify_journal(sp, journal)]
-                verdicts.append(Verdict("kksyncs skrivninger ≤ forvaltningernes ændringer (ingen løkker)",
+                verdicts.append(Verdict("kksync's writes ≤ the departments' changes (no loops)",
                                         writes <= journal.changes,
-                                        f"{writes:,} skrivninger mod {journal.changes:,} ændringer"))
-                verdicts.append(Verdict("En synkronisering uden ændringer skriver intet", settled.writes == 0,
-                                        f"{settled.writes} skrivninger"))
+                                        f"{writes:,} writes for {journal.changes:,} changes"))
+                verdicts.append(Verdict("A sync with nothing changed writes nothing", settled.writes == 0,
+                                        f"{settled.writes} writes"))
                 doc_verdict, documents = _verify_documents(runtime, config.results / "soak-documents")
                 verdicts.append(doc_verdict)
                 thread_errors = [e for d in departments for e in d.errors]
-                verdicts.append(Verdict("Ingen meddelelse gik tabt i køen (ingen giftbeskeder)", not queue.poisoned,
-                                        f"{len(queue.poisoned)} giftbeskeder; {len(processor.failures)} fejlede forsøg "
-                                        f"blev leveret igen; første: {processor.failures[:2] or 'ingen'}"))
-                verdicts.append(Verdict("Forvaltningernes tråde kørte uden fejl", not thread_errors,
-                                        f"{thread_errors[:3] or 'ingen fejl'}"))
+                verdicts.append(Verdict("No queue message was lost (nothing poisoned)", not queue.poisoned,
+                                        f"{len(queue.poisoned)} poisoned; {len(processor.failures)} failed attempts "
+                                        f"redelivered; first: {processor.failures[:2] or 'none'}"))
+                verdicts.append(Verdict("The department threads ran without errors", not thread_errors,
+                                        f"{thread_errors[:3] or 'no errors'}"))
             fresh.store.close()
             transport = runtime.client.transport
             figures.update({
@@ -564,6 +594,7 @@ def run_soak(config: SoakConfig) -> SoakResult:
                 "product_writes": writes,
                 "write_conflicts_resolved": processor.conflicts,
                 "silence_alerts": processor.alerts,
+                "edit_to_warning_seconds": _percentiles(_latencies(journal.times, processor.synced)),
             })
             hook.close()
             runtime.close()
@@ -572,8 +603,8 @@ def run_soak(config: SoakConfig) -> SoakResult:
         handler.close()
     log_text = log_path.read_text(encoding="utf-8", errors="replace")
     leaks = scan_text(log_text, [token, client_state])
-    verdicts.append(Verdict("Ingen hemmelighed eller token i loggen", not leaks,
-                            f"{log_text.count(chr(10)):,} loglinjer skannet; fund: {len(leaks)}"))
+    verdicts.append(Verdict("No secret or token in any log line", not leaks,
+                            f"{log_text.count(chr(10)):,} log lines scanned (every logger at DEBUG); found: {len(leaks)}"))
     figures["total_seconds"] = round(time.monotonic() - started, 1)
     figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return SoakResult(verdicts, figures, documents)
@@ -617,6 +648,8 @@ def render_report(result: SoakResult, config: SoakConfig) -> str:
         f"| queue messages | {f['queue_sent']:,} sent; {', '.join(f'{k}: {v:,}' for k, v in sorted(f['messages'].items()))} |",
         f"| kksync's item writes | {f['product_writes']:,} (conflicts resolved by re-reading: {f['write_conflicts_resolved']:,}) |",
         f"| silence alerts raised by the reconcile | {f['silence_alerts']} |",
+        f"| department save → stored, checked, warnings written back | "
+        f"{', '.join(f'{k} {v} s' for k, v in f['edit_to_warning_seconds'].items())} (under the faults above) |",
         f"| peak RSS (emulator, product and verification in one process) | {f['peak_rss_mib']:,} MiB |",
         "",
         "## Documents generated from the soaked store",
@@ -647,7 +680,7 @@ def main() -> int:
     console = Console()
     for verdict in result.verdicts:
         console.print(f"{'[green]✓' if verdict.ok else '[red]✗'}[/] {verdict.name}: {verdict.detail}")
-    console.print("RELIABILITY.md skrevet." if result.ok else "[red]Et løfte holdt ikke; se RELIABILITY.md.")
+    console.print("RELIABILITY.md written." if result.ok else "[red]A promise failed; see RELIABILITY.md.")
     return 0 if result.ok else 1
 
 

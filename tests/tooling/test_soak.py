@@ -30,6 +30,7 @@ def test_a_short_soak_keeps_every_promise(tmp_path: Path) -> None:
     assert figures["department_changes"].get("race", 0) > 0
     assert figures["messages"].get("reconcile", 0) >= 1
     assert 0 < figures["product_writes"] <= figures["department_changes_total"]
+    assert 0 < figures["edit_to_warning_seconds"]["p50"] <= figures["edit_to_warning_seconds"]["max"]
     report = soak.render_report(result, config)
     assert "All promises held" in report and "❌" not in report
 
@@ -44,3 +45,9 @@ def test_the_judge_notices_a_lost_department_edit() -> None:
 
     verdict = soak._verify_journal(Site(), journal)
     assert not verdict.ok and "1.KkPurpose" in verdict.detail
+
+
+def test_latency_runs_to_the_end_of_the_first_sync_that_started_after_the_save() -> None:
+    # a sync that was already running when the department saved may have missed the change
+    assert soak._latencies([1.0, 5.0, 9.0], [(0.5, 2.0), (2.0, 3.0), (6.0, 7.0)]) == [2.0, 2.0]
+    assert soak._percentiles([]) == {}
