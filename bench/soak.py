@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import faulthandler
 import io
 import logging
 import platform
@@ -673,7 +674,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=SoakConfig.seed)
     args = parser.parse_args()
     config = SoakConfig(initiatives=args.initiatives, minutes=args.minutes, seed=args.seed)
+    # Bounded: whatever hangs, the run ends 15 minutes after the soak should have, with every
+    # thread's stack on stderr to say where.
+    faulthandler.dump_traceback_later(config.minutes * 60 + 900, exit=True)
     result = run_soak(config)
+    faulthandler.cancel_dump_traceback_later()
     text = render_report(result, config)
     if config.report is not None:
         config.report.write_text(text, encoding="utf-8")
