@@ -43,11 +43,11 @@ def test_the_judge_notices_a_lost_department_edit() -> None:
         def items(self, title: str) -> list[dict[str, object]]:
             return [{"ID": 1, "KkPurpose": "overskrevet af robotten"}]
 
-    verdict = soak._verify_journal(Site(), journal)
+    verdict = soak.verify_journal(Site(), journal)
     assert not verdict.ok and "1.KkPurpose" in verdict.detail
 
 
 def test_latency_runs_to_the_end_of_the_first_sync_that_started_after_the_save() -> None:
     # a sync that was already running when the department saved may have missed the change
-    assert soak._latencies([1.0, 5.0, 9.0], [(0.5, 2.0), (2.0, 3.0), (6.0, 7.0)]) == [2.0, 2.0]
-    assert soak._percentiles([]) == {}
+    assert soak.latencies([1.0, 5.0, 9.0], [(0.5, 2.0), (2.0, 3.0), (6.0, 7.0)]) == [2.0, 2.0]
+    assert soak.percentiles([]) == {}
