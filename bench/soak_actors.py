@@ -5,6 +5,7 @@ Each runs in its own thread against the same emulator; none of them looks at the
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -13,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from azure.core.exceptions import ResourceExistsError
+
 from kksync import model as m
 from kksync.app import Runtime
 from kksync.emulator import EmulatorServer
 from kksync.schema import list_schema
-from kksync.services.processor import ChangeMessage, process_change, reconcile
+from kksync.services.processor import AzureChangeQueue, BadMessage, ChangeMessage, process_change, reconcile
 
 ROOT = Path(__file__).resolve().parents[1]
 INITIATIVES = list_schema("initiatives")
@@ -37,8 +40,8 @@ class SoakConfig:
     reconcile_every: float = 150.0  # the "nightly" reconcile, compressed
     fault_rate: float = 0.14  # 429 + 503 + drop + slow, of kksync's requests and batch operations
     results: Path = ROOT / "bench" / "results"
-    report: Path | None = ROOT / "RELIABILITY.md"
     quiet: bool = False
+    azure: bool = False  # state in Azure Table + Blob and the change queue in Azure Storage (Azurite)
 
 
 
@@ -138,8 +141,17 @@ class Department(threading.Thread):
 # --- the function app, in threads --------------------------------------------------------------------
 
 
-class SoakQueue:
-    """The Azure queue's semantics that matter here: visibility timeouts, redelivery, poison."""
+@dataclass
+class Delivery:
+    """One message handed to the processor: its content, how often it was handed out, the receipt."""
+
+    message: ChangeMessage
+    attempt: int
+    handle: Any = None
+
+
+class MemoryQueue:
+    """The Azure queue's semantics that matter here, in memory: visibility timeouts, redelivery, poison."""
 
     def __init__(self) -> None:
         self._lock = threading.Condition()
@@ -147,9 +159,9 @@ class SoakQueue:
         self.sent = 0
         self.poisoned: list[ChangeMessage] = []
 
-    def send(self, message: ChangeMessage, *, visibility_timeout: int | None = None, deliveries: int = 0) -> None:
+    def send(self, message: ChangeMessage, *, visibility_timeout: int | None = None, attempt: int = 0) -> None:
         with self._lock:
-            self._messages.append((time.monotonic() + (visibility_timeout or 0), message, deliveries))
+            self._messages.append((time.monotonic() + (visibility_timeout or 0), message, attempt))
             self.sent += 1
             self._lock.notify_all()
 
@@ -158,28 +170,101 @@ class SoakQueue:
         with self._lock:
             return {msg.list_key for at, msg, _ in self._messages if at <= now and msg.scope == scope}
 
-    def take(self, timeout: float) -> tuple[ChangeMessage, int] | None:
+    def take(self, timeout: float) -> Delivery | None:
         with self._lock:
             deadline = time.monotonic() + timeout
             while True:
                 now = time.monotonic()
-                for index, (at, message, deliveries) in enumerate(self._messages):
+                for index, (at, message, attempt) in enumerate(self._messages):
                     if at <= now:
                         del self._messages[index]
-                        return message, deliveries
+                        return Delivery(message, attempt + 1)
                 if now >= deadline:
                     return None
                 self._lock.wait(min(0.1, deadline - now))
+
+    def complete(self, delivery: Delivery) -> None:
+        pass  # taken is gone
+
+    def abandon(self, delivery: Delivery) -> bool:
+        """Back to the queue for another attempt, or to the poison list after the last; True if poisoned."""
+        if delivery.attempt >= MAX_DELIVERIES:
+            self.poisoned.append(delivery.message)
+            return True
+        self.send(delivery.message, visibility_timeout=5, attempt=delivery.attempt)
+        self.sent -= 1  # a redelivery, not a new message
+        return False
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._messages)
 
 
+class AzureQueue:
+    """The Azure Storage queue (Azurite here), received the way the Functions queue trigger does."""
+
+    VISIBILITY = 120  # seconds a received message stays hidden while it is processed
+
+    def __init__(self, connection_string: str, name: str) -> None:
+        from azure.storage.queue import QueueClient, TextBase64EncodePolicy
+
+        self.port = AzureChangeQueue(connection_string, name)
+        self._client = self.port._client
+        self._poison = QueueClient.from_connection_string(connection_string, f"{name}-poison",
+                                                          message_encode_policy=TextBase64EncodePolicy())
+        with contextlib.suppress(ResourceExistsError):
+            self._poison.create_queue()
+        self.sent = 0
+        self.poisoned: list[ChangeMessage] = []
+
+    def send(self, message: ChangeMessage, *, visibility_timeout: int | None = None) -> None:
+        self.port.send(message, visibility_timeout=visibility_timeout)
+        self.sent += 1
+
+    def pending_lists(self, scope: str) -> set[str]:
+        return self.port.pending_lists(scope)
+
+    def take(self, timeout: float) -> Delivery | None:
+        deadline = time.monotonic() + timeout
+        while True:
+            for received in self._client.receive_messages(max_messages=1, visibility_timeout=self.VISIBILITY):
+                try:
+                    return Delivery(ChangeMessage.decode(received.content), received.dequeue_count, received)
+                except BadMessage:
+                    self._to_poison(received)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.2)
+
+    def complete(self, delivery: Delivery) -> None:
+        self._client.delete_message(delivery.handle)
+
+    def abandon(self, delivery: Delivery) -> bool:
+        if delivery.attempt >= MAX_DELIVERIES:
+            self.poisoned.append(delivery.message)
+            self._to_poison(delivery.handle)
+            return True
+        self._client.update_message(delivery.handle, visibility_timeout=5)
+        return False
+
+    def _to_poison(self, received: Any) -> None:
+        self._poison.send_message(received.content)
+        self._client.delete_message(received)
+
+    def __len__(self) -> int:
+        return int(self._client.get_queue_properties().approximate_message_count or 0)
+
+    def close(self) -> None:
+        self.port.close()
+        self._poison.close()
+
+
+
 class Processor(threading.Thread):
     """The queue-triggered function plus the timer-triggered reconcile, one at a time."""
 
-    def __init__(self, runtime: Runtime, queue: SoakQueue, config: SoakConfig, stop: threading.Event) -> None:
+    def __init__(self, runtime: Runtime, queue: MemoryQueue | AzureQueue, config: SoakConfig,
+                 stop: threading.Event) -> None:
         super().__init__(name="processor", daemon=True)
         self.runtime, self.queue, self.config, self.stop_event = runtime, queue, config, stop
         self.counts: Counter[str] = Counter()
@@ -196,21 +281,18 @@ class Processor(threading.Thread):
             self.step(timeout=0.5)
 
     def step(self, timeout: float) -> bool:
-        taken = self.queue.take(timeout)
-        if taken is None:
+        delivery = self.queue.take(timeout)
+        if delivery is None:
             return False
-        message, deliveries = taken
+        message = delivery.message
         started = time.monotonic()
         try:
             result = process_change(self.runtime, message, queue=self.queue)
         except Exception as error:  # the runtime redelivers, then poisons
             self.failures.append(f"{message.list_key}: {type(error).__name__}: {error}")
-            if deliveries + 1 >= MAX_DELIVERIES:
-                self.queue.poisoned.append(message)
-            else:
-                self.queue.send(message, visibility_timeout=5, deliveries=deliveries + 1)
-            self.counts["failed"] += 1
+            self.counts["poisoned" if self.queue.abandon(delivery) else "failed"] += 1
             return True
+        self.queue.complete(delivery)
         self.counts[result.status] += 1
         if result.status == "done" and message.list_key == INITIATIVES.key:
             self.synced.append((started, time.monotonic()))
