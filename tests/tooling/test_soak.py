@@ -31,6 +31,7 @@ def test_a_short_soak_keeps_every_promise(tmp_path: Path, azure: bool) -> None:
     assert figures["department_changes"].get("race", 0) > 0
     assert figures["messages"].get("reconcile", 0) >= 1
     assert 0 < figures["product_writes"] <= figures["department_changes_total"]
+    assert 50 < figures["peak_rss_mib"] < 4096
     assert 0 < figures["edit_to_warning_seconds"]["p50"] <= figures["edit_to_warning_seconds"]["max"]
     report = soak.render_report([(config, result)])
     assert "Every promise held in every run." in report and "❌" not in report
