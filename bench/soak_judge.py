@@ -97,10 +97,11 @@ def verify_store(runtime: Runtime, fresh: SyncService) -> Verdict:
         compared += len(theirs)
         for item_id in sorted(set(ours) | set(theirs)):
             a, b = ours.get(item_id), theirs.get(item_id)
-            if a is None or b is None or a.record_json != b.record_json:
+            # Content and version: the ETag the store holds is the one SharePoint serves now.
+            if a is None or b is None or (a.record_json, a.etag) != (b.record_json, b.etag):
                 mismatched.append(f"{schema.key}/{item_id}")
     return Verdict("The store equals SharePoint, item for item", not mismatched,
-                   f"{compared:,} items compared; differing: {mismatched[:10] or 'none'}")
+                   f"{compared:,} items compared, content and ETag; differing: {mismatched[:10] or 'none'}")
 
 
 def verify_bot_values(fresh: SyncService) -> Verdict:
