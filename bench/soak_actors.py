@@ -206,10 +206,11 @@ class AzureQueue:
     VISIBILITY = 120  # seconds a received message stays hidden while it is processed
 
     def __init__(self, connection_string: str, name: str) -> None:
-        from azure.storage.queue import QueueClient, TextBase64EncodePolicy
+        from azure.storage.queue import QueueClient, TextBase64DecodePolicy, TextBase64EncodePolicy
 
-        self.port = AzureChangeQueue(connection_string, name)
-        self._client = self.port._client
+        self.port = AzureChangeQueue(connection_string, name)  # sends as the webhook function does
+        self._client = QueueClient.from_connection_string(connection_string, name,
+                                                          message_decode_policy=TextBase64DecodePolicy())
         self._poison = QueueClient.from_connection_string(connection_string, f"{name}-poison",
                                                           message_encode_policy=TextBase64EncodePolicy())
         with contextlib.suppress(ResourceExistsError):
@@ -256,6 +257,7 @@ class AzureQueue:
 
     def close(self) -> None:
         self.port.close()
+        self._client.close()
         self._poison.close()
 
 

@@ -38,6 +38,12 @@ def build_client(settings: Settings, *, transport: GuardedTransport | None = Non
     )
 
 
+def _record_cache() -> RecordCache:
+    from kksync.services.records import RecordCache
+
+    return RecordCache()
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -45,7 +51,7 @@ class Runtime:
     store: StateStore
     scope: str
     governance: Governance
-    records: RecordCache = field(default_factory=lambda: _record_cache())
+    records: RecordCache = field(default_factory=_record_cache)
     """Parsed stored records, kept for the life of the process (a warm function instance)."""
 
     def sync_service(self) -> SyncService:
@@ -55,12 +61,6 @@ class Runtime:
 
     def close(self) -> None:
         self.store.close()
-
-
-def _record_cache() -> RecordCache:
-    from kksync.services.records import RecordCache
-
-    return RecordCache()
 
 
 def open_runtime(settings: Settings | None = None, *, deadline: float | None = None) -> Runtime:

@@ -93,7 +93,7 @@ def main() -> int:
         findings = offline(versions, table)
         why = "pip-audit kunne ikke køre" if result is None else "PyPI's sårbarhedsdata kan ikke nås herfra"
         source = (f"{why}; i stedet holdt {len(versions)} installerede pakker op mod "
-                  f"{TABLE.relative_to(Path.cwd()) if TABLE.is_relative_to(Path.cwd()) else TABLE} "
+                  f"{TABLE.relative_to(TABLE.parents[1])} "
                   f"({len(table.get('advisory', []))} advisories, gennemgået {table.get('reviewed')})")
     print(f"Afhængighedsaudit: {source}.")
     if findings:

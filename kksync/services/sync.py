@@ -57,6 +57,11 @@ class ListOutcome:
     conflicts: int = 0
     requests: int = 0
 
+    def stats(self) -> ListRunStats:
+        """The counters kept in the run history."""
+        return ListRunStats(seen=self.seen, added=self.added, updated=self.updated, deleted=self.deleted,
+                            bot_only=self.bot_only, written=self.written, conflicts=self.conflicts)
+
 
 @dataclass
 class SyncOutcome:
@@ -123,9 +128,7 @@ class SyncService:
             RunRecord(
                 run_id=outcome.run_id, scope=self.scope, started_at=started, finished_at=self.now(),
                 mode="full" if full else "incremental",
-                lists={k: ListRunStats(seen=o.seen, added=o.added, updated=o.updated, deleted=o.deleted,
-                                       bot_only=o.bot_only, written=o.written, conflicts=o.conflicts)
-                       for k, o in outcome.lists.items()},
+                lists={key: list_outcome.stats() for key, list_outcome in outcome.lists.items()},
                 changes=changes, requests=outcome.requests, writes=outcome.writes, note="; ".join(outcome.notes),
             )
         )
