@@ -30,7 +30,7 @@ tools:
 	    libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null; }
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check kksync functions function_app.py tests bench scripts
+	$(VENV)/bin/ruff check kksync sp_emulator demo functions function_app.py tests bench scripts
 	$(VENV)/bin/mypy kksync
 
 unit: $(STAMP) $(NODE_STAMP)
@@ -43,7 +43,7 @@ audit: $(STAMP)
 test: $(STAMP) $(NODE_STAMP) tools lint audit unit
 
 demo: $(STAMP) $(NODE_STAMP)
-	$(PY) -m kksync.demo
+	$(PY) -m demo
 
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/run_all.py

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kksync.checks import check_portfolio, load_governance  # noqa: E402
-from kksync.model import Initiative, Portfolio  # noqa: E402
+from kksync.core.model import Initiative, Portfolio  # noqa: E402
 from kksync.sample import large_portfolio  # noqa: E402
 
 GOAL_RATIO = 2.0

@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 import docx  # noqa: E402
 
+from kksync.core.model import DocumentType  # noqa: E402
+from kksync.core.snapshots import snapshot_of  # noqa: E402
 from kksync.documents import render_status  # noqa: E402
 from kksync.documents.api import build_document  # noqa: E402
-from kksync.documents.content import Chart, Section, Table  # noqa: E402
-from kksync.history import snapshot_of  # noqa: E402
-from kksync.model import DocumentType  # noqa: E402
+from kksync.documents.content.model import Chart, Section, Table  # noqa: E402
 from tests.documents.fixtures import JOINT, STATUS_DATE, make_portfolio, make_report  # noqa: E402
 
 GOAL_RATIO = 3.0

@@ -26,15 +26,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kksync.app import build_client
-from kksync.emulator import EmulatorServer
-from kksync.mapping import to_payload
+from kksync.core.mapping import to_payload
+from kksync.core.schema import list_schema
 from kksync.sample import large_portfolio
-from kksync.schema import list_schema
 from kksync.services.provision import provision
 from kksync.services.sync import SyncService
 from kksync.settings import Settings
 from kksync.sharepoint.client import ItemWrite, SharePointClient
 from kksync.state.sqlite import SqliteStateStore
+from sp_emulator import EmulatorServer
 
 RESULTS = Path(__file__).parent / "results" / "sync.json"
 SIZES = "1000,10000,50000"

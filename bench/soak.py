@@ -74,11 +74,10 @@ from soak_judge import (  # noqa: E402
     verify_store,
 )
 
-from kksync import model as m  # noqa: E402
+from demo.webhooks import LoopbackWebhook  # noqa: E402
 from kksync.app import Runtime, open_runtime  # noqa: E402
-from kksync.demo_webhooks import LoopbackWebhook  # noqa: E402
-from kksync.emulator import EmulatorServer  # noqa: E402
-from kksync.mapping import to_payload  # noqa: E402
+from kksync.core import model as m  # noqa: E402
+from kksync.core.mapping import to_payload  # noqa: E402
 from kksync.sample import SAMPLE_USERS, large_portfolio  # noqa: E402
 from kksync.services.provision import provision  # noqa: E402
 from kksync.services.records import DATA_LISTS  # noqa: E402
@@ -87,6 +86,7 @@ from kksync.services.subscriptions import subscribe  # noqa: E402
 from kksync.services.sync import SyncService  # noqa: E402
 from kksync.settings import Settings  # noqa: E402
 from kksync.state.sqlite import SqliteStateStore  # noqa: E402
+from sp_emulator import EmulatorServer  # noqa: E402
 from tests.security.secrets_scan import scan_text  # noqa: E402
 
 __all__ = ["SoakConfig", "SoakResult", "render_report", "run_soak"]

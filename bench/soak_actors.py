@@ -16,11 +16,11 @@ from typing import Any
 
 from azure.core.exceptions import ResourceExistsError
 
-from kksync import model as m
 from kksync.app import Runtime
-from kksync.emulator import EmulatorServer
-from kksync.schema import list_schema
+from kksync.core import model as m
+from kksync.core.schema import list_schema
 from kksync.services.processor import AzureChangeQueue, BadMessage, ChangeMessage, process_change, reconcile
+from sp_emulator import EmulatorServer
 
 ROOT = Path(__file__).resolve().parents[1]
 INITIATIVES = list_schema("initiatives")

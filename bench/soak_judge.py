@@ -10,13 +10,13 @@ from typing import Any
 
 from soak_actors import INITIATIVES, Journal
 
-from kksync import model as m
 from kksync.app import Runtime
 from kksync.checks import initiative_bot_values, plan_bot_values
-from kksync.emulator import EmulatorServer
+from kksync.core import model as m
 from kksync.services.publishing import generate, publish
 from kksync.services.records import DATA_LISTS
 from kksync.services.sync import SyncService
+from sp_emulator import EmulatorServer
 
 # --- what happened ----------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """kksync — keeps Copenhagen's IT action plans in SharePoint in step with one canonical model.
 
-Importing the package is cheap on purpose: the core (``kksync.model``, ``kksync.schema``,
-``kksync.mapping``, ``kksync.checks``) pulls in pydantic and the standard library only.
+Importing the package is cheap on purpose: the core (``kksync.core.model``, ``kksync.core.schema``,
+``kksync.core.mapping``, ``kksync.checks``) pulls in pydantic and the standard library only.
 """
 
 from __future__ import annotations

@@ -17,11 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Runtime", "build_client", "open_runtime"]
 
-EMULATOR_APP_LOGIN = "i:0i.t|ms.sp.ext|app@emulator"
-
-
 def build_client(settings: Settings, *, transport: GuardedTransport | None = None, deadline: float | None = None) -> SharePointClient:
-    from kksync.settings import AuthMode
     from kksync.sharepoint.auth import token_provider
     from kksync.sharepoint.client import SharePointClient
     from kksync.sharepoint.retry import RetryPolicy
@@ -34,7 +30,7 @@ def build_client(settings: Settings, *, transport: GuardedTransport | None = Non
         transport=transport or GuardedTransport(policy=policy, deadline=deadline),
         page_size=settings.page_size,
         batch_size=settings.batch_size,
-        app_login=settings.app_login or (EMULATOR_APP_LOGIN if settings.auth.value == AuthMode.EMULATOR.value else None),
+        app_login=settings.app_login,
     )
 
 

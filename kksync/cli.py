@@ -27,12 +27,6 @@ console = Console()
 err = Console(stderr=True)
 
 
-def _mount_emulator() -> None:
-    from kksync.emulator.cli import app as emulator_app
-
-    app.add_typer(emulator_app, name="emulator", help="Lokal SharePoint-emulator (til demo og test).")
-
-
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -66,7 +60,7 @@ def _progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
 @app.command()
 def schema() -> None:
     """Vis listeskemaet, som det er afledt af den kanoniske model."""
-    from kksync.schema import LISTS
+    from kksync.core.schema import LISTS
 
     for lst in LISTS:
         table = Table(title=f"{lst.title} ({'bibliotek' if lst.library else 'liste'}) – {lst.description}", title_justify="left")
@@ -199,7 +193,6 @@ def runs(limit: int = 10) -> None:
 def main() -> None:
     """Entry point: friendly errors instead of tracebacks for what the user can fix."""
     try:
-        _mount_emulator()
         from kksync.cli_reports import mount
 
         mount(report_app, app)

@@ -12,8 +12,8 @@ console = Console()
 
 
 def _run(plan: str, kind: str, year: int | None, out: Path, publish: bool) -> None:
-    from kksync import model as m
     from kksync.cli import _progress, _runtime
+    from kksync.core import model as m
     from kksync.services.publishing import generate
     from kksync.services.publishing import publish as do_publish
 
@@ -54,6 +54,6 @@ def mount(report_app: typer.Typer, app: typer.Typer) -> None:
     @report_app.command("lint")
     def lint(file: Annotated[Path, typer.Argument(help="En .docx-fil")]) -> None:
         """Tjek et Word-dokuments tilgængelighed (titel, sprog, overskrifter, tabeller, alternativ tekst)."""
-        from kksync.documents.lint import lint_main
+        from kksync.documents.word.lint import lint_main
 
         raise typer.Exit(lint_main(file))

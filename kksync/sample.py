@@ -20,7 +20,7 @@ from typing import Any
 
 from kksync.checks.finance import cash_flows, npv, payback_years
 from kksync.checks.lights import add_months
-from kksync.model import (
+from kksync.core.model import (
     Administration,
     AgreementStatus,
     BudgetCategory,
@@ -43,7 +43,7 @@ from kksync.model import (
     StatusEntry,
     TransitionOrigin,
 )
-from kksync.schema import list_schema
+from kksync.core.schema import list_schema
 from kksync.texts import problem_text
 
 __all__ = ["DEFECTS", "SAMPLE_USERS", "large_portfolio", "sample_portfolio"]

@@ -8,9 +8,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from kksync import model as m
-from kksync.columns import FieldKind
-from kksync.schema import Column, ListSchema
+from kksync.core import model as m
+from kksync.core.columns import FieldKind
+from kksync.core.schema import Column, ListSchema
 
 _SAFE_CHARS = st.characters(
     blacklist_categories=("Cs",),

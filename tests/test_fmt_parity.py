@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kksync.checks import fmt as core
-from kksync.documents import fmt as docs
+from kksync.documents.content import fmt as docs
 
 amounts = st.one_of(
     st.integers(-10**12, 10**12),

@@ -7,9 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from kksync.errors import KksyncError
-from kksync.history import Snapshot, diff_snapshots, latest_status, snapshot_of
-from kksync.model import (
+from kksync.core.model import (
     Administration,
     FocusArea,
     FundingLine,
@@ -23,6 +21,8 @@ from kksync.model import (
     Portfolio,
     StatusEntry,
 )
+from kksync.core.snapshots import Snapshot, diff_snapshots, latest_status, snapshot_of
+from kksync.errors import KksyncError
 
 DAY = date(2012, 11, 27)
 

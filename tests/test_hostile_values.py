@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from kksync.mapping import Refs, from_item
-from kksync.schema import list_schema
+from kksync.core.mapping import Refs, from_item
+from kksync.core.schema import list_schema
 
 INITIATIVES = list_schema("initiatives")
 FUNDING = list_schema("funding_lines")

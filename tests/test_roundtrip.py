@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kksync.mapping import from_item, to_item, to_payload
-from kksync.schema import LISTS, ListSchema
+from kksync.core.mapping import from_item, to_item, to_payload
+from kksync.core.schema import LISTS, ListSchema
 from tests.strategies import records
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from kksync.checks import RULES, CheckReport, check_portfolio, plan_bot_values
-from kksync.model import Administration, Completeness, GateStatus, Light, PlanKind
+from kksync.core.model import Administration, Completeness, GateStatus, Light, PlanKind
 from kksync.sample import DEFECTS, SAMPLE_USERS, large_portfolio, sample_portfolio
 
 EXPECTED: dict[str, tuple[str, ...]] = {

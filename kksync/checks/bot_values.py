@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kksync.checks.catalog import rule_order
 from kksync.checks.findings import CheckReport, Finding, Severity
-from kksync.model import NOTE_MAX, TEXT_MAX, Completeness, GateStatus, Initiative, Plan
+from kksync.core.model import NOTE_MAX, TEXT_MAX, Completeness, GateStatus, Initiative, Plan
 
 __all__ = ["initiative_bot_values", "missing_text", "plan_bot_values"]
 

@@ -8,8 +8,8 @@ from kksync.checks import fmt
 from kksync.checks.catalog import Issue, column, issue
 from kksync.checks.context import Subject
 from kksync.checks.finance import CashFlows, cash_flows, npv, payback_years
-from kksync.model import AgreementStatus, FigureKind, FundingLine
-from kksync.schema import list_schema
+from kksync.core.model import AgreementStatus, FigureKind, FundingLine
+from kksync.core.schema import list_schema
 
 __all__ = ["check_business_case", "check_funding", "filled"]
 

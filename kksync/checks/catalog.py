@@ -12,7 +12,7 @@ from functools import cache
 from typing import NamedTuple
 
 from kksync.checks.findings import Requirement
-from kksync.schema import Column, list_schema
+from kksync.core.schema import Column, list_schema
 
 __all__ = ["RULES", "Issue", "Rule", "column", "issue", "rule_order"]
 

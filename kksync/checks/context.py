@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kksync.checks.governance import Thresholds
-from kksync.model import (
+from kksync.core.model import (
     Administration,
     BusinessCaseFigure,
     FieldProblem,

@@ -18,7 +18,7 @@ from kksync.checks.governance import Governance, load_governance
 from kksync.checks.lights import compute_light
 from kksync.checks.plan_rules import coverage_issues, orphan_issue, plan_issues, project_issues, ranking_order_issues
 from kksync.checks.rules import INITIATIVE_RULES, data_issues, located_issue
-from kksync.model import Administration, Completeness, Initiative, Plan, PlanStage, Portfolio
+from kksync.core.model import Administration, Completeness, Initiative, Plan, PlanStage, Portfolio
 
 __all__ = ["check_plan", "check_portfolio"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kksync.model import BusinessCaseFigure, FigureKind
+from kksync.core.model import BusinessCaseFigure, FigureKind
 
 __all__ = ["CashFlows", "cash_flows", "npv", "payback_years"]
 

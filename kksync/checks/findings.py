@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from kksync.model import Completeness, Light
+from kksync.core.model import Completeness, Light
 
 __all__ = ["CheckReport", "ComputedLight", "Finding", "PlanVerdict", "Requirement", "Severity"]
 

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from kksync.checks.catalog import RULES
 from kksync.checks.findings import Severity
+from kksync.core.model import FundingSource, PlanKind, PlanStage
 from kksync.errors import ConfigError
-from kksync.model import FundingSource, PlanKind, PlanStage
 
 __all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PortfolioRules", "Thresholds", "load_governance"]
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from kksync.checks import fmt
 from kksync.checks.findings import ComputedLight
 from kksync.checks.governance import LightLimits
-from kksync.model import Light, StatusEntry, latest_status
+from kksync.core.model import Light, StatusEntry, latest_status
 
 __all__ = ["NO_DATA", "add_months", "compute_light", "latest_status", "months_late"]
 

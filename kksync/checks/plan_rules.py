@@ -8,8 +8,8 @@ from collections import defaultdict
 from kksync.checks import fmt
 from kksync.checks.catalog import Issue, column, issue
 from kksync.checks.context import Index
-from kksync.model import Administration, Initiative, ItProject, Plan, PlanKind, PlanStage
-from kksync.schema import list_schema
+from kksync.core.model import Administration, Initiative, ItProject, Plan, PlanKind, PlanStage
+from kksync.core.schema import list_schema
 
 __all__ = ["coverage_issues", "orphan_issue", "plan_issues", "project_issues", "ranking_order_issues"]
 

@@ -13,9 +13,9 @@ from kksync.checks.business_case import check_business_case, check_funding, fill
 from kksync.checks.catalog import RULES, Issue, column, issue
 from kksync.checks.context import Subject
 from kksync.checks.fmt import short_date as fmt_date
+from kksync.core.model import Plan, TransitionOrigin
+from kksync.core.schema import list_schema
 from kksync.errors import SchemaError
-from kksync.model import Plan, TransitionOrigin
-from kksync.schema import list_schema
 
 __all__ = [
     "INITIATIVE_RULES", "RuleFn", "check_contribution", "check_delivery", "check_ranking", "check_responsibility",

@@ -19,7 +19,7 @@ from kksync.documents.api import (
     render_readiness,
     render_status,
 )
-from kksync.documents.names import is_safe_file_name, safe_file_name
+from kksync.documents.content.names import is_safe_file_name, safe_file_name
 
 __all__ = [
     "DOCX_CONTENT_TYPE",

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from kksync.checks.findings import CheckReport
-from kksync.documents.content import Document
-from kksync.documents.names import safe_file_name
-from kksync.documents.plan import build_plan
-from kksync.documents.readiness import build_readiness
-from kksync.documents.status import build_status
-from kksync.documents.template import TemplateSource, load_template
-from kksync.history import Snapshot
-from kksync.model import DocumentType
+from kksync.core.model import DocumentType
+from kksync.core.snapshots import Snapshot
+from kksync.documents.content.model import Document
+from kksync.documents.content.names import safe_file_name
+from kksync.documents.content.plan import build_plan
+from kksync.documents.content.readiness import build_readiness
+from kksync.documents.content.status import build_status
+from kksync.documents.word.template import TemplateSource, load_template
 
 __all__ = [
     "DOCX_CONTENT_TYPE",
@@ -83,7 +83,7 @@ def render(
     previous: Snapshot | None = None, template: TemplateSource = None,
 ) -> RenderedDocument:
     """Build and write one document; same snapshot, report and template give the same bytes."""
-    from kksync.documents.writer import render_docx
+    from kksync.documents.word.writer import render_docx
 
     template_bytes = load_template(template)
     content = build_document(snapshot, report, document_type, year=year, previous=previous)

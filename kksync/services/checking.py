@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kksync import model as m
 from kksync.checks.findings import CheckReport, Finding, PlanVerdict
+from kksync.core import model as m
 from kksync.errors import KksyncError
 
 if TYPE_CHECKING:

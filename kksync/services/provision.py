@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from kksync.columns import FieldKind
-from kksync.schema import LISTS, Column, ListSchema
+from kksync.core.columns import FieldKind
+from kksync.core.schema import LISTS, Column, ListSchema
 from kksync.sharepoint.client import SharePointClient
 
 __all__ = ["ProvisionReport", "field_xml", "provision"]

@@ -14,15 +14,15 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kksync import model as m
+from kksync.core import model as m
+from kksync.core.mapping import to_payload
+from kksync.core.schema import list_schema
 from kksync.errors import DocumentError, NotFoundError
-from kksync.mapping import to_payload
-from kksync.schema import list_schema
 
 if TYPE_CHECKING:
     from kksync.app import Runtime
+    from kksync.core.snapshots import Snapshot
     from kksync.documents import RenderedDocument
-    from kksync.history import Snapshot
 
 __all__ = ["Generated", "generate", "publish", "publish_documents"]
 
@@ -59,7 +59,7 @@ def generate(runtime: Runtime, plan_key: str, document_type: m.DocumentType, *, 
              out_dir: Path | None = None) -> Generated:
     from kksync.checks import check_portfolio
     from kksync.documents import render
-    from kksync.documents.lint import lint_docx
+    from kksync.documents.word.lint import lint_docx
 
     snap, previous, _ = _snapshot_for(runtime, plan_key, year)
     # The check is run "as of" the status date, so the document does not depend on when it is rendered.

@@ -6,9 +6,9 @@ import hashlib
 import json
 from typing import Any
 
-from kksync import model as m
-from kksync.mapping import Mapped
-from kksync.schema import LISTS, ListSchema, schema_for
+from kksync.core import model as m
+from kksync.core.mapping import Mapped
+from kksync.core.schema import LISTS, ListSchema, schema_for
 
 __all__ = [
     "RecordCache", "bot_fingerprint", "bot_values", "department_fingerprint", "load_portfolio_lists", "pack", "unpack",

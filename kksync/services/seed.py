@@ -11,11 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kksync import model as m
-from kksync.columns import FieldKind
+from kksync.core import model as m
+from kksync.core.columns import FieldKind
+from kksync.core.mapping import to_payload
+from kksync.core.schema import Column, ListSchema, list_schema
 from kksync.errors import SharePointError
-from kksync.mapping import to_payload
-from kksync.schema import Column, ListSchema, list_schema
 from kksync.services.records import DATA_LISTS
 from kksync.sharepoint.client import SharePointClient
 

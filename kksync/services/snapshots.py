@@ -9,13 +9,13 @@ from kksync.errors import KksyncError
 
 if TYPE_CHECKING:
     from kksync.app import Runtime
-    from kksync.history import Snapshot, SnapshotDiff
+    from kksync.core.snapshots import Snapshot, SnapshotDiff
 
 __all__ = ["diff_between", "freeze", "load_snapshot"]
 
 
 def freeze(runtime: Runtime, plan_key: str, status_date: date) -> Snapshot:
-    from kksync.history import snapshot_of
+    from kksync.core.snapshots import snapshot_of
 
     portfolio = runtime.sync_service().load_portfolio()
     if portfolio.plan_by_key(plan_key) is None:
@@ -26,7 +26,7 @@ def freeze(runtime: Runtime, plan_key: str, status_date: date) -> Snapshot:
 
 
 def load_snapshot(runtime: Runtime, plan_key: str, status_date: date) -> Snapshot:
-    from kksync.history import Snapshot
+    from kksync.core.snapshots import Snapshot
 
     data = runtime.store.get_snapshot(runtime.scope, plan_key, status_date)
     if data is None:
@@ -36,6 +36,6 @@ def load_snapshot(runtime: Runtime, plan_key: str, status_date: date) -> Snapsho
 
 
 def diff_between(runtime: Runtime, plan_key: str, old: date, new: date) -> SnapshotDiff:
-    from kksync.history import diff_snapshots
+    from kksync.core.snapshots import diff_snapshots
 
     return diff_snapshots(load_snapshot(runtime, plan_key, old), load_snapshot(runtime, plan_key, new))

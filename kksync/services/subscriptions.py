@@ -26,7 +26,7 @@ from kksync.state.base import Subscription
 
 if TYPE_CHECKING:
     from kksync.app import Runtime
-    from kksync.schema import ListSchema
+    from kksync.core.schema import ListSchema
 
 __all__ = [
     "MAX_DAYS",

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kksync import model as m
 from kksync.checks import check_portfolio, initiative_bot_values, plan_bot_values
 from kksync.checks.findings import CheckReport
 from kksync.checks.governance import Governance
+from kksync.core import model as m
+from kksync.core.mapping import Mapped, Refs, from_item, select_expand, to_payload
+from kksync.core.schema import ListSchema, list_schema
 from kksync.errors import ChangeTokenError
-from kksync.mapping import Mapped, Refs, from_item, select_expand, to_payload
-from kksync.schema import ListSchema, list_schema
 from kksync.services.records import (
     DATA_LISTS,
     RecordCache,

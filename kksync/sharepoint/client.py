@@ -108,6 +108,11 @@ class SharePointClient:
         self.ctx.pending_request().transport = self.transport
         self._list_cache: dict[str, ListInfo] = {}
 
+    @property
+    def requests_sent(self) -> int:
+        """HTTP requests sent through this client's transport so far (retries included)."""
+        return int(self.transport.total)
+
     # --- raw requests -----------------------------------------------------------------------
 
     def _url(self, path: str) -> str:

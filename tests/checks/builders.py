@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from kksync.checks import CheckReport, Governance, check_portfolio
 from kksync.checks.finance import cash_flows, npv, payback_years
-from kksync.model import (
+from kksync.core.model import (
     Administration,
     AgreementStatus,
     BudgetCategory,

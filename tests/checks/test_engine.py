@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from kksync.checks import check_plan, initiative_bot_values, missing_text, plan_bot_values
-from kksync.model import Administration, Completeness, GateStatus, Light, PlanKind, PlanStage, StatusEntry
+from kksync.core.model import Administration, Completeness, GateStatus, Light, PlanKind, PlanStage, StatusEntry
 from tests.checks.builders import NOW, TODAY, complete, joint_plan, portfolio, run
 
 

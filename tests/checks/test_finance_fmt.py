@@ -9,7 +9,7 @@ import pytest
 
 from kksync.checks import fmt
 from kksync.checks.finance import cash_flows, npv, payback_years
-from kksync.model import BusinessCaseFigure, FigureKind
+from kksync.core.model import BusinessCaseFigure, FigureKind
 
 
 def _fig(kind: FigureKind, year: int, amount: int) -> BusinessCaseFigure:

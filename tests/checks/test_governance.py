@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kksync.checks import DEFAULT_GOVERNANCE_FILE, RULES, Severity, load_governance
+from kksync.core.model import PlanKind, PlanStage
 from kksync.errors import ConfigError
-from kksync.model import PlanKind, PlanStage
 from tests.checks.builders import complete, joint_plan, portfolio, rules_of, run
 
 MINIMAL = """

@@ -9,7 +9,7 @@ import pytest
 
 from kksync.checks.governance import LightLimits
 from kksync.checks.lights import NO_DATA, add_months, compute_light, months_late
-from kksync.model import Light, StatusEntry
+from kksync.core.model import Light, StatusEntry
 
 LIMITS = LightLimits()
 M = 1_000_000

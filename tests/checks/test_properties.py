@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kksync.checks import Severity
 from kksync.checks.finance import cash_flows, payback_years
-from kksync.model import AgreementStatus, FigureKind, PlanStage
+from kksync.core.model import AgreementStatus, FigureKind, PlanStage
 from tests.checks.builders import Bundle, complete, joint_plan, portfolio, run
 
 STAGES = st.sampled_from([PlanStage.UDKAST, PlanStage.KLAR, PlanStage.VEDTAGET, PlanStage.I_GANG])

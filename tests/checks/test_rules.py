@@ -11,7 +11,7 @@ import pytest
 
 from kksync.checks import RULES, Governance, Severity, load_governance
 from kksync.checks.governance import Thresholds
-from kksync.model import (
+from kksync.core.model import (
     Administration,
     AgreementStatus,
     BusinessCase,
@@ -23,7 +23,7 @@ from kksync.model import (
     PlanStage,
     TransitionOrigin,
 )
-from kksync.schema import list_schema
+from kksync.core.schema import list_schema
 from tests.checks.builders import Bundle, complete, joint_plan, portfolio, rules_of, run
 
 JOINT, LOCAL, TRANSITION = 1, 2, 3

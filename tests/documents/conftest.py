@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from kksync.checks.findings import CheckReport
-from kksync.history import Snapshot, snapshot_of
-from kksync.model import Portfolio
+from kksync.core.model import Portfolio
+from kksync.core.snapshots import Snapshot, snapshot_of
 
 from .fixtures import JOINT, STATUS_DATE, make_portfolio, make_report
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from kksync.checks.findings import CheckReport, ComputedLight, Finding, PlanVerdict, Requirement, Severity
-from kksync.model import (
+from kksync.core.model import (
     Administration,
     AgreementStatus,
     BudgetCategory,

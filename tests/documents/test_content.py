@@ -6,11 +6,20 @@ import subprocess
 import sys
 
 from kksync.checks.findings import CheckReport
+from kksync.core.model import DocumentType, Portfolio
+from kksync.core.snapshots import Snapshot, snapshot_of
 from kksync.documents.api import build_document
-from kksync.documents.content import BulletList, Chart, Document, Paragraph, Section, Table, clean, rich_text_blocks
-from kksync.documents.texts import T
-from kksync.history import Snapshot, snapshot_of
-from kksync.model import DocumentType, Portfolio
+from kksync.documents.content.model import (
+    BulletList,
+    Chart,
+    Document,
+    Paragraph,
+    Section,
+    Table,
+    clean,
+    rich_text_blocks,
+)
+from kksync.documents.content.texts import T
 
 from .fixtures import JOINT, STATUS_DATE, TRANSITION, make_portfolio, make_report
 
@@ -24,7 +33,7 @@ def _walk(sections: list[Section]) -> list[object]:
 
 
 def test_content_model_imports_without_docx() -> None:
-    code = "import sys, kksync.documents, kksync.documents.status; print('docx' in sys.modules or 'pptx' in sys.modules)"
+    code = "import sys, kksync.documents, kksync.documents.content.status; print('docx' in sys.modules or 'pptx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from kksync.documents.fmt import MISSING, fmt_date, fmt_int, fmt_kr, fmt_mio, fmt_number, fmt_percent, fmt_years
+from kksync.documents.content.fmt import MISSING, fmt_date, fmt_int, fmt_kr, fmt_mio, fmt_number, fmt_percent, fmt_years
 
 
 def test_danish_formats() -> None:

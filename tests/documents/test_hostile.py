@@ -8,11 +8,11 @@ from datetime import date
 import docx
 import pytest
 
+from kksync.core.model import DocumentType, Portfolio
+from kksync.core.snapshots import snapshot_of
 from kksync.documents import render, safe_file_name
-from kksync.documents.lint import lint_docx
-from kksync.documents.names import MAX_FILE_NAME, is_safe_file_name
-from kksync.history import snapshot_of
-from kksync.model import DocumentType, Portfolio
+from kksync.documents.content.names import MAX_FILE_NAME, is_safe_file_name
+from kksync.documents.word.lint import lint_docx
 
 from .fixtures import JOINT, STATUS_DATE, make_portfolio, make_report
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from kksync.documents.lint import lint_docx, lint_main
+from kksync.documents.word.lint import lint_docx, lint_main
 
 
 def _codes(data: bytes) -> set[str]:

@@ -11,13 +11,13 @@ import pytest
 from lxml import etree
 
 from kksync.checks.findings import CheckReport
+from kksync.core.model import DocumentType
+from kksync.core.snapshots import Snapshot
 from kksync.documents import render, render_plan, render_readiness, render_status
-from kksync.documents.lint import lint_docx
-from kksync.documents.template import DEFAULT_TEMPLATE, REQUIRED_STYLES, build_template, load_template
-from kksync.documents.texts import T
+from kksync.documents.content.texts import T
+from kksync.documents.word.lint import lint_docx
+from kksync.documents.word.template import DEFAULT_TEMPLATE, REQUIRED_STYLES, build_template, load_template
 from kksync.errors import TemplateError
-from kksync.history import Snapshot
-from kksync.model import DocumentType
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -132,5 +132,5 @@ def test_broken_or_foreign_templates_are_refused(tmp_path: Path, snapshot: Snaps
 
 
 def test_template_is_committed() -> None:
-    assert (ROOT / "templates" / "kksync.docx").is_file()
-    assert (ROOT / "templates" / "build_template.py").is_file()
+    assert (ROOT / "kksync" / "documents" / "word" / "templates" / "kksync.docx").is_file()
+    assert (ROOT / "scripts" / "build_template.py").is_file()

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kksync.checks.findings import CheckReport
+from kksync.core.model import DocumentType
+from kksync.core.snapshots import Snapshot, snapshot_of
 from kksync.documents import render
-from kksync.history import Snapshot, snapshot_of
-from kksync.model import DocumentType
 
 from .fixtures import STATUS_DATE, TRANSITION, make_portfolio, make_report
 

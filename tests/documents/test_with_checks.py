@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from kksync.core.model import DocumentType
+from kksync.core.snapshots import snapshot_of
 from kksync.documents import render
-from kksync.documents.lint import lint_docx
-from kksync.history import snapshot_of
-from kksync.model import DocumentType
+from kksync.documents.word.lint import lint_docx
 
 from .fixtures import JOINT, LOCAL, STATUS_DATE, TRANSITION, make_portfolio
 

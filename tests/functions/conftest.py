@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 import azure.functions as func
 import pytest
 
-from kksync.emulator import EmulatorServer
+from sp_emulator import EmulatorServer
 
 SECRET = "s3cret-client-state-" + "x" * 12
 Handler = Callable[..., Any]
@@ -129,7 +129,7 @@ def seed_site(client: Any) -> None:
     Not ``kksync.services.seed.seed``: the sample data belongs to another part of the project and may
     change; these tests want a small portfolio that stays put (and seeds in a fraction of a second).
     """
-    from kksync import model as m
+    from kksync.core import model as m
     from kksync.services.provision import provision
     from kksync.services.seed import seed_portfolio
     from tests.documents.fixtures import make_portfolio

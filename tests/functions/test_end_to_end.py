@@ -11,8 +11,8 @@ import logging
 
 import pytest
 
-from kksync.emulator import EmulatorServer
-from kksync.schema import list_schema
+from kksync.core.schema import list_schema
+from sp_emulator import EmulatorServer
 
 from .conftest import Env, Handler, WebhookAdapter, receive, receive_all, timer
 

@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from kksync.emulator import EmulatorServer
 from kksync.errors import ThrottledError
 from kksync.services.processor import ChangeMessage, MemoryChangeQueue, process_change
+from sp_emulator import EmulatorServer
 
 from .conftest import Env, Handler, queue_message
 

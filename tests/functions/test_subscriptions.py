@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kksync.app import Runtime
-from kksync.emulator import EmulatorServer
 from kksync.errors import ConfigError
 from kksync.services.subscriptions import new_expiry, renew_expiring, subscribe, unsubscribe
 from kksync.services.webhooks import client_state_hash
+from sp_emulator import EmulatorServer
 
 from .conftest import SECRET, Env, WebhookAdapter
 

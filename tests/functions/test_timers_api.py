@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kksync.emulator import EmulatorServer
 from kksync.services.subscriptions import MAX_DAYS
+from sp_emulator import EmulatorServer
 
 from .conftest import SECRET, Clock, Env, Handler, WebhookAdapter, http_request, timer
 

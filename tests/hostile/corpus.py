@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kksync import model as m
+from kksync.core import model as m
 from tests.hostile.pipeline import ABSENT
 
 # Item ids in the base portfolio (tests/documents/fixtures.make_portfolio(3)).

@@ -21,13 +21,13 @@ from typing import Any
 
 import docx
 
-from kksync import model as m
 from kksync.checks import CheckReport, check_portfolio
+from kksync.core import model as m
+from kksync.core.mapping import Refs, from_item, to_item
+from kksync.core.schema import list_schema
+from kksync.core.snapshots import snapshot_of
 from kksync.documents import render
-from kksync.documents.lint import lint_docx
-from kksync.history import snapshot_of
-from kksync.mapping import Refs, from_item, to_item
-from kksync.schema import list_schema
+from kksync.documents.word.lint import lint_docx
 from kksync.services.records import DATA_LISTS, load_portfolio_lists
 from tests.documents.fixtures import JOINT, STATUS_DATE, make_portfolio
 

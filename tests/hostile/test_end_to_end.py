@@ -10,9 +10,9 @@ import pytest
 
 from kksync.app import Runtime
 from kksync.checks import load_governance
+from kksync.core.model import DocumentType
+from kksync.core.schema import list_schema
 from kksync.documents import is_safe_file_name
-from kksync.model import DocumentType
-from kksync.schema import list_schema
 from kksync.services.publishing import generate, publish
 from kksync.services.sync import SyncService
 from tests.hostile.pipeline import assert_sound_docx

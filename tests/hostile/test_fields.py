@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from kksync.core.mapping import Refs, from_item
+from kksync.core.model import DocumentType
+from kksync.core.schema import list_schema
 from kksync.errors import SharePointError
-from kksync.mapping import Refs, from_item
-from kksync.model import DocumentType
-from kksync.schema import list_schema
 from kksync.services.records import DATA_LISTS
 from tests.hostile.corpus import ANY, FIELDS, ITEMS, FieldCase, ItemCase
 from tests.hostile.pipeline import ABSENT, assert_printable, document_text, run_pipeline

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from kksync.core.mapping import from_item, to_item
+from kksync.core.model import DocumentType
+from kksync.core.schema import list_schema
+from kksync.core.snapshots import Snapshot, snapshot_of
 from kksync.documents import is_safe_file_name, render, safe_file_name
-from kksync.documents.names import MAX_FILE_NAME
-from kksync.history import Snapshot, snapshot_of
-from kksync.mapping import from_item, to_item
-from kksync.model import DocumentType
-from kksync.schema import list_schema
+from kksync.documents.content.names import MAX_FILE_NAME
 from kksync.sharepoint.client import check_file_name
 from kksync.state import SqliteStateStore, open_state_store
 from kksync.state.base import StateStore

@@ -62,9 +62,9 @@ def _apply(case: SettingsCase, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> tu
 def _fail(case: SettingsCase) -> KksyncError:
     """Run the product up to the stage where the case must be caught; return the error it raised."""
     from kksync.app import open_runtime
+    from kksync.core.model import DocumentType
+    from kksync.core.snapshots import snapshot_of
     from kksync.documents import render
-    from kksync.history import snapshot_of
-    from kksync.model import DocumentType
     from kksync.settings import load_settings
 
     with pytest.raises(KksyncError) as caught:
@@ -113,10 +113,10 @@ def test_command_line_prints_fejl_and_exits_2(case: SettingsCase, clean_env: Pat
 
 def test_template_folder_is_checked_when_documents_are_generated(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A valid replacement template is used; the same folder with the file broken later is refused by path."""
+    from kksync.core.model import DocumentType
+    from kksync.core.snapshots import snapshot_of
     from kksync.documents import render
-    from kksync.documents.template import build_template
-    from kksync.history import snapshot_of
-    from kksync.model import DocumentType
+    from kksync.documents.word.template import build_template
     from kksync.settings import load_settings
 
     folder = clean_env / "tpl"

@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import azure.functions as func
 import pytest
 
-from kksync.emulator import EmulatorServer
+from sp_emulator import EmulatorServer
 from tests.azurite import ACCOUNT_KEY
 from tests.functions.conftest import SECRET, Env, Handler, WebhookAdapter, queue_message, receive_all, seed_site, timer
 from tests.security.secrets_scan import scan_text
@@ -123,7 +123,7 @@ pytestmark = pytest.mark.azurite
 
 def test_the_function_flow_logs_no_secret_at_debug(handlers: dict[str, Handler], env: Env, token_site: EmulatorServer,
                                                    adapter: WebhookAdapter, everything_at_debug: Capture) -> None:
-    from kksync.schema import list_schema
+    from kksync.core.schema import list_schema
 
     site, capture = token_site, everything_at_debug
     secrets = [SECRET, TOKEN, ACCOUNT_KEY, FUNCTION_KEY, env.connection_string]

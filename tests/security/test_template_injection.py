@@ -30,12 +30,12 @@ import pytest
 from lxml import etree
 
 from kksync.checks import check_portfolio
+from kksync.core.model import DocumentType, Portfolio
+from kksync.core.snapshots import snapshot_of
 from kksync.documents import render
-from kksync.documents.template import build_template, load_template
-from kksync.documents.template_safety import active_content
+from kksync.documents.word.template import build_template, load_template
+from kksync.documents.word.template_safety import active_content
 from kksync.errors import TemplateError
-from kksync.history import snapshot_of
-from kksync.model import DocumentType, Portfolio
 from tests.documents.fixtures import JOINT, STATUS_DATE, make_portfolio
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -244,7 +244,7 @@ def test_harmless_template_extras_are_accepted() -> None:
 
 def test_without_the_check_a_remote_template_would_reach_every_document(monkeypatch: pytest.MonkeyPatch) -> None:
     """Why the refusal is needed: python-docx carries the template's settings relationships into the output."""
-    import kksync.documents.template as template_module
+    import kksync.documents.word.template as template_module
 
     monkeypatch.setattr(template_module, "active_content", lambda data: [])
     portfolio = make_portfolio(2)
@@ -256,7 +256,7 @@ def test_without_the_check_a_remote_template_would_reach_every_document(monkeypa
 
 # --- no formatting of department text ----------------------------------------------------------------
 
-SOURCES = sorted([*(ROOT / "kksync/documents").glob("*.py"), *(ROOT / "kksync/checks").glob("*.py"), ROOT / "kksync/texts.py"])
+SOURCES = sorted([*(ROOT / "kksync/documents").rglob("*.py"), *(ROOT / "kksync/checks").glob("*.py"), ROOT / "kksync/texts.py"])
 
 
 def _constant_text(node: ast.expr, assigned: dict[str, list[ast.expr]]) -> bool:

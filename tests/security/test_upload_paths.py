@@ -28,12 +28,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from office365.runtime.transport.requests_transport import RequestsTransport
 
-from kksync.documents.names import safe_file_name
-from kksync.emulator import EmulatorServer
+from kksync.core.model import DocumentType
+from kksync.documents.content.names import safe_file_name
 from kksync.errors import DocumentError
-from kksync.model import DocumentType
 from kksync.sharepoint.client import SharePointClient, check_file_name
 from kksync.sharepoint.transport import GuardedTransport
+from sp_emulator import EmulatorServer
 
 LIBRARY = "Publikationer"
 SITE_PATH = "/sites/kk-it"
@@ -196,8 +196,8 @@ HOSTILE_KEYS = ["../../Andet/x", "/sites/other/Shared Documents/evil", "..\\..\\
 
 
 def test_publishing_plans_with_hostile_keys_writes_only_into_the_library(tmp_path: Path) -> None:
-    from kksync import model as m
     from kksync.app import build_client, open_runtime
+    from kksync.core import model as m
     from kksync.services.provision import provision
     from kksync.services.publishing import library_url, publish_documents
     from kksync.services.seed import seed_portfolio

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from kksync.app import build_client
-from kksync.emulator import EmulatorServer
 from kksync.errors import ChangeTokenError, NotFoundError, SharePointError, ThrottledError
 from kksync.settings import Settings
 from kksync.sharepoint.client import ItemWrite, SharePointClient
 from kksync.sharepoint.retry import RetryPolicy, parse_retry_after
 from kksync.sharepoint.transport import USER_AGENT, GuardedTransport
+from sp_emulator import EmulatorServer
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from kksync import model as m
 from kksync.app import build_client
-from kksync.emulator import EmulatorServer
+from kksync.core import model as m
 from kksync.services.provision import provision
 from kksync.services.seed import seed_portfolio
 from kksync.services.sync import SyncService
 from kksync.settings import Settings
 from kksync.sharepoint.client import SharePointClient
 from kksync.state.sqlite import SqliteStateStore
+from sp_emulator import EmulatorServer
 
 PEOPLE = [m.Person(id=1, name="Anne Holm", email="anne@kk.dk"), m.Person(id=2, name="Bo Lund", email="bo@kk.dk")]
 

@@ -10,8 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kksync.app import build_client
-from kksync.emulator import EmulatorServer
-from kksync.schema import list_schema
+from kksync.core.schema import list_schema
 from kksync.services.provision import provision
 from kksync.services.seed import seed_portfolio
 from kksync.services.sync import SyncService
@@ -19,6 +18,7 @@ from kksync.settings import Settings
 from kksync.sharepoint.retry import RetryPolicy
 from kksync.sharepoint.transport import GuardedTransport
 from kksync.state.sqlite import SqliteStateStore
+from sp_emulator import EmulatorServer
 from tests.sync.conftest import PEOPLE, small_portfolio
 
 INITIATIVES = list_schema("initiatives")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kksync.mapping import Mapped
-from kksync.schema import list_schema
+from kksync.core.mapping import Mapped
+from kksync.core.schema import list_schema
 from kksync.services.records import RecordCache, pack
 from tests.sync.conftest import small_portfolio
 

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from kksync.app import build_client
 from kksync.checks import check_portfolio
-from kksync.emulator import EmulatorServer
-from kksync.model import Portfolio
+from kksync.core.model import Portfolio
 from kksync.sample import sample_portfolio
 from kksync.services.provision import provision
 from kksync.services.seed import seed
 from kksync.services.sync import SyncService
 from kksync.settings import Settings
 from kksync.state.sqlite import SqliteStateStore
+from sp_emulator import EmulatorServer
 
 NOW = datetime(2014, 6, 30, 12, tzinfo=UTC)
 

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
+from kksync.core.schema import list_schema
 from kksync.errors import StateError
-from kksync.schema import list_schema
 from kksync.services.records import DATA_LISTS
 from tests.sync.conftest import Site
 

@@ -1,0 +1,1 @@
+"""``make demo``: the whole product against the local SharePoint emulator (an entry point, not product)."""

@@ -1,0 +1,132 @@
+"""Helpers the three document builders share (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kksync.checks.findings import CheckReport
+from kksync.core.model import Administration, FocusArea, Initiative, Light, Person, Phase, Plan, StatusEntry
+from kksync.core.snapshots import Snapshot, latest_status
+from kksync.documents.content.fmt import MISSING, fmt_date
+from kksync.documents.content.model import Chart, ChartKind, Column, Series, Table
+from kksync.documents.content.texts import T
+
+__all__ = [
+    "ADMIN_ORDER",
+    "LIGHT_COLORS",
+    "LIGHT_ORDER",
+    "InitiativeStatus",
+    "admin_text",
+    "chart_block",
+    "focus_titles",
+    "cover_lines",
+    "initiative_name",
+    "initiative_status",
+    "light_text",
+    "ordered",
+    "person_text",
+    "plan_period",
+    "sentence",
+    "total",
+]
+
+ADMIN_ORDER: tuple[Administration, ...] = tuple(Administration)
+LIGHT_ORDER: tuple[Light, ...] = (Light.GROEN, Light.GUL, Light.ROED)
+LIGHT_COLORS = {Light.GROEN: "2E7D32", Light.GUL: "F2B600", Light.ROED: "C62828"}
+NO_LIGHT_COLOR = "9E9E9E"
+
+
+def ordered(initiatives: Iterable[Initiative]) -> list[Initiative]:
+    """By rank (unranked last), then by key: the order every document lists initiatives in."""
+    return sorted(initiatives, key=lambda i: (i.rank is None, i.rank or 0, i.key, i.id or 0))
+
+
+def initiative_name(initiative: Initiative) -> str:
+    return f"{initiative.key} {initiative.title}".strip()
+
+
+def person_text(person: Person | None) -> str:
+    if person is None:
+        return MISSING
+    return person.name or person.email or f"bruger {person.id}"
+
+
+def admin_text(administration: Administration | None) -> str:
+    return administration.label if administration is not None else MISSING
+
+
+def light_text(light: Light | None) -> str:
+    return light.value if light is not None else MISSING
+
+
+def total(values: Iterable[Decimal | None]) -> Decimal | None:
+    """Sum of the known values; ``None`` when none is known (shown as "ikke angivet")."""
+    known = [v for v in values if v is not None]
+    return sum(known, Decimal(0)) if known else None
+
+
+def sentence(text: str) -> str:
+    """End with one full stop, also after an amount ending in "kr."."""
+    return text if text.endswith(".") else text + "."
+
+
+def plan_period(plan: Plan) -> str:
+    return T.plan_period.format(start=fmt_date(plan.period_start), end=fmt_date(plan.period_end))
+
+
+def cover_lines(snapshot: Snapshot) -> list[str]:
+    plan = snapshot.plan
+    return [
+        plan.title,
+        plan.kind.value if plan.kind else MISSING,
+        plan_period(plan),
+        T.status_date.format(date=fmt_date(snapshot.status_date)),
+        T.organisation,
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeStatus:
+    """What the status document says about one initiative in one year."""
+
+    entry: StatusEntry | None
+    phase: Phase | None
+    reported: Light | None
+    computed: Light | None
+    reason: str | None
+
+
+def initiative_status(
+    initiative: Initiative, statuses: list[StatusEntry], report: CheckReport, year: int
+) -> InitiativeStatus:
+    entry = latest_status(statuses, year)
+    computed = report.lights.get(initiative.id) if initiative.id is not None else None
+    phase = entry.phase if entry and entry.phase else initiative.phase
+    reason: str | None
+    if computed is not None:
+        light, reason = computed.light, computed.reason
+    else:
+        light, reason = initiative.computed_light, initiative.light_reason
+    return InitiativeStatus(entry, phase, entry.reported_light if entry else None, light, reason)
+
+
+def focus_titles(initiative: Initiative, areas: dict[int, FocusArea]) -> list[str]:
+    return [areas[i].title for i in initiative.focus_area_ids if i in areas]
+
+
+def chart_block(
+    kind: ChartKind, title: str, alt: str, categories: list[str], series: list[Series], *,
+    category_header: str, value_format: Callable[[float], str], number_format: str = "General", integers: bool = False,
+) -> Chart:
+    """A chart and the table with its numbers; the alt text names what the chart shows."""
+    columns = (Column(category_header, width=2.0), *(Column(s.name, numeric=True) for s in series))
+    rows = tuple(
+        (category, *(value_format(s.values[n]) for s in series)) for n, category in enumerate(categories)
+    )
+    table = Table(T.chart_data_caption.format(title=title), columns, rows)
+    return Chart(
+        kind=kind, title=title, alt_text=alt, categories=tuple(categories), series=tuple(series),
+        value_label=category_header, table=table, number_format=number_format, integers=integers,
+    )

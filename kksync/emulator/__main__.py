@@ -1,5 +1,0 @@
-from __future__ import annotations
-
-from .cli import app
-
-app(prog_name="python -m kksync.emulator")

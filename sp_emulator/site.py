@@ -1,0 +1,338 @@
+"""The emulated site: users, lists, fields, items, change log. Knows nothing about HTTP.
+
+All mutations go through here so the change log, etag/version, Modified/Editor and webhook triggers are
+identical whether the write came over REST or from a test helper ("a department editing in the browser").
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from . import errors
+from .errors import SPError, bad_request
+from .fields import builtin_fields, library_fields
+from .items import coerce_payload
+from .store import Store
+
+__all__ = ["Site", "ticks", "iso"]
+
+APP_USER_ID = 1073741822  # SharePoint's app principal ("SharePoint App") has this well-known id
+APP_LOGIN = "i:0i.t|ms.sp.ext|app@emulator"  # the login the change log shows for app-only edits here
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+ADD, UPDATE, DELETE = 1, 2, 3
+
+
+def ticks(moment: datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Site:
+    def __init__(self, store: Store, name: str, clock: Callable[[], datetime] | None = None) -> None:
+        self.store = store
+        self.name = name
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.on_change: Callable[[str], None] = lambda list_id: None
+        self.list_view_threshold = 5000
+        if APP_USER_ID not in store.users:
+            self.add_user(APP_LOGIN, "SharePoint App", "", user_id=APP_USER_ID)
+
+    @property
+    def server_relative_url(self) -> str:
+        return f"/sites/{self.name}"
+
+    # -- users ---------------------------------------------------------------------------------------
+    def add_user(self, login: str, title: str, email: str, *, user_id: int | None = None) -> dict[str, Any]:
+        with self.store.lock:
+            for user in self.store.users.values():
+                if user["LoginName"].lower() == login.lower():
+                    user = dict(user, Title=title, Email=email, Departed=False)
+                    self.store.put_user(user)
+                    return user
+            if user_id is None:
+                user_id = max([u for u in self.store.users if u != APP_USER_ID] + [6]) + 1
+            user = {
+                "Id": user_id,
+                "Title": title,
+                "Email": email,
+                "LoginName": login,
+                "UserPrincipalName": email or None,
+                "IsSiteAdmin": False,
+                "PrincipalType": 1,
+                "Departed": False,
+            }
+            self.store.put_user(user)
+            return user
+
+    def depart_user(self, user_id: int) -> None:
+        user = self.get_user(user_id)
+        self.store.put_user(dict(user, Departed=True))
+
+    def get_user(self, user_id: int) -> dict[str, Any]:
+        user = self.store.users.get(int(user_id))
+        if user is None:
+            raise SPError(404, "-2146232832, Microsoft.SharePoint.SPException", "User cannot be found.")
+        return user
+
+    def ensure_user(self, logon: str) -> dict[str, Any]:
+        """Resolve `i:0#.f|membership|x@y` or an e-mail; unknown e-mails are "found in the directory"."""
+        email = logon.split("|")[-1].strip()
+        with self.store.lock:
+            for user in self.store.users.values():
+                if email.lower() in (user["LoginName"].split("|")[-1].lower(), (user.get("Email") or "").lower()):
+                    if user.get("Departed"):
+                        break
+                    return user
+            else:
+                if re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+                    return self.add_user(f"i:0#.f|membership|{email.lower()}", email.split("@")[0], email)
+        raise SPError(
+            400,
+            "-2146232832, Microsoft.SharePoint.SPException",
+            f"The specified user {logon} could not be found.",
+        )
+
+    # -- lists ---------------------------------------------------------------------------------------
+    def create_list(self, title: str, base_template: int = 100, description: str = "") -> dict[str, Any]:
+        with self.store.lock:
+            if not title or not title.strip():
+                raise bad_request("The list title cannot be empty.", "-2147024809, System.ArgumentException")
+            if any(lst["Title"].lower() == title.lower() for lst in self.store.lists.values()):
+                raise SPError(
+                    500,
+                    "-2130575342, Microsoft.SharePoint.SPException",
+                    "A list, survey, discussion board, or document library with the specified title "
+                    "already exists in this Web site.  Please choose another title.",
+                )
+            compact = re.sub(r"[^A-Za-z0-9_]", "", title.replace(" ", "_x0020_")) or "List"
+            is_library = int(base_template) == 101
+            entity_name = compact if is_library else compact + "List"
+            url_name = title.replace(" ", "") if is_library else "Lists/" + title.replace(" ", "")
+            now = self.clock()
+            lst: dict[str, Any] = {
+                "Id": str(uuid.uuid4()),
+                "Title": title,
+                "Description": description or "",
+                "BaseTemplate": int(base_template),
+                "BaseType": 1 if is_library else 0,
+                "EntityTypeName": entity_name,
+                "ListItemEntityTypeFullName": f"SP.Data.{entity_name}{'Item' if is_library else 'ListItem'}",
+                "Created": iso(now),
+                "RootFolderUrl": f"{self.server_relative_url}/{url_name}",
+                "NextItemId": 1,
+                "Hidden": False,
+                "EnableVersioning": is_library,
+            }
+            self.store.put_list(lst)
+            for field in builtin_fields() + (library_fields() if is_library else []):
+                self.store.put_field(lst["Id"], field)
+            return lst
+
+    def find_list(self, *, title: str | None = None, list_id: str | None = None) -> dict[str, Any]:
+        with self.store.lock:
+            if list_id is not None:
+                lst = self.store.lists.get(list_id.strip("{}").lower())
+                if lst is None:
+                    raise errors.not_found(
+                        "List does not exist.\n\nThe page you selected contains a list that "
+                        "does not exist.  It may have been deleted by another user."
+                    )
+                return lst
+            for lst in self.store.lists.values():
+                if lst["Title"].lower() == (title or "").lower():
+                    return lst
+            raise errors.list_not_found(title or "")
+
+    def list_by_root_url(self, url: str) -> dict[str, Any] | None:
+        url = url.rstrip("/").lower()
+        for lst in self.store.lists.values():
+            root = lst["RootFolderUrl"].lower()
+            if url == root or url.startswith(root + "/"):
+                return lst
+        return None
+
+    def update_list(self, list_id: str, changes: dict[str, Any]) -> None:
+        with self.store.lock:
+            lst = dict(self.store.lists[list_id])
+            for key in ("Title", "Description", "EnableVersioning", "Hidden"):
+                if key in changes:
+                    lst[key] = changes[key]
+            self.store.put_list(lst)
+
+    # -- fields --------------------------------------------------------------------------------------
+    def fields(self, list_id: str) -> dict[str, dict[str, Any]]:
+        return self.store.fields[list_id]
+
+    def add_field(self, list_id: str, field: dict[str, Any]) -> dict[str, Any]:
+        with self.store.lock:
+            existing = self.store.fields[list_id]
+            if field["InternalName"] in existing or any(
+                f["Title"].lower() == field["Title"].lower() for f in existing.values()
+            ):
+                raise SPError(
+                    500,
+                    "-2130575342, Microsoft.SharePoint.SPException",
+                    f'A duplicate field name "{field["InternalName"]}" was found.',
+                )
+            self.store.put_field(list_id, field)
+            return field
+
+    def find_field(self, list_id: str, name_or_title: str) -> dict[str, Any]:
+        key = name_or_title.strip("{}").lower()
+        for field in self.store.fields[list_id].values():
+            if key in (field["InternalName"].lower(), field["Title"].lower(), field["Id"].lower()):
+                return field
+        raise SPError(
+            400,
+            "-2147024809, System.ArgumentException",
+            f"Column '{name_or_title}' does not exist. It may have been deleted by another user.",
+        )
+
+    def update_field(self, list_id: str, name: str, changes: dict[str, Any]) -> None:
+        with self.store.lock:
+            field = dict(self.find_field(list_id, name))
+            for key in ("Title", "Indexed", "Required", "Hidden", "Description", "Choices"):
+                if key in changes:
+                    value = changes[key]
+                    if key == "Choices" and isinstance(value, dict):
+                        value = value.get("results", [])
+                    field[key] = value
+            self.store.put_field(list_id, field)
+
+    # -- items ---------------------------------------------------------------------------------------
+    def _log(self, list_id: str, item_id: int, change_type: int, now: datetime, editor_id: int | None = None) -> None:
+        # SharePoint Online names the editor of each change (EditorLoginName); apps use it to skip their own.
+        user = self.store.users.get(editor_id) if editor_id is not None else None
+        login = user["LoginName"] if user else None
+        self.store.add_change(list_id, item_id, change_type, iso(now), ticks(now), login)
+        self.on_change(list_id)
+
+    def _check_etag(self, item: dict[str, Any], if_match: str | None) -> None:
+        if if_match is None or if_match.strip() == "*":
+            return
+        wanted = if_match.strip()
+        if wanted.startswith("W/"):
+            wanted = wanted[2:]
+        if wanted.strip('"') != str(item["_version"]):
+            raise errors.version_conflict()
+
+    def get_item(self, list_id: str, item_id: int) -> dict[str, Any]:
+        item = self.store.items[list_id].get(int(item_id))
+        if item is None:
+            raise errors.not_found()
+        return item
+
+    def create_item(
+        self, list_id: str, payload: dict[str, Any], editor_id: int, *, extra: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        with self.store.lock:
+            lst = self.store.lists[list_id]
+            values = coerce_payload(self, lst, payload)
+            now = self.clock()
+            item_id = lst["NextItemId"]
+            self.store.put_list(dict(lst, NextItemId=item_id + 1))
+            item: dict[str, Any] = {f: None for f, d in self.fields(list_id).items() if not d["ReadOnlyField"]}
+            item.update(values)
+            item.update(
+                {
+                    "ID": item_id,
+                    "_version": 1,
+                    "Created": iso(now),
+                    "Modified": iso(now),
+                    "Author": editor_id,
+                    "Editor": editor_id,
+                    "GUID": str(uuid.uuid4()),
+                    "Attachments": False,
+                }
+            )
+            item.update(extra or {})
+            self._require(list_id, item)
+            self.store.put_item(list_id, item)
+            self._log(list_id, item_id, ADD, now, editor_id)
+            return item
+
+    def _require(self, list_id: str, item: dict[str, Any]) -> None:
+        for name, field in self.fields(list_id).items():
+            if field["Required"] and item.get(name) in (None, "", []):
+                raise bad_request(
+                    f"Field '{field['Title']}' is required.",
+                    "-2146232832, Microsoft.SharePoint.SPFieldValidationException",
+                )
+
+    def update_item(
+        self,
+        list_id: str,
+        item_id: int,
+        payload: dict[str, Any],
+        editor_id: int,
+        if_match: str | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        with self.store.lock:
+            item = dict(self.get_item(list_id, item_id))
+            self._check_etag(item, if_match)
+            values = coerce_payload(self, self.store.lists[list_id], payload)
+            now = self.clock()
+            item.update(values)
+            item.update(extra or {})
+            item.update({"_version": item["_version"] + 1, "Modified": iso(now), "Editor": editor_id})
+            self._require(list_id, item)
+            self.store.put_item(list_id, item)
+            self._log(list_id, item_id, UPDATE, now, editor_id)
+            return item
+
+    def delete_item(self, list_id: str, item_id: int, if_match: str | None = None) -> None:
+        with self.store.lock:
+            item = self.get_item(list_id, item_id)
+            self._check_etag(item, if_match)
+            self.store.delete_item(list_id, item_id)
+            self.store.delete_file(list_id, item_id)
+            self._log(list_id, item_id, DELETE, self.clock())
+
+    # -- change tokens -------------------------------------------------------------------------------
+    def current_change_token(self, list_id: str) -> str:
+        with self.store.lock:
+            last = self.store.last_change(list_id)
+            number = max(last[0] if last else 0, self.store.max_change_no())
+            return f"1;3;{list_id};{ticks(self.clock())};{number}"
+
+    def parse_change_token(self, list_id: str, token: str) -> int:
+        parts = token.split(";")
+        if len(parts) != 5 or not parts[4].lstrip("-").isdigit():
+            raise bad_request("Invalid change token.", "-2147024809, System.ArgumentException")
+        if parts[2].strip("{}").lower() != list_id:
+            raise bad_request(
+                "The change token does not refer to this object.", "-2147024809, System.ArgumentException"
+            )
+        number = int(parts[4])
+        floor = int(self.store.meta.get("change_floor", "0"))
+        if number < floor - 1:
+            raise SPError(
+                400,
+                "-2146233086, System.ArgumentOutOfRangeException",
+                "Specified argument was out of the range of valid values.\r\nParameter name: The changeToken refers "
+                "to a time before the start of the current change log.",
+            )
+        return number
+
+    def expire_change_log(self, before: int | datetime) -> None:
+        """Drop change-log entries (all lists) older than a change number or a moment, like the 60-day expiry."""
+        with self.store.lock:
+            if isinstance(before, datetime):
+                row = self.store.db.execute(
+                    "SELECT MAX(change_no) FROM changes WHERE ticks < ?", (ticks(before),)
+                ).fetchone()
+                cutoff = (row[0] or 0) + 1
+            else:
+                cutoff = int(before)
+            self.store.delete_changes_before(cutoff)
+            self.store.set_meta("change_floor", str(max(cutoff, int(self.store.meta.get("change_floor", "0")))))
