@@ -31,7 +31,8 @@ tools:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kksync sp_emulator demo functions function_app.py tests bench scripts
-	$(VENV)/bin/mypy kksync
+	$(VENV)/bin/mypy kksync functions function_app.py
+	$(VENV)/bin/lint-imports --no-cache
 
 unit: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadgroup

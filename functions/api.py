@@ -8,7 +8,7 @@ import azure.functions as func
 
 from functions import common
 
-bp = func.Blueprint()
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 
 
 @bp.function_name("readiness")

@@ -10,7 +10,7 @@ from functions import common
 QUEUE_NAME = common.env("KKSYNC_QUEUE_NAME", "kksync-changes")
 QUEUE_CONNECTION = "KKSYNC_STATE"  # the app setting holding the storage connection string
 
-bp = func.Blueprint()
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 
 
 @bp.function_name("process_changes")

@@ -13,7 +13,7 @@ from functions import common
 RECONCILE_SCHEDULE = common.env("KKSYNC_RECONCILE_SCHEDULE", "0 30 2 * * *")
 DOCUMENTS_SCHEDULE = common.env("KKSYNC_DOCUMENTS_SCHEDULE", "0 0 6 * * 1")
 
-bp = func.Blueprint()
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 
 
 @bp.function_name("nightly_reconcile")

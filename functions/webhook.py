@@ -14,7 +14,7 @@ import azure.functions as func
 from functions import common
 from kksync.services.webhooks import WebhookRejected, check_token, validation_token
 
-bp = func.Blueprint()
+bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 
 
 @bp.function_name("webhook")
