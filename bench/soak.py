@@ -82,7 +82,7 @@ from kksync.sample import SAMPLE_USERS, large_portfolio  # noqa: E402
 from kksync.services.provision import provision  # noqa: E402
 from kksync.services.records import DATA_LISTS  # noqa: E402
 from kksync.services.seed import seed_portfolio  # noqa: E402
-from kksync.services.subscriptions import subscribe  # noqa: E402
+from kksync.services.subscriptions import WebhookTarget, subscribe  # noqa: E402
 from kksync.services.sync import SyncService  # noqa: E402
 from kksync.settings import Settings  # noqa: E402
 from kksync.state.sqlite import SqliteStateStore  # noqa: E402
@@ -326,7 +326,8 @@ def run_soak(config: SoakConfig) -> SoakResult:
             hook = LoopbackWebhook(run.runtime, client_state)
             hook.queue = queue  # type: ignore[assignment]  # same port, with visibility timeouts
             stack.callback(hook.close)
-            subscribe(run.runtime, hook.url, client_state)
+            target = WebhookTarget.from_settings(settings, notification_url=hook.url, client_state=client_state)
+            subscribe(run.runtime.client, run.runtime.store, scope=run.runtime.scope, target=target)
             processor = Processor(run.runtime, queue, config, run.stop)
             run.soak(processor)
             verdicts, documents = run.judge(processor, tmp / "fresh.db")

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from kksync.core.schema import list_schema
 from kksync.services.processor import MemoryChangeQueue, process_change, receive_notifications
-from kksync.services.subscriptions import subscribe
+from kksync.services.subscriptions import WebhookTarget, subscribe
 from kksync.services.webhooks import WebhookRejected, check_token, validation_token
 
 if TYPE_CHECKING:
@@ -95,7 +95,8 @@ def run(sp: EmulatorServer, runtime: Runtime, console: Console) -> None:
     secret = secrets.token_urlsafe(32)
     hook = LoopbackWebhook(runtime, secret)
     try:
-        subscriptions = subscribe(runtime, hook.url, secret)
+        target = WebhookTarget.from_settings(runtime.settings, notification_url=hook.url, client_state=secret)
+        subscriptions = subscribe(runtime.client, runtime.store, scope=runtime.scope, target=target)
         handshakes = sum(1 for kind, status in hook.log if kind == "handshake" and status == 200)
         console.print(f"{len(subscriptions)} webhook-abonnementer oprettet ({handshakes} valideringer besvaret).")
 

@@ -164,10 +164,12 @@ def diff(plan: Annotated[str, typer.Option(help="Planens nøgle")],
 def subscribe(notification_url: Annotated[str | None, typer.Option("--notification-url",
                                                                      help="Webhook-adressen, fx https://<app>.azurewebsites.net/api/webhook")] = None) -> None:
     """Opret eller forny webhook-abonnementer på alle datalister (clientState fra KKSYNC_WEBHOOK_CLIENT_STATE)."""
+    from kksync.services.subscriptions import WebhookTarget
     from kksync.services.subscriptions import subscribe as run
 
     with _runtime() as rt:
-        results = run(rt, notification_url)
+        target = WebhookTarget.from_settings(rt.settings, notification_url=notification_url)
+        results = run(rt.client, rt.store, scope=rt.scope, target=target)
     table = Table(title="Webhook-abonnementer", title_justify="left")
     for header in ("Liste", "Handling", "Udløber"):
         table.add_column(header)

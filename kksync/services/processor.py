@@ -320,13 +320,14 @@ def reconcile(runtime: Runtime, *, now: datetime | None = None, renew: bool = Tr
     Renewal comes before the long sync so that a throttled or failed sync cannot let a subscription
     lapse; a renewal failure is noted and does not stop the sync.
     """
-    from kksync.services.subscriptions import renew_expiring
+    from kksync.services.subscriptions import WebhookTarget, renew_expiring
 
     now = now or datetime.now(UTC)
     report = ReconcileReport(alerts=silence_alerts(runtime, now))
     if renew:
         try:
-            report.subscriptions = renew_expiring(runtime, now)
+            report.subscriptions = renew_expiring(runtime.client, runtime.store, scope=runtime.scope,
+                                                  target=WebhookTarget.from_settings(runtime.settings), now=now)
         except ConfigError as error:
             report.notes.append(f"subscriptions not renewed: {error}")
         except KksyncError as error:

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from kksync.core.columns import FieldKind
 from kksync.core.schema import LISTS, Column, ListSchema
-from kksync.sharepoint.client import SharePointClient
+from kksync.services.ports import SchemaAdmin
 
 __all__ = ["ProvisionReport", "field_xml", "provision"]
 
@@ -79,40 +79,21 @@ def field_xml(col: Column, lookup_list_id: str | None = None) -> str:
     return f"<Field {rendered}>{inner}</Field>" if inner else f"<Field {rendered} />"
 
 
-def _ensure_list(client: SharePointClient, schema: ListSchema, existing: dict[str, int], report: ProvisionReport) -> None:
+def _ensure_list(sp: SchemaAdmin, schema: ListSchema, existing: dict[str, int], report: ProvisionReport) -> None:
     if schema.title in existing:
         return
-    client.request(
-        "POST",
-        "web/lists",
-        body={
-            "__metadata": {"type": "SP.List"},
-            "Title": schema.title,
-            "Description": schema.description,
-            "BaseTemplate": schema.base_template,
-            "ContentTypesEnabled": False,
-        },
-    )
+    sp.create_list(schema.title, description=schema.description, base_template=schema.base_template)
     report.created_lists.append(schema.title)
 
 
-def _ensure_fields(client: SharePointClient, schema: ListSchema, report: ProvisionReport) -> None:
-    path = client.list_path(schema.title)
-    rows = client.get_json(f"{path}/fields?$select=InternalName,Title,TypeAsString,Indexed,Required&$top=500")["results"]
-    fields = {row["InternalName"]: row for row in rows}
+def _ensure_fields(sp: SchemaAdmin, schema: ListSchema, report: ProvisionReport) -> None:
+    fields = {row["InternalName"]: row for row in sp.list_fields(schema.title)}
     for col in schema.columns:
         where = f"{schema.title}.{col.name}"
         current = fields.get(col.name)
         if current is None:
-            lookup_id = client.list_info(_title_of(col.lookup)).id if col.lookup else None
-            body = {
-                "parameters": {
-                    "__metadata": {"type": "SP.XmlSchemaFieldCreationInformation"},
-                    "SchemaXml": field_xml(col, lookup_id),
-                    "Options": _ADD_FIELD_OPTIONS,
-                }
-            }
-            client.request("POST", f"{path}/fields/createfieldasxml", body=body)
+            lookup_id = sp.list_info(_title_of(col.lookup)).id if col.lookup else None
+            sp.add_field_xml(schema.title, field_xml(col, lookup_id), options=_ADD_FIELD_OPTIONS)
             report.created_fields.append(where)
             continue
         expected_type = _XML_TYPE[col.kind]
@@ -127,12 +108,7 @@ def _ensure_fields(client: SharePointClient, schema: ListSchema, report: Provisi
         if col.is_builtin and bool(current.get("Required")) != col.required:
             changes["Required"] = col.required
         if changes:
-            client.request(
-                "MERGE",
-                f"{path}/fields/getbyinternalnameortitle('{col.name}')",
-                body={"__metadata": {"type": "SP.Field"}, **changes},
-                headers={"IF-MATCH": "*"},
-            )
+            sp.update_field(schema.title, col.name, changes)
             report.updated_fields.append(f"{where}: {', '.join(changes)}")
     known = {c.name for c in schema.columns}
     for name in fields:
@@ -144,13 +120,13 @@ def _title_of(list_key: str | None) -> str:
     return next(s.title for s in LISTS if s.key == list_key)
 
 
-def provision(client: SharePointClient, *, progress: Callable[[str], None] | None = None) -> ProvisionReport:
+def provision(sp: SchemaAdmin, *, progress: Callable[[str], None] | None = None) -> ProvisionReport:
     """Bring the site's lists in line with the schema; lists are created in dependency order."""
     report = ProvisionReport()
-    existing = client.list_titles()
+    existing = sp.list_titles()
     for schema in LISTS:
         if progress:
             progress(schema.title)
-        _ensure_list(client, schema, existing, report)
-        _ensure_fields(client, schema, report)
+        _ensure_list(sp, schema, existing, report)
+        _ensure_fields(sp, schema, report)
     return report

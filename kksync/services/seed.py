@@ -16,8 +16,9 @@ from kksync.core.columns import FieldKind
 from kksync.core.mapping import to_payload
 from kksync.core.schema import Column, ListSchema, list_schema
 from kksync.errors import SharePointError
+from kksync.services.ports import SeedTarget
 from kksync.services.records import DATA_LISTS
-from kksync.sharepoint.client import SharePointClient
+from kksync.sharepoint.data import ItemWrite
 
 __all__ = ["SeedResult", "seed", "seed_portfolio"]
 
@@ -66,11 +67,11 @@ def _prepared(schema: ListSchema, record: m.Record, ids: dict[str, dict[int, int
     return to_payload(remapped, columns=schema.department_columns)
 
 
-def seed_portfolio(client: SharePointClient, portfolio: m.Portfolio, people: list[m.Person],
+def seed_portfolio(sp: SeedTarget, portfolio: m.Portfolio, people: list[m.Person],
                    *, progress: Progress | None = None) -> SeedResult:
     users = {}
     for person in people:
-        user = client.ensure_user(person.email or person.name or str(person.id))
+        user = sp.ensure_user(person.email or person.name or str(person.id))
         users[person.id] = int(user["Id"])
     ids: dict[str, dict[int, int]] = {}
     created: dict[str, int] = {}
@@ -83,29 +84,29 @@ def seed_portfolio(client: SharePointClient, portfolio: m.Portfolio, people: lis
         payloads = [_prepared(schema, r, ids, users, defer_self=True) for r in records]
         for record, payload in zip(records, payloads, strict=True):
             for problem in portfolio.problems.get(f"{schema.key}/{record.id}", []):
-                _replay(client, schema, problem, payload, portfolio, ids, cleanup)
-        new_ids = client.create_items(schema.title, payloads)
+                _replay(sp, schema, problem, payload, portfolio, ids, cleanup)
+        new_ids = sp.create_items(schema.title, payloads)
         ids[schema.key] = {int(r.id or 0): new for r, new in zip(records, new_ids, strict=True)}
         created[schema.key] = len(new_ids)
         self_refs = [c for c in schema.columns if c.lookup == schema.key]
         if self_refs:
-            _link_self(client, schema, records, ids, users, self_refs)
+            _link_self(sp, schema, records, ids, users, self_refs)
     for kind, where, item_id in cleanup:
         if kind == "item":
-            client.delete_items(where, [item_id])
+            sp.delete_items(where, [item_id])
         else:
-            client.request("POST", f"web/siteusers/removebyid({item_id})")
+            sp.remove_site_user(item_id)
     return SeedResult(created)
 
 
-def _replay(client: SharePointClient, schema: ListSchema, problem: m.FieldProblem, payload: dict[str, Any],
+def _replay(sp: SeedTarget, schema: ListSchema, problem: m.FieldProblem, payload: dict[str, Any],
             portfolio: m.Portfolio, ids: dict[str, dict[int, int]], cleanup: list[tuple[str, str, int]]) -> None:
     """Make SharePoint hold the sample's deliberate data problems the way they arise in real life."""
     col = schema.column(problem.column)
     if problem.code == "unknown_choice":
         payload[col.wire_name] = problem.value  # a fill-in value outside the column's choices
     elif problem.code == "unknown_person":
-        user = client.ensure_user("tidligere.medarbejder@kk.dk")
+        user = sp.ensure_user("tidligere.medarbejder@kk.dk")
         payload[col.wire_name] = int(user["Id"])
         cleanup.append(("user", "", int(user["Id"])))  # the colleague leaves after being named owner
     elif problem.code == "deleted_lookup" and col.lookup:
@@ -114,30 +115,28 @@ def _replay(client: SharePointClient, schema: ListSchema, problem: m.FieldProble
         placeholder = template.model_copy(update={"key": "SLETTET", "title": "Nedlagt element"})
         body = to_payload(placeholder, columns=[c for c in target.department_columns if c.kind.value not in
                                                 ("User", "UserMulti", "Lookup", "LookupMulti")])
-        new_id = client.create_items(target.title, [body])[0]
+        new_id = sp.create_items(target.title, [body])[0]
         payload[col.wire_name] = new_id
         cleanup.append(("item", target.title, new_id))  # the plan is deleted later; the lookup dangles
 
 
-def _link_self(client: SharePointClient, schema: ListSchema, records: list[m.Record], ids: dict[str, dict[int, int]],
+def _link_self(sp: SeedTarget, schema: ListSchema, records: list[m.Record], ids: dict[str, dict[int, int]],
                users: dict[int, int], columns: list[Column]) -> None:
     """Second pass for lookups into the same list (local → joint initiatives)."""
-    from kksync.sharepoint.client import ItemWrite
-
     writes = []
     for record in records:
         payload = _prepared(schema, record, ids, users, defer_self=False)
         values = {c.wire_name: payload[c.wire_name] for c in columns}
         if any(v and (not isinstance(v, dict) or v.get("results")) for v in values.values()):
             writes.append(ItemWrite(ids[schema.key][int(record.id or 0)], '"1"', values))
-    for outcome in client.update_items(schema.title, writes):
+    for outcome in sp.update_items(schema.title, writes):
         if outcome.status != "ok":
             raise SharePointError(f"Kunne ikke sætte opslag på element {outcome.item_id} i «{schema.title}»: {outcome.message}")
 
 
-def seed(client: SharePointClient, *, progress: Progress | None = None) -> SeedResult:
+def seed(sp: SeedTarget, *, progress: Progress | None = None) -> SeedResult:
     from kksync.sample import SAMPLE_USERS, sample_portfolio
 
-    if client.list_info(list_schema("initiatives").title, refresh=True).item_count > 0:
+    if sp.list_info(list_schema("initiatives").title, refresh=True).item_count > 0:
         return SeedResult({}, skipped=True)
-    return seed_portfolio(client, sample_portfolio(), list(SAMPLE_USERS), progress=progress)
+    return seed_portfolio(sp, sample_portfolio(), list(SAMPLE_USERS), progress=progress)

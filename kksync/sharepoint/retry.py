@@ -1,20 +1,32 @@
-"""The retry policy, as plain data and pure functions (no I/O, no sleeping here).
+"""The retry policy as plain data, and the one retry loop every SharePoint call goes through.
 
 The library's own retries ignore ``Retry-After``; ours honour it, back off exponentially with
 jitter when it is absent, and stop at a cap on attempts and on total waiting time so that a
 caller with a deadline (an Azure Function) can hand the work back instead of sleeping.
+
+``Retrier.run`` is used twice with the same policy and budget: by the transport for whole HTTP
+requests, and by the batched writes for the operations inside a ``$batch`` that SharePoint
+throttled on their own (the batch itself answered 200).
 """
 
 from __future__ import annotations
 
 import random
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 
-__all__ = ["RETRIABLE_STATUS", "RetryPolicy", "parse_retry_after"]
+from kksync.errors import ThrottledError
+
+__all__ = ["RETRIABLE_STATUS", "Again", "Retrier", "RetryPolicy", "parse_retry_after"]
 
 RETRIABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +44,19 @@ class RetryPolicy:
         return float(backoff * (0.5 + rng.random() / 2))  # "equal jitter": never zero, never in lockstep
 
 
+@dataclass(frozen=True, slots=True)
+class Again:
+    """An attempt's answer meaning "not yet": try again after ``retry_after`` (None: back off).
+
+    ``status`` is the HTTP status that asked for the wait (None for a dropped connection); ``cause``
+    what went wrong, for ``exhausted`` and as the cause of the error raised when attempts run out.
+    """
+
+    retry_after: float | None = None
+    status: int | None = None
+    cause: object = None
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """``Retry-After`` as seconds; it may be a number or an HTTP date."""
     if not value:
@@ -46,3 +71,73 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class Retrier:
+    """Runs attempts until one succeeds, within the policy; ``sleep``/``clock``/``rng`` are injectable.
+
+    ``retries`` and ``waited`` add up over every ``run`` (for benchmarks and tests); the budget of
+    ``max_total_wait`` applies per ``run``, the ``deadline`` (absolute ``clock()`` time) to all.
+    """
+
+    def __init__(
+        self,
+        policy: RetryPolicy | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        deadline: float | None = None,
+    ) -> None:
+        self.policy = policy or RetryPolicy()
+        self.sleep = sleep
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.deadline = deadline
+        self.retries = 0
+        self.waited = 0.0
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.retries = 0
+            self.waited = 0.0
+
+    def run(
+        self,
+        attempt: Callable[[int], T | Again],
+        *,
+        kind: str,
+        exhausted: Callable[[int, Again], Exception],
+    ) -> T:
+        """``attempt(n)`` until it returns a result; after ``max_attempts`` answers of ``Again``, raise ``exhausted``."""
+        waited = 0.0
+        number = 0
+        while True:
+            number += 1
+            result = attempt(number)
+            if not isinstance(result, Again):
+                return result
+            if number >= self.policy.max_attempts:
+                error = exhausted(number, result)
+                cause = result.cause if isinstance(result.cause, BaseException) else None
+                raise error from cause
+            delay = self.policy.delay(number, result.retry_after, self.rng)
+            waited = self._wait(delay, waited=waited, kind=kind, status=result.status)
+
+    def _wait(self, delay: float, *, waited: float, kind: str, status: int | None) -> float:
+        """Sleep ``delay`` unless that breaks the budget (``waited`` so far) or the deadline; return the new total."""
+        out_of_budget = waited + delay > self.policy.max_total_wait
+        past_deadline = self.deadline is not None and self.clock() + delay > self.deadline
+        if out_of_budget or past_deadline:
+            raise ThrottledError(
+                f"SharePoint bad os vente {delay:.0f} s ({kind}); det er mere end tidsbudgettet tillader. "
+                "Arbejdet lægges tilbage i køen og prøves igen senere.",
+                retry_after=delay,
+                status=status,
+            )
+        with self._lock:
+            self.retries += 1
+            self.waited += delay
+        self.sleep(delay)
+        return waited + delay

@@ -13,7 +13,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 
 import requests
 from office365.runtime.http.request_options import RequestOptions
@@ -22,7 +21,7 @@ from office365.runtime.transport.requests_transport import RequestsTransport
 
 from kksync import __version__
 from kksync.errors import SharePointError, ThrottledError
-from kksync.sharepoint.retry import RETRIABLE_STATUS, RetryPolicy, parse_retry_after
+from kksync.sharepoint.retry import RETRIABLE_STATUS, Again, Retrier, RetryPolicy, parse_retry_after
 
 __all__ = ["USER_AGENT", "GuardedTransport", "request_kind"]
 
@@ -58,16 +57,22 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
         deadline: float | None = None,
     ) -> None:
         self.inner = inner or RequestsTransport(timeout=(10.0, 120.0))
-        self.policy = policy or RetryPolicy()
-        self.sleep = sleep
-        self.clock = clock
-        self.rng = rng or random.Random()
-        self.deadline = deadline
-        """Absolute ``clock()`` time after which we must not be waiting (a function's budget)."""
+        self.retrier = Retrier(policy, sleep=sleep, clock=clock, rng=rng, deadline=deadline)
+        """The one retry loop; the client's batched writes retry their throttled operations through it too."""
         self.counts: Counter[str] = Counter()
-        self.retries = 0
-        self.waited = 0.0
         self._lock = threading.Lock()
+
+    @property
+    def policy(self) -> RetryPolicy:
+        return self.retrier.policy
+
+    @property
+    def retries(self) -> int:
+        return self.retrier.retries
+
+    @property
+    def waited(self) -> float:
+        return self.retrier.waited
 
     @property
     def total(self) -> int:
@@ -76,16 +81,13 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
     def reset_counts(self) -> None:
         with self._lock:
             self.counts.clear()
-            self.retries = 0
-            self.waited = 0.0
+        self.retrier.reset()
 
     def execute(self, request: RequestOptions) -> requests.Response:
         request.headers["User-Agent"] = USER_AGENT
         kind = request_kind(request)
-        waited = 0.0
-        attempt = 0
-        while True:
-            attempt += 1
+
+        def attempt(number: int) -> requests.Response | Again:
             with self._lock:
                 self.counts[kind] += 1
             try:
@@ -98,44 +100,26 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
                         f"Forbindelsen til SharePoint blev afbrudt under oprettelsen ({error}); elementet er måske "
                         "oprettet. Tjek listen, før du prøver igen."
                     ) from error
-                if attempt >= self.policy.max_attempts:
-                    raise SharePointError(
-                        f"SharePoint kunne ikke nås efter {attempt} forsøg ({kind}): {error}. Tjek KKSYNC_SITE_URL og netværket."
-                    ) from error
-                delay = self.policy.delay(attempt, None, self.rng)
-                waited = self.wait(delay, waited=waited, kind=kind, cause=error)
-                continue
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                return Again(None, None, error)
             if response.status_code not in RETRIABLE_STATUS:
                 self._pace(response)
                 return response  # type: ignore[no-any-return]
-            if attempt >= self.policy.max_attempts:
-                # Our policy is the only one: raising (rather than returning the error response) keeps the
-                # library from starting retries of its own, e.g. around the form digest, outside our budget.
-                raise ThrottledError(
-                    f"SharePoint svarede {response.status_code} {attempt} gange i træk ({kind}). Prøv igen senere.",
-                    retry_after=retry_after, status=response.status_code,
-                )
-            delay = self.policy.delay(attempt, retry_after, self.rng)
-            waited = self.wait(delay, waited=waited, kind=kind, cause=response)
+            return Again(parse_retry_after(response.headers.get("Retry-After")), response.status_code, response)
 
-    def wait(self, delay: float, *, waited: float, kind: str, cause: Any = None) -> float:
-        """Sleep ``delay`` unless that breaks the budget (``waited`` so far) or the deadline; return the new total."""
-        out_of_budget = waited + delay > self.policy.max_total_wait
-        past_deadline = self.deadline is not None and self.clock() + delay > self.deadline
-        if out_of_budget or past_deadline:
-            status = getattr(cause, "status_code", None)
-            raise ThrottledError(
-                f"SharePoint bad os vente {delay:.0f} s ({kind}); det er mere end tidsbudgettet tillader. "
-                "Arbejdet lægges tilbage i køen og prøves igen senere.",
-                retry_after=delay,
-                status=status,
+        def exhausted(number: int, last: Again) -> Exception:
+            if last.status is None:
+                return SharePointError(
+                    f"SharePoint kunne ikke nås efter {number} forsøg ({kind}): {last.cause}. "
+                    "Tjek KKSYNC_SITE_URL og netværket."
+                )
+            # Our policy is the only one: raising (rather than returning the error response) keeps the
+            # library from starting retries of its own, e.g. around the form digest, outside our budget.
+            return ThrottledError(
+                f"SharePoint svarede {last.status} {number} gange i træk ({kind}). Prøv igen senere.",
+                retry_after=last.retry_after, status=last.status,
             )
-        with self._lock:
-            self.retries += 1
-            self.waited += delay
-        self.sleep(delay)
-        return waited + delay
+
+        return self.retrier.run(attempt, kind=kind, exhausted=exhausted)
 
     def _pace(self, response: requests.Response) -> None:
         """Slow down before SharePoint throttles us, when it tells us how close we are."""
@@ -145,6 +129,6 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
             return
         try:
             if int(remaining) <= 0:
-                self.sleep(min(float(reset), self.policy.max_delay))
+                self.retrier.sleep(min(float(reset), self.policy.max_delay))
         except ValueError:
             return

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from office365.runtime.http.request_options import RequestOptions
+from office365.runtime.transport.requests_transport import RequestsTransport
+from requests import Response
 
 from kksync.app import build_client
 from kksync.errors import ChangeTokenError, NotFoundError, SharePointError, ThrottledError
@@ -40,13 +44,19 @@ def test_pages_follow_next_and_count_requests(sp: EmulatorServer) -> None:
     assert client.transport.counts["read_items"] == 3
 
 
-def test_repeated_page_is_refused(sp: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    client = _client(sp)
-    first = client.get_json(f"{client.list_path('Liste')}/items?$select=Id&$top=100")
-    first["__next"] = first["__next"] + "&again=1"
-    monkeypatch.setattr(client, "get_json", lambda url: first)
-    with pytest.raises(Exception, match="samme side"):
+class _IgnoresPaging(RequestsTransport):  # type: ignore[misc]
+    """A server that drops the paging token: every ``__next`` link answers with the first page again."""
+
+    def execute(self, request: RequestOptions) -> Response:
+        request.url = re.sub(r"&?\$skiptoken=[^&]*", "", request.url)
+        return super().execute(request)
+
+
+def test_repeated_page_is_refused(sp: EmulatorServer) -> None:
+    client = _client(sp, inner=_IgnoresPaging())
+    with pytest.raises(SharePointError, match="samme side"):
         list(client.iter_pages("Liste", select=["Id"]))
+    assert sp.request_log.counts()["get_items"] == 2  # stopped at the first repeat
 
 
 def test_items_by_ids_reads_a_hundred_per_request(sp: EmulatorServer) -> None:
