@@ -19,7 +19,8 @@ from azure.core.exceptions import ResourceExistsError
 from kksync.app import Runtime
 from kksync.core import model as m
 from kksync.core.schema import list_schema
-from kksync.services.processor import AzureChangeQueue, BadMessage, ChangeMessage, process_change, reconcile
+from kksync.errors import BadMessage
+from kksync.queues import AzureChangeQueue, ChangeMessage
 from sp_emulator import EmulatorServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,7 +290,7 @@ class Processor(threading.Thread):
         message = delivery.message
         started = time.monotonic()
         try:
-            result = process_change(self.runtime, message, queue=self.queue)
+            result = self.runtime.process_change(message, queue=self.queue)
         except Exception as error:  # the runtime redelivers, then poisons
             self.failures.append(f"{message.list_key}: {type(error).__name__}: {error}")
             self.counts["poisoned" if self.queue.abandon(delivery) else "failed"] += 1
@@ -306,7 +307,7 @@ class Processor(threading.Thread):
     def reconcile(self) -> None:
         started = time.monotonic()
         try:
-            report = reconcile(self.runtime)
+            report = self.runtime.reconcile()
         except Exception as error:
             self.failures.append(f"reconcile: {type(error).__name__}: {error}")
             self.counts["reconcile_failed"] += 1

@@ -13,7 +13,6 @@ from soak_actors import INITIATIVES, Journal
 from kksync.app import Runtime
 from kksync.checks import initiative_bot_values, plan_bot_values
 from kksync.core import model as m
-from kksync.services.publishing import generate, publish
 from kksync.services.records import DATA_LISTS
 from kksync.services.sync import SyncService
 from sp_emulator import EmulatorServer
@@ -150,9 +149,9 @@ def verify_documents(runtime: Runtime, out: Path) -> tuple[Verdict, list[str]]:
             continue
         for document_type in m.DocumentType:
             try:
-                generated = generate(runtime, plan.key, document_type, out_dir=out)
+                generated = runtime.generate(plan.key, document_type, out_dir=out)
                 if kind is m.PlanKind.FAELLES:
-                    publish(runtime, generated)
+                    runtime.publish(generated)
             except Exception as error:
                 problems.append(f"{plan.key}/{document_type.value}: {type(error).__name__}: {error}")
             else:

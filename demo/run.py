@@ -85,21 +85,18 @@ def main() -> None:
                       f"(højst ét pr. liste – egne skrivninger springes over).")
 
         _step("5. Øjebliksbilleder og statusdokumenter")
-        from kksync.services.publishing import publish_documents
-        from kksync.services.snapshots import freeze
-
         for plan_key in ("FHP-2011-2012", "FHP-2013-2014"):
-            freeze(runtime, plan_key, date(2011, 12, 31) if plan_key == "FHP-2011-2012" else date(2013, 12, 31))
-            freeze(runtime, plan_key, date(2012, 12, 31) if plan_key == "FHP-2011-2012" else date(2014, 6, 30))
+            runtime.freeze(plan_key, date(2011, 12, 31) if plan_key == "FHP-2011-2012" else date(2013, 12, 31))
+            runtime.freeze(plan_key, date(2012, 12, 31) if plan_key == "FHP-2011-2012" else date(2014, 6, 30))
         table = Table(title="Dokumenter", title_justify="left")
         for header in ("Plan", "Dokument", "Fil", "Intranet"):
             table.add_column(header)
         for plan_key, year in (("FHP-2011-2012", 2012), ("FHP-2013-2014", 2014)):
-            for generated in publish_documents(runtime, plan_key, year, out_dir=OUT_DIR):
+            for generated in runtime.publish_documents(plan_key, year, out_dir=OUT_DIR):
                 spec = generated.document.spec
                 table.add_row(plan_key, spec.document_type.value, str(generated.path), f"{generated.published}")
         console.print(table)
-        again_published = publish_documents(runtime, "FHP-2011-2012", 2012, out_dir=OUT_DIR)
+        again_published = runtime.publish_documents("FHP-2011-2012", 2012, out_dir=OUT_DIR)
         console.print("Samme øjebliksbillede udgivet igen: " + ", ".join(g.published or "" for g in again_published))
 
         _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
@@ -131,7 +128,8 @@ def _summary(portfolio: m.Portfolio) -> None:
 
 
 def _readiness(portfolio: m.Portfolio, report: CheckReport) -> None:
-    from kksync.services.checking import check_report, render_findings
+    from kksync.cli_render import render_findings
+    from kksync.services.checking import check_report
 
     view = check_report(portfolio, report)
     view.findings = [f for f in view.findings if f.plan_key == "FHP-2013-2014"][:8]

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from kksync.core.schema import list_schema
-from kksync.services.processor import MemoryChangeQueue, process_change, receive_notifications
+from kksync.queues import MemoryChangeQueue
+from kksync.services.processor import receive_notifications
 from kksync.services.subscriptions import WebhookTarget, subscribe
 from kksync.services.webhooks import WebhookRejected, check_token, validation_token
 
@@ -76,7 +77,7 @@ class LoopbackWebhook:
         messages = writes = 0
         while self.queue.messages:
             message, _ = self.queue.messages.pop(0)
-            result = process_change(runtime, message, queue=self.queue)
+            result = runtime.process_change(message, queue=self.queue)
             messages += 1
             writes += result.outcome.writes if result.outcome else 0
         return messages, writes

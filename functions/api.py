@@ -19,16 +19,8 @@ def readiness(req: func.HttpRequest) -> func.HttpResponse:
 
 
 def _readiness(plan: str | None) -> func.HttpResponse:
-    from kksync.errors import KksyncError
-    from kksync.services.checking import check_report
-
     with common.open_runtime(http=True) as runtime:
-        service = runtime.sync_service()
-        portfolio = service.load_portfolio()
-        try:
-            view = check_report(portfolio, service.check(portfolio), plan_key=plan)
-        except KksyncError as error:  # an unknown plan
-            return common.json_response({"error": common.TEXTS["not_found"].format(error=error)}, 404)
+        view = runtime.check(plan)  # an unknown plan is UnknownPlanError: 404 from http_errors
     return common.json_response(view.as_json())
 
 
@@ -44,10 +36,8 @@ def documents(req: func.HttpRequest) -> func.HttpResponse:
 
 
 def _publish(plan: str, year: int | None) -> func.HttpResponse:
-    from kksync.services.publishing import publish_documents
-
     with common.open_runtime(http=True) as runtime:
-        result = publish_documents(runtime, plan, year=year)
+        result = runtime.publish_documents(plan, year=year)
     common.log.info("documents published for plan %s (year %s)", plan, year)
     return common.json_response({"plan": plan, "year": year, "documents": _summary(result)})
 

@@ -1,7 +1,9 @@
-"""Plumbing shared by the blueprints: host budget, cached clients, the runtime, HTTP answers.
+"""Plumbing shared by the blueprints: host budget, the way to the composition root, HTTP answers, logging.
 
 Imported when the app is indexed, so it holds only the standard library and ``azure.functions``;
-everything of kksync beyond that is imported inside the functions that need it.
+everything of kksync is imported inside the functions that need it. The runtime and the long-lived
+webhook store and queue are built (and cached) by the composition root, ``kksync.app``; the thin
+functions here reach it lazily and are the one seam the tests replace.
 """
 
 from __future__ import annotations
@@ -9,10 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from functools import cache
@@ -23,7 +23,7 @@ import azure.functions as func
 
 if TYPE_CHECKING:
     from kksync.app import Runtime
-    from kksync.services.processor import AzureChangeQueue
+    from kksync.queues import AzureChangeQueue
     from kksync.settings import Settings
     from kksync.state.base import StateStore
 
@@ -56,6 +56,7 @@ DEFAULT_MAX_DEQUEUE = 5
 TEXTS = {
     "config": "Funktionen er ikke konfigureret korrekt; se loggen.",
     "throttled": "SharePoint er overbelastet; prøv igen om lidt.",
+    "unavailable": "En tjeneste bag funktionen svarer ikke lige nu; prøv igen om lidt.",
     "not_found": "Findes ikke: {error}",
     "bad_request": "Ugyldig forespørgsel: {error}",
     "failed": "Kørslen mislykkedes: {error}",
@@ -116,59 +117,35 @@ def settings() -> Settings:
     return load_settings()
 
 
-@contextmanager
-def open_runtime(*, http: bool = False) -> Iterator[Runtime]:
-    """A runtime for one invocation (fresh settings, a deadline from the time limit; store closed afterwards)."""
+def open_runtime(*, http: bool = False) -> Runtime:
+    """A runtime for one invocation: fresh settings, a deadline from the time limit. Use it in ``with``
+    (the store is closed afterwards)."""
     from kksync.app import open_runtime as open_
 
-    runtime = open_(settings(), deadline=deadline(http=http))
-    try:
-        yield runtime
-    finally:
-        runtime.close()
+    return open_(settings(), deadline=deadline(http=http))
 
 
-# --- long-lived clients: the webhook must answer fast, so it reuses connections across calls ---------
-
-_lock = threading.Lock()
-_stores: dict[str, StateStore] = {}
-_queues: dict[tuple[str, str], AzureChangeQueue] = {}
+# --- long-lived clients, cached by the composition root: the webhook must answer fast -------------------
 
 
 def webhook_store(current: Settings) -> StateStore:
-    from kksync.state import open_state_store
+    from kksync import app
 
-    with _lock:
-        store = _stores.get(current.state)
-        if store is None:
-            store = _stores[current.state] = open_state_store(current.state)
-        return store
+    return app.webhook_store(current)
 
 
 def change_queue(current: Settings) -> AzureChangeQueue:
     """The Azure Storage queue between webhook and processor, in the ``KKSYNC_STATE`` account."""
-    from kksync.errors import ConfigError
-    from kksync.services.processor import AzureChangeQueue
+    from kksync import app
 
-    if not current.state_is_azure:
-        raise ConfigError("KKSYNC_STATE skal være en Azure Storage-forbindelsesstreng, når funktionerne bruger køen.")
-    key = (current.state, current.queue_name)
-    with _lock:
-        queue = _queues.get(key)
-        if queue is None:
-            queue = _queues[key] = AzureChangeQueue(current.state, current.queue_name)
-        return queue
+    return app.change_queue(current)
 
 
 def reset() -> None:
     """Close the cached clients (tests switch settings between cases)."""
-    with _lock:
-        for store in _stores.values():
-            store.close()
-        for queue in _queues.values():
-            queue.close()
-        _stores.clear()
-        _queues.clear()
+    from kksync import app
+
+    app.reset()
 
 
 # --- HTTP answers ------------------------------------------------------------------------------------
@@ -199,19 +176,37 @@ def text_response(text: str, status: int) -> func.HttpResponse:
 
 
 def http_errors(name: str, work: Callable[[], func.HttpResponse]) -> func.HttpResponse:
-    """Run a service call and map kksync's errors to answers; unexpected errors propagate (500, logged)."""
-    from kksync.errors import ConfigError, KksyncError, NotFoundError, SchemaError, ThrottledError
+    """Run a service call and map kksync's errors to answers by what the caller can do about them.
+
+    Try again later (503 + Retry-After), nothing but tell the operator (500), ask for something that
+    exists (404), fix the request (400). Unexpected errors propagate (500, logged by the host).
+    """
+    from kksync.errors import (
+        AuthError,
+        ConfigError,
+        KksyncError,
+        NotFoundError,
+        RetriableError,
+        SchemaError,
+        StateError,
+        ThrottledError,
+        UnknownError,
+    )
 
     try:
         return work()
-    except ThrottledError as error:
-        log.warning("%s: SharePoint throttled: %s", name, error)
+    except RetriableError as error:
+        log.warning("%s: SharePoint throttled or unreachable: %s", name, error)
         retry = str(int(error.retry_after or 60))
-        return json_response({"error": TEXTS["throttled"]}, 503, {"Retry-After": retry})
-    except (ConfigError, SchemaError) as error:
-        log.error("%s: configuration error: %s", name, error)
+        text = TEXTS["throttled"] if isinstance(error, ThrottledError) else TEXTS["unavailable"]
+        return json_response({"error": text}, 503, {"Retry-After": retry})
+    except (ConfigError, SchemaError, AuthError) as error:
+        log.error("%s: configuration or permission error: %s", name, error)
         return json_response({"error": TEXTS["config"]}, 500)
-    except NotFoundError as error:
+    except StateError as error:
+        log.error("%s: state store failed: %s", name, error)
+        return json_response({"error": TEXTS["unavailable"]}, 503)
+    except (UnknownError, NotFoundError) as error:
         return json_response({"error": TEXTS["not_found"].format(error=error)}, 404)
     except KksyncError as error:
         log.warning("%s: refused: %s", name, error)

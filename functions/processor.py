@@ -16,7 +16,8 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves
 @bp.function_name("process_changes")
 @bp.queue_trigger(arg_name="msg", queue_name=QUEUE_NAME, connection=QUEUE_CONNECTION)
 def process_changes(msg: func.QueueMessage) -> None:
-    from kksync.services.processor import BadMessage, ChangeMessage, process_change
+    from kksync.errors import BadMessage
+    from kksync.queues import ChangeMessage
 
     try:
         message = ChangeMessage.decode(msg.get_body())
@@ -26,7 +27,7 @@ def process_changes(msg: func.QueueMessage) -> None:
         return
     try:
         with common.open_runtime() as runtime:
-            result = process_change(runtime, message, queue=common.change_queue(runtime.settings))
+            result = runtime.process_change(message, queue=common.change_queue(runtime.settings))
     except Exception as error:
         _log_failure(msg, message.list_key, error)
         raise

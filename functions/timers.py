@@ -20,12 +20,12 @@ bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves
 @bp.timer_trigger(arg_name="timer", schedule=RECONCILE_SCHEDULE, run_on_startup=False, use_monitor=True)
 @bp.retry(strategy="fixed_delay", max_retry_count="2", delay_interval="00:15:00")  # e.g. throttled past the budget
 def nightly_reconcile(timer: func.TimerRequest) -> None:
-    from kksync.services.processor import ALERT_MARKER, reconcile
+    from kksync.services.processor import ALERT_MARKER
 
     if timer.past_due:
         common.log.warning("nightly reconcile is past due; running now")
     with common.open_runtime() as runtime:
-        report = reconcile(runtime)
+        report = runtime.reconcile()
     for alert in report.alerts:
         common.log.error(alert.message())
     for note in report.notes:
@@ -42,14 +42,13 @@ def nightly_reconcile(timer: func.TimerRequest) -> None:
 @bp.timer_trigger(arg_name="timer", schedule=DOCUMENTS_SCHEDULE, run_on_startup=False, use_monitor=True)
 def scheduled_documents(timer: func.TimerRequest) -> None:
     from kksync.errors import KksyncError
-    from kksync.services.publishing import publish_documents
 
     failed: list[str] = []
     with common.open_runtime() as runtime:
-        plans = [p.key for p in runtime.sync_service().load_portfolio().plans]
+        plans = [p.key for p in runtime.load_portfolio().plans]
         for plan_key in plans:
             try:
-                publish_documents(runtime, plan_key)
+                runtime.publish_documents(plan_key)
             except KksyncError as error:  # one broken plan must not stop the others
                 common.log.error("documents for plan %s failed: %s", plan_key, error)
                 failed.append(plan_key)

@@ -1,21 +1,45 @@
-"""Composition root: builds the adapters and services from ``Settings`` (CLI and functions share it)."""
+"""The composition root: builds client, store, queue, governance and services from ``Settings``.
+
+The CLI, the Azure Functions and the demo all start here; the services themselves only know the
+ports of :mod:`kksync.services.ports`. Two kinds of objects come out:
+
+- a :class:`Runtime` per command or invocation (fresh settings, a deadline, the store closed after);
+  its methods call the services with the runtime's parts;
+- the long-lived webhook state store and change queue, cached per process (:func:`webhook_store`,
+  :func:`change_queue`, :func:`reset`): the webhook must answer fast, so it reuses connections.
+
+Imports of adapters and services stay inside the functions: ``function_app`` indexes without them.
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
 
 from kksync.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from kksync.checks.governance import Governance
+    from kksync.core import model as m
+    from kksync.core.snapshots import Snapshot, SnapshotDiff
+    from kksync.queues import AzureChangeQueue, ChangeMessage
+    from kksync.services.checking import CheckView
+    from kksync.services.ports import ChangeQueue
+    from kksync.services.processor import ProcessResult, ReconcileReport
+    from kksync.services.publishing import DocumentSetup, Generated, Progress
     from kksync.services.records import RecordCache
+    from kksync.services.subscriptions import WebhookTarget
     from kksync.services.sync import SyncService
     from kksync.sharepoint.client import SharePointClient
     from kksync.sharepoint.transport import GuardedTransport
     from kksync.state.base import StateStore
 
-__all__ = ["Runtime", "build_client", "open_runtime"]
+__all__ = ["Runtime", "build_client", "change_queue", "open_runtime", "reset", "webhook_store"]
+
 
 def build_client(settings: Settings, *, transport: GuardedTransport | None = None, deadline: float | None = None) -> SharePointClient:
     from kksync.sharepoint.auth import token_provider
@@ -42,6 +66,8 @@ def _record_cache() -> RecordCache:
 
 @dataclass
 class Runtime:
+    """One site and configuration, wired: the adapters, and the services called with them."""
+
     settings: Settings
     client: SharePointClient
     store: StateStore
@@ -50,16 +76,113 @@ class Runtime:
     records: RecordCache = field(default_factory=_record_cache)
     """Parsed stored records, kept for the life of the process (a warm function instance)."""
 
+    # --- sync and checks ------------------------------------------------------------------------
+
     def sync_service(self) -> SyncService:
         from kksync.services.sync import SyncService
 
         return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records)
 
+    def load_portfolio(self) -> m.Portfolio:
+        """The portfolio as last synced (from the store; no SharePoint request)."""
+        return self.sync_service().load_portfolio()
+
+    def check(self, plan_key: str | None = None) -> CheckView:
+        """Findings and verdicts of the synced copy, for one plan or all; ``UnknownPlanError`` for a wrong key."""
+        from kksync.services.checking import check_report
+
+        service = self.sync_service()
+        portfolio = service.load_portfolio()
+        return check_report(portfolio, service.check(portfolio), plan_key=plan_key)
+
+    # --- snapshots and documents ----------------------------------------------------------------
+
+    def freeze(self, plan_key: str, status_date: date) -> Snapshot:
+        from kksync.services.snapshots import freeze
+
+        return freeze(self.store, self.load_portfolio(), plan_key, status_date, scope=self.scope)
+
+    def diff(self, plan_key: str, old: date, new: date) -> SnapshotDiff:
+        from kksync.services.snapshots import diff_between
+
+        return diff_between(self.store, plan_key, old, new, scope=self.scope)
+
+    def document_setup(self) -> DocumentSetup:
+        from kksync.services.publishing import DocumentSetup
+
+        return DocumentSetup(self.scope, self.governance, self.settings.template_dir)
+
+    def generate(self, plan_key: str, document_type: m.DocumentType, *, year: int | None = None,
+                 out_dir: Path | None = None) -> Generated:
+        from kksync.services.publishing import generate
+
+        return generate(self.store, self.load_portfolio, plan_key, document_type, setup=self.document_setup(),
+                        year=year, out_dir=out_dir)
+
+    def publish(self, generated: Generated) -> Generated:
+        from kksync.services.publishing import publish
+
+        return publish(self.client, generated, site_url=self.settings.site_url)
+
+    def publish_documents(self, plan_key: str, year: int | None = None, *, out_dir: Path | None = None,
+                          progress: Progress | None = None) -> list[Generated]:
+        from kksync.services.publishing import publish_documents
+
+        return publish_documents(self.store, self.client, self.load_portfolio, plan_key, year,
+                                 setup=self.document_setup(), site_url=self.settings.site_url, out_dir=out_dir,
+                                 progress=progress)
+
+    # --- the change pipeline --------------------------------------------------------------------
+
+    def change_queue(self) -> ChangeQueue:
+        return change_queue(self.settings)
+
+    def process_change(self, message: ChangeMessage, *, queue: ChangeQueue | None = None) -> ProcessResult:
+        """One queue message; deferred work goes to ``queue`` (by default the Azure queue of the settings)."""
+        from kksync.services.processor import process_change
+
+        return process_change(self.client, self.store, message, scope=self.scope,
+                              queue=queue if queue is not None else self.change_queue(),
+                              governance=self.governance, cache=self.records)
+
+    def webhook_target(self, notification_url: str | None = None, client_state: str | None = None) -> WebhookTarget:
+        """Where notifications go, from the settings unless given; ``ConfigError`` if incomplete."""
+        from kksync.services.subscriptions import WebhookTarget
+
+        return WebhookTarget.from_settings(self.settings, notification_url=notification_url, client_state=client_state)
+
+    def reconcile(self, *, now: datetime | None = None, renew: bool = True) -> ReconcileReport:
+        """The nightly reconcile; without a usable webhook target it syncs and notes why nothing was renewed."""
+        from kksync.errors import ConfigError
+        from kksync.services.processor import reconcile
+
+        target, unrenewed = None, None
+        if renew:
+            try:
+                target = self.webhook_target()
+            except ConfigError as error:
+                unrenewed = f"subscriptions not renewed: {error}"
+        report = reconcile(self.client, self.store, scope=self.scope, target=target,
+                           silence_minutes=self.settings.silence_alert_minutes, governance=self.governance,
+                           cache=self.records, now=now)
+        if unrenewed:
+            report.notes.insert(0, unrenewed)
+        return report
+
+    # --- lifetime -------------------------------------------------------------------------------
+
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
 
 def open_runtime(settings: Settings | None = None, *, deadline: float | None = None) -> Runtime:
+    """A runtime for one command or invocation; use it as a context manager, or ``close()`` it."""
     from kksync.checks.governance import load_governance
     from kksync.state import open_state_store
     from kksync.state.base import make_scope
@@ -69,3 +192,47 @@ def open_runtime(settings: Settings | None = None, *, deadline: float | None = N
     client = build_client(settings, deadline=deadline)
     store = open_state_store(settings.state)
     return Runtime(settings, client, store, make_scope(settings.site_url, settings.config_name), governance)
+
+
+# --- long-lived webhook clients: one cache per process ---------------------------------------------
+
+_lock = threading.Lock()
+_stores: dict[str, StateStore] = {}
+_queues: dict[tuple[str, str], AzureChangeQueue] = {}
+
+
+def webhook_store(settings: Settings) -> StateStore:
+    """The state store of ``settings.state``, opened once per process and shared by the webhook's calls."""
+    from kksync.state import open_state_store
+
+    with _lock:
+        store = _stores.get(settings.state)
+        if store is None:
+            store = _stores[settings.state] = open_state_store(settings.state)
+        return store
+
+
+def change_queue(settings: Settings) -> AzureChangeQueue:
+    """The Azure Storage queue between webhook and processor, in the ``KKSYNC_STATE`` account, opened once."""
+    from kksync.errors import ConfigError
+    from kksync.queues import AzureChangeQueue
+
+    if not settings.state_is_azure:
+        raise ConfigError("KKSYNC_STATE skal være en Azure Storage-forbindelsesstreng, når funktionerne bruger køen.")
+    key = (settings.state, settings.queue_name)
+    with _lock:
+        queue = _queues.get(key)
+        if queue is None:
+            queue = _queues[key] = AzureChangeQueue(settings.state, settings.queue_name)
+        return queue
+
+
+def reset() -> None:
+    """Close the cached store and queue clients (tests switch settings between cases)."""
+    with _lock:
+        for store in _stores.values():
+            store.close()
+        for queue in _queues.values():
+            queue.close()
+        _stores.clear()
+        _queues.clear()

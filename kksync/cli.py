@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -14,7 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kksync.errors import KksyncError
+from kksync.cli_render import err
+from kksync.cli_render import progress as _progress
+from kksync.errors import KksyncError, UnknownError
 
 if TYPE_CHECKING:
     from kksync.app import Runtime
@@ -24,7 +26,6 @@ app = typer.Typer(help="kksync: handlingsplaner i SharePoint ⇄ kanonisk model,
 report_app = typer.Typer(help="Statusdokumenter i Word.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 console = Console()
-err = Console(stderr=True)
 
 
 class OutputFormat(StrEnum):
@@ -36,25 +37,8 @@ class OutputFormat(StrEnum):
 def _runtime() -> Iterator[Runtime]:
     from kksync.app import open_runtime
 
-    runtime = open_runtime()
-    try:
+    with open_runtime() as runtime:
         yield runtime
-    finally:
-        runtime.close()
-
-
-@contextmanager
-def _progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
-        task = progress.add_task(description, total=None)
-
-        def update(name: str, done: int, total: int) -> None:
-            progress.update(task, description=f"{description}: {name}", completed=done, total=total)
-
-        yield update
 
 
 @app.command()
@@ -108,8 +92,9 @@ def sync(full: Annotated[bool, typer.Option("--full", help="Læs alle lister hel
     for header in ("Liste", "Måde", "Læst", "Nye", "Ændrede", "Slettede", "Kun kksync", "Skrevet", "Konflikter", "Kald"):
         table.add_column(header, justify="right" if header not in ("Liste", "Måde") else "left")
     for key, o in outcome.lists.items():
-        table.add_row(key, "fuld" if o.mode == "full" else "ændringer", str(o.seen), str(o.added), str(o.updated),
-                      str(o.deleted), str(o.bot_only + o.skipped_own), str(o.written), str(o.conflicts), str(o.requests))
+        n = o.stats
+        table.add_row(key, "fuld" if o.mode == "full" else "ændringer", str(n.seen), str(n.added), str(n.updated),
+                      str(n.deleted), str(n.bot_only + o.skipped_own), str(n.written), str(n.conflicts), str(o.requests))
     console.print(table)
     for note in outcome.notes:
         console.print(f"[yellow]Bemærk:[/yellow] {note}")
@@ -121,13 +106,10 @@ def sync(full: Annotated[bool, typer.Option("--full", help="Læs alle lister hel
 def check(plan: Annotated[str | None, typer.Option(help="Kun denne plan (nøgle).")] = None,
           fmt: Annotated[OutputFormat, typer.Option("--format", help="table eller json")] = OutputFormat.table) -> None:
     """Tjek planerne mod kravene før politisk behandling (fra den senest synkroniserede kopi)."""
-    from kksync.services.checking import check_report, render_findings
+    from kksync.cli_render import render_findings
 
     with _runtime() as rt:
-        service = rt.sync_service()
-        portfolio = service.load_portfolio()
-        report = service.check(portfolio)
-    result = check_report(portfolio, report, plan_key=plan)
+        result = rt.check(plan)
     if fmt is OutputFormat.json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -139,11 +121,9 @@ def check(plan: Annotated[str | None, typer.Option(help="Kun denne plan (nøgle)
 def snapshot(plan: Annotated[str, typer.Option(help="Planens nøgle")],
              status_date: Annotated[str | None, typer.Option("--date", help="Statusdato (ÅÅÅÅ-MM-DD); i dag hvis udeladt")] = None) -> None:
     """Fastfrys en plan pr. en statusdato (grundlag for reproducérbare statusdokumenter)."""
-    from kksync.services.snapshots import freeze
-
     day = date.fromisoformat(status_date) if status_date else date.today()
     with _runtime() as rt:
-        snap = freeze(rt, plan, day)
+        snap = rt.freeze(plan, day)
     console.print(f"Øjebliksbillede af {plan} pr. {day.isoformat()} gemt ({len(snap.portfolio.initiatives)} initiativer, "
                   f"fingeraftryk {snap.digest()[:12]}).")
 
@@ -153,10 +133,8 @@ def diff(plan: Annotated[str, typer.Option(help="Planens nøgle")],
          old: Annotated[str, typer.Option("--from", help="Ældste statusdato")],
          new: Annotated[str, typer.Option("--to", help="Nyeste statusdato")]) -> None:
     """Hvad er ændret i en plan mellem to øjebliksbilleder?"""
-    from kksync.services.snapshots import diff_between
-
     with _runtime() as rt:
-        changes = diff_between(rt, plan, date.fromisoformat(old), date.fromisoformat(new))
+        changes = rt.diff(plan, date.fromisoformat(old), date.fromisoformat(new))
     console.print(changes)
 
 
@@ -199,6 +177,9 @@ def main() -> None:
 
         mount(report_app, app)
         app()
+    except UnknownError as error:  # a plan key or date the user typed that kksync does not have
+        err.print(f"[red]Findes ikke:[/red] {error}")
+        sys.exit(2)
     except KksyncError as error:
         err.print(f"[red]Fejl:[/red] {error}")
         sys.exit(2)

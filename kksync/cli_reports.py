@@ -12,18 +12,17 @@ console = Console()
 
 
 def _run(plan: str, kind: str, year: int | None, out: Path, publish: bool) -> None:
-    from kksync.cli import _progress, _runtime
+    from kksync.app import open_runtime
+    from kksync.cli_render import progress
     from kksync.core import model as m
-    from kksync.services.publishing import generate
-    from kksync.services.publishing import publish as do_publish
 
     document_type = {"status": m.DocumentType.STATUS, "readiness": m.DocumentType.READINESS, "plan": m.DocumentType.PLAN}[kind]
-    with _runtime() as rt, _progress("Skriver dokument") as progress:
-        progress(document_type.value, 0, 2 if publish else 1)
-        generated = generate(rt, plan, document_type, year=year, out_dir=out)
+    with open_runtime() as rt, progress("Skriver dokument") as step:
+        step(document_type.value, 0, 2 if publish else 1)
+        generated = rt.generate(plan, document_type, year=year, out_dir=out)
         if publish:
-            progress("udgiver på intranettet", 1, 2)
-            do_publish(rt, generated)
+            step("udgiver på intranettet", 1, 2)
+            rt.publish(generated)
     console.print(f"[green]{generated.document.spec.title}[/green] → {generated.path}")
     if publish:
         console.print(f"Udgivet på intranettet: {generated.url} ({generated.published})")

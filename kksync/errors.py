@@ -1,19 +1,32 @@
-"""One exception tree for kksync.
+"""One exception tree for kksync, arranged by what the caller should do.
 
 ::
 
     KksyncError                      anything kksync raises on purpose
-    ├── ConfigError                  settings, governance or template files are invalid
-    ├── SchemaError                  the model cannot be turned into a list schema (a programming error)
+    ├── ConfigError                  settings, governance or template files are invalid   → fix the configuration
+    ├── SchemaError                  the model cannot be turned into a list schema        → a programming error
+    ├── UnknownError                 the caller named something kksync does not have      → 404 / "findes ikke"
+    │   ├── UnknownPlanError         no plan with that key in the synced copy
+    │   └── SnapshotNotFoundError    no snapshot of that plan at that status date
     ├── SharePointError              SharePoint answered with an error we cannot handle here
-    │   ├── AuthError                401/403: the token or the app's rights are wrong
-    │   ├── NotFoundError            404: list, item or file does not exist
-    │   ├── ConflictError            412: the item changed since we read it (stale ETag)
-    │   ├── ThrottledError           429/503 that outlived the retry budget; carries ``retry_after``
-    │   └── ChangeTokenError         the stored change token was rejected or has expired
-    ├── StateError                   the state store is unreachable or inconsistent
-    └── DocumentError                a document could not be generated, linted or published
-        └── TemplateError            the Word template is broken or foreign
+    │   ├── AuthError                401/403: the token or the app's rights are wrong     → fatal, alert
+    │   ├── NotFoundError            404: list, item or file does not exist on SharePoint
+    │   ├── ConflictError            412: the item changed since we read it (stale ETag)  → re-read, retry
+    │   ├── ThrottledError  (R)      429/503 that outlived the retry budget; ``retry_after``
+    │   ├── UnreachableError (R)     no connection to SharePoint after the retry budget
+    │   └── ChangeTokenError         the stored change token was rejected or has expired  → full reconcile
+    ├── StateError                   the state store is unreachable or inconsistent       → fatal, alert
+    ├── DocumentError                a document could not be generated, linted or published
+    │   └── TemplateError            the Word template is broken or foreign
+    ├── WebhookRejected              a request to the webhook is not a notification; ``status`` (400/413)
+    └── BadMessage                   a queue message is not a kksync change message       → drop it
+
+    RetriableError                   mixin (R): the same work may succeed later; give it back to the
+                                     queue or the timer's retry instead of failing for good
+
+``except RetriableError`` catches throttling and lost connections whatever their branch; every other
+error is fatal for the work at hand. An ``UnknownError`` is the caller's mistake (a plan key that does
+not exist), not SharePoint's 404: it maps to HTTP 404 and to a Danish "findes ikke" in the CLI.
 
 Messages are written for the person running the command: what went wrong and what to do.
 """
@@ -22,22 +35,40 @@ from __future__ import annotations
 
 __all__ = [
     "AuthError",
+    "BadMessage",
     "ChangeTokenError",
     "ConfigError",
     "ConflictError",
     "DocumentError",
     "KksyncError",
     "NotFoundError",
+    "RetriableError",
     "SchemaError",
     "SharePointError",
+    "SnapshotNotFoundError",
     "StateError",
     "TemplateError",
     "ThrottledError",
+    "UnknownError",
+    "UnknownPlanError",
+    "UnreachableError",
+    "WebhookRejected",
 ]
 
 
 class KksyncError(Exception):
     """Base class: an error kksync raises on purpose, with a message for the user."""
+
+
+class RetriableError(KksyncError):
+    """The work failed for now and may succeed later (throttling, a lost connection).
+
+    A mixin-like base: concrete errors inherit it beside their own branch, so ``except RetriableError``
+    catches every transient failure and ``except SharePointError`` still sees SharePoint's.
+    """
+
+    retry_after: float | None = None
+    """Seconds the other side asked us to wait, if it said."""
 
 
 class ConfigError(KksyncError):
@@ -46,6 +77,22 @@ class ConfigError(KksyncError):
 
 class SchemaError(KksyncError):
     """The canonical model cannot be derived into a list schema."""
+
+
+class UnknownError(KksyncError):
+    """The caller asked for something kksync does not have (in its store), e.g. an unknown plan key."""
+
+
+class UnknownPlanError(UnknownError):
+    """No plan with that key in the synced copy."""
+
+    def __init__(self, message: str, *, plan_key: str) -> None:
+        super().__init__(message)
+        self.plan_key = plan_key
+
+
+class SnapshotNotFoundError(UnknownError):
+    """No snapshot of the plan at that status date."""
 
 
 class SharePointError(KksyncError):
@@ -69,12 +116,16 @@ class ConflictError(SharePointError):
     """The item changed since it was read (HTTP 412, stale ETag)."""
 
 
-class ThrottledError(SharePointError):
+class ThrottledError(RetriableError, SharePointError):
     """SharePoint kept throttling beyond the retry budget."""
 
     def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = 429) -> None:
         super().__init__(message, status=status)
         self.retry_after = retry_after
+
+
+class UnreachableError(RetriableError, SharePointError):
+    """SharePoint could not be reached (refused connection, timeout) within the retry budget."""
 
 
 class ChangeTokenError(SharePointError):
@@ -91,3 +142,15 @@ class DocumentError(KksyncError):
 
 class TemplateError(DocumentError):
     """The Word template is broken or is not a kksync template."""
+
+
+class WebhookRejected(KksyncError):
+    """The request is not a notification we accept; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class BadMessage(KksyncError):
+    """A queue message that is not a kksync change message; retrying it cannot help."""

@@ -10,33 +10,40 @@
 A message only says "list X changed"; the work is "sync list X from its stored change token", so
 processing is idempotent: a duplicate or redelivered message reads an empty change log and writes
 nothing. A notification for a list that already has a message waiting in the queue is coalesced
-into it. When SharePoint throttles longer than the function may wait, the work goes back to the
-queue as a new message that becomes visible after ``Retry-After`` instead of sleeping.
+into it. When SharePoint throttles longer than the function may wait (or cannot be reached: any
+``RetriableError``), the work goes back to the queue as a new message that becomes visible after
+``Retry-After`` instead of sleeping.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
-from kksync.errors import ConfigError, KksyncError, ThrottledError
-from kksync.services.records import DATA_LISTS
+from kksync.errors import AuthError, BadMessage, ChangeTokenError, ConfigError, RetriableError, SharePointError
+from kksync.queues import ChangeMessage, MemoryChangeQueue
+from kksync.services.ports import (
+    ChangeQueue,
+    NotificationState,
+    ReconcileSharePoint,
+    ReconcileStore,
+    SharePointItems,
+    SyncStore,
+)
+from kksync.services.records import DATA_LISTS, RecordCache
+from kksync.services.subscriptions import WebhookTarget, renew_expiring
 from kksync.services.webhooks import Refusal, parse_notifications, route_notifications
-from kksync.state.base import StateStore
 
 if TYPE_CHECKING:
-    from kksync.app import Runtime
+    from kksync.checks.governance import Governance
     from kksync.services.subscriptions import SubscriptionResult
     from kksync.services.sync import SyncOutcome
 
 __all__ = [
     "ALERT_MARKER",
-    "AzureChangeQueue",
     "BadMessage",
     "ChangeMessage",
     "ChangeQueue",
@@ -45,113 +52,22 @@ __all__ = [
     "Receipt",
     "ReconcileReport",
     "SilenceAlert",
+    "WebhookTarget",
     "change_time",
     "process_change",
     "receive_notifications",
     "reconcile",
+    "renew_expiring",
     "silence_alerts",
 ]
+# BadMessage (kksync.errors), ChangeMessage and MemoryChangeQueue (kksync.queues) and ChangeQueue
+# (kksync.services.ports) are re-exported: they lived here before, and callers still import them here.
 
 ALERT_MARKER = "KKSYNC_ALERT"
-MESSAGE_VERSION = 1
 MAX_DEFERRALS = 20
 MAX_VISIBILITY_SECONDS = 24 * 3600  # must stay below the message's time-to-live (7 days by default)
-_KNOWN_LISTS = {s.key for s in DATA_LISTS}
+DEFAULT_DEFERRAL_SECONDS = 60  # a lost connection says nothing about when to come back
 _TICKS_AT_EPOCH = 621_355_968_000_000_000  # .NET ticks (100 ns since 0001-01-01) at 1970-01-01
-
-
-class BadMessage(KksyncError):
-    """A queue message that is not a kksync change message; retrying it cannot help."""
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeMessage:
-    """The whole content of one queue message: "sync this list of this scope"."""
-
-    list_key: str
-    scope: str
-    reason: Literal["notification", "throttled", "manual"] = "notification"
-    deferrals: int = 0
-
-    def encode(self) -> str:
-        return json.dumps(
-            {"v": MESSAGE_VERSION, "list": self.list_key, "scope": self.scope, "reason": self.reason,
-             "deferrals": self.deferrals},
-            separators=(",", ":"),
-        )
-
-    @classmethod
-    def decode(cls, text: str | bytes) -> ChangeMessage:
-        try:
-            data = json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise BadMessage("Købeskeden er ikke JSON.") from None
-        if not isinstance(data, dict) or data.get("v") != MESSAGE_VERSION:
-            raise BadMessage("Købeskeden har et ukendt format.")
-        key, scope = data.get("list"), data.get("scope")
-        if key not in _KNOWN_LISTS or not isinstance(scope, str):
-            raise BadMessage(f"Købeskeden nævner en ukendt liste: {str(key)[:40]!r}.")
-        reason: Literal["notification", "throttled", "manual"] = "notification"
-        if data.get("reason") in ("throttled", "manual"):
-            reason = data["reason"]
-        deferrals = data.get("deferrals")
-        return cls(key, scope, reason, deferrals if isinstance(deferrals, int) and deferrals >= 0 else 0)
-
-
-class ChangeQueue(Protocol):
-    """The queue port: send a message (optionally invisible for a while), see which lists are waiting."""
-
-    def send(self, message: ChangeMessage, *, visibility_timeout: int | None = None) -> None: ...
-
-    def pending_lists(self, scope: str) -> set[str]:
-        """Lists with a message that is visible (not yet picked up); best effort, may under-report."""
-        ...
-
-
-class AzureChangeQueue:
-    """An Azure Storage queue, messages base64-encoded as the Functions queue trigger expects."""
-
-    def __init__(self, connection_string: str, queue_name: str) -> None:
-        from azure.core.exceptions import ResourceExistsError
-        from azure.storage.queue import QueueClient, TextBase64DecodePolicy, TextBase64EncodePolicy
-
-        self.name = queue_name
-        self._client: Any = QueueClient.from_connection_string(
-            connection_string, queue_name,
-            message_encode_policy=TextBase64EncodePolicy(), message_decode_policy=TextBase64DecodePolicy(),
-        )
-        with contextlib.suppress(ResourceExistsError):  # another instance made it first
-            self._client.create_queue()
-
-    def send(self, message: ChangeMessage, *, visibility_timeout: int | None = None) -> None:
-        self._client.send_message(message.encode(), visibility_timeout=visibility_timeout)
-
-    def pending_lists(self, scope: str) -> set[str]:
-        waiting: set[str] = set()
-        for peeked in self._client.peek_messages(max_messages=32):
-            try:
-                message = ChangeMessage.decode(peeked.content)
-            except (BadMessage, TypeError):
-                continue
-            if message.scope == scope:
-                waiting.add(message.list_key)
-        return waiting
-
-    def close(self) -> None:
-        self._client.close()
-
-
-@dataclass
-class MemoryChangeQueue:
-    """In-process queue for the CLI and tests: same port, no Azure."""
-
-    messages: list[tuple[ChangeMessage, int | None]] = field(default_factory=list)
-
-    def send(self, message: ChangeMessage, *, visibility_timeout: int | None = None) -> None:
-        self.messages.append((message, visibility_timeout))
-
-    def pending_lists(self, scope: str) -> set[str]:
-        return {m.list_key for m, delay in self.messages if m.scope == scope and not delay}
 
 
 # --- receiving ---------------------------------------------------------------------------------------
@@ -180,7 +96,7 @@ def receive_notifications(
     *,
     content_length: str | None,
     secret: str | None,
-    store: StateStore,
+    store: NotificationState,
     scope: str,
     queue: Callable[[], ChangeQueue],
     now: datetime,
@@ -222,21 +138,34 @@ class ProcessResult:
     note: str = ""
 
 
-def process_change(runtime: Runtime, message: ChangeMessage, *, queue: ChangeQueue) -> ProcessResult:
-    """Incremental sync, checks and write-back for the message's list; throttling goes back to the queue.
+def process_change(
+    sp: SharePointItems,
+    store: SyncStore,
+    message: ChangeMessage,
+    *,
+    scope: str,
+    queue: ChangeQueue,
+    governance: Governance | None = None,
+    cache: RecordCache | None = None,
+) -> ProcessResult:
+    """Incremental sync, checks and write-back for the message's list; transient failures go back to the queue.
 
     Any other error propagates, so the Functions runtime retries the message and finally moves it to
     the poison queue.
     """
-    if message.scope != runtime.scope:
+    from kksync.services.sync import SyncService  # the receiver imports this module too: keep it light
+
+    if message.scope != scope:
         return ProcessResult("skipped", message.list_key,
                              note=f"message for another site or configuration ({message.scope[:80]}); dropped")
+    service = SyncService(sp, store, scope=scope, governance=governance, cache=cache)
     try:
-        outcome = runtime.sync_service().sync(lists=[message.list_key], write_back=True)
-    except ThrottledError as error:
+        outcome = service.sync(lists=[message.list_key], write_back=True)
+    except RetriableError as error:
         if message.deferrals >= MAX_DEFERRALS:
             raise
-        delay = min(MAX_VISIBILITY_SECONDS, max(1, math.ceil(error.retry_after or 60)))
+        wait = error.retry_after if error.retry_after is not None else DEFAULT_DEFERRAL_SECONDS
+        delay = min(MAX_VISIBILITY_SECONDS, max(1, math.ceil(wait)))
         again = ChangeMessage(message.list_key, message.scope, "throttled", message.deferrals + 1)
         queue.send(again, visibility_timeout=delay)
         return ProcessResult("deferred", message.list_key, retry_after=delay, note=str(error))
@@ -274,27 +203,31 @@ def change_time(token: str) -> datetime | None:
         return None
 
 
-def silence_alerts(runtime: Runtime, now: datetime) -> list[SilenceAlert]:
+def silence_alerts(
+    sp: SharePointItems, store: ReconcileStore, *, scope: str, silence_minutes: int, now: datetime
+) -> list[SilenceAlert]:
     """Subscribed lists whose change log has changes that should have been notified by now, but were not.
 
-    A change older than ``silence_alert_minutes`` with no notification after it means notifications
+    A change older than ``silence_minutes`` with no notification after it means notifications
     stopped arriving (deliveries dropped, endpoint broken, subscription deleted on SharePoint's side).
     Lists without a subscription are not expected to notify. Run this before a full sync moves the token.
+    A rejected change token is skipped (the full sync after it reads everything); any other error
+    propagates: a refused token or throttling must not pass for "no silence".
     """
-    window = timedelta(minutes=runtime.settings.silence_alert_minutes)
-    subscribed = runtime.store.subscriptions(runtime.scope)
+    window = timedelta(minutes=silence_minutes)
+    subscribed = store.subscriptions(scope)
     alerts: list[SilenceAlert] = []
     for schema in DATA_LISTS:
-        token = runtime.store.get_token(runtime.scope, schema.key)
+        token = store.get_token(scope, schema.key)
         if token is None or schema.key not in subscribed:
             continue
         try:
-            changes = runtime.client.changes(schema.title, token)
-        except KksyncError:
-            continue  # a rejected token is the full reconcile's business, not a silence
+            changes = sp.changes(schema.title, token)
+        except ChangeTokenError:
+            continue  # the full reconcile's business, not a silence
         if not changes:
             continue
-        last = runtime.store.last_notification_at(runtime.scope, schema.key)
+        last = store.last_notification_at(scope, schema.key)
         times = [t for t in (change_time(c.token) for c in changes) if t is not None]
         oldest = min(times) if times else None
         if oldest is not None:
@@ -314,23 +247,37 @@ class ReconcileReport:
     notes: list[str] = field(default_factory=list)
 
 
-def reconcile(runtime: Runtime, *, now: datetime | None = None, renew: bool = True) -> ReconcileReport:
-    """Nightly: silence alerts, subscription renewal, then a full reconcile of every data list.
+def reconcile(
+    sp: ReconcileSharePoint,
+    store: ReconcileStore,
+    *,
+    scope: str,
+    target: WebhookTarget | None,
+    silence_minutes: int,
+    governance: Governance | None = None,
+    cache: RecordCache | None = None,
+    now: datetime | None = None,
+) -> ReconcileReport:
+    """Nightly: silence alerts, subscription renewal (unless ``target`` is None), then a full sync of every list.
 
     Renewal comes before the long sync so that a throttled or failed sync cannot let a subscription
-    lapse; a renewal failure is noted and does not stop the sync.
+    lapse. What renewal cannot do is noted and the sync still runs: a configuration problem (a note)
+    or SharePoint refusing one subscription (an alert). Refused credentials, throttling, a lost
+    connection and a failing state store propagate: the sync would fail the same way, and the caller
+    (the timer's retry, the operator) must see them rather than a quiet night.
     """
-    from kksync.services.subscriptions import WebhookTarget, renew_expiring
+    from kksync.services.sync import SyncService
 
     now = now or datetime.now(UTC)
-    report = ReconcileReport(alerts=silence_alerts(runtime, now))
-    if renew:
+    report = ReconcileReport(alerts=silence_alerts(sp, store, scope=scope, silence_minutes=silence_minutes, now=now))
+    if target is not None:
         try:
-            report.subscriptions = renew_expiring(runtime.client, runtime.store, scope=runtime.scope,
-                                                  target=WebhookTarget.from_settings(runtime.settings), now=now)
+            report.subscriptions = renew_expiring(sp, store, scope=scope, target=target, now=now)
         except ConfigError as error:
             report.notes.append(f"subscriptions not renewed: {error}")
-        except KksyncError as error:
+        except (AuthError, RetriableError):
+            raise
+        except SharePointError as error:
             report.notes.append(f"{ALERT_MARKER} subscription renewal failed: {error}")
-    report.outcome = runtime.sync_service().sync(full=True)
+    report.outcome = SyncService(sp, store, scope=scope, governance=governance, cache=cache).sync(full=True)
     return report

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from kksync.core import model as m
 from kksync.core.mapping import to_payload
@@ -20,13 +21,15 @@ from kksync.core.schema import list_schema
 from kksync.errors import DocumentError, NotFoundError
 
 if TYPE_CHECKING:
-    from kksync.app import Runtime
+    from kksync.checks.governance import Governance
     from kksync.core.snapshots import Snapshot
     from kksync.documents import RenderedDocument
+    from kksync.services.ports import SharePointFiles, SnapshotStore
 
-__all__ = ["Generated", "generate", "publish", "publish_documents"]
+__all__ = ["DocumentSetup", "Generated", "generate", "library_url", "publish", "publish_documents"]
 
 PUBLICATIONS = list_schema("publications")
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -37,37 +40,49 @@ class Generated:
     url: str | None = None
 
 
-def _snapshot_for(runtime: Runtime, plan_key: str, year: int | None) -> tuple[Snapshot, Snapshot | None, bool]:
-    """(snapshot, previous snapshot, frozen now?)."""
+@dataclass(frozen=True, slots=True)
+class DocumentSetup:
+    """The plain values documents are made with: whose snapshots, which rules, which template."""
+
+    scope: str
+    governance: Governance | None = None
+    template_dir: Path | None = None
+
+
+def _snapshot_for(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], plan_key: str, year: int | None,
+                  *, scope: str) -> tuple[Snapshot, Snapshot | None, bool]:
+    """(snapshot, previous snapshot, frozen now?); the portfolio is loaded only when a snapshot must be frozen."""
     from kksync.services.snapshots import freeze, load_snapshot
 
-    dates = runtime.store.list_snapshots(runtime.scope, plan_key)
+    dates = snapshots.list_snapshots(scope, plan_key)
     candidates = [d for d in dates if year is None or d.year == year]
     if candidates:
         chosen = candidates[-1]
-        snap, fresh = load_snapshot(runtime, plan_key, chosen), False
+        snap, fresh = load_snapshot(snapshots, plan_key, chosen, scope=scope), False
     else:
         today = datetime.now(UTC).date()
         chosen = today if year is None or year == today.year else date(year, 12, 31)
-        snap, fresh = freeze(runtime, plan_key, chosen), True
-    earlier = [d for d in runtime.store.list_snapshots(runtime.scope, plan_key) if d < chosen]
-    previous = load_snapshot(runtime, plan_key, earlier[-1]) if earlier else None
+        snap, fresh = freeze(snapshots, portfolio(), plan_key, chosen, scope=scope), True
+    earlier = [d for d in snapshots.list_snapshots(scope, plan_key) if d < chosen]
+    previous = load_snapshot(snapshots, plan_key, earlier[-1], scope=scope) if earlier else None
     return snap, previous, fresh
 
 
-def generate(runtime: Runtime, plan_key: str, document_type: m.DocumentType, *, year: int | None = None,
+def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], plan_key: str,
+             document_type: m.DocumentType, *, setup: DocumentSetup, year: int | None = None,
              out_dir: Path | None = None) -> Generated:
+    """Render and lint one document from the plan's snapshot for ``year`` (frozen from ``portfolio()`` if none)."""
     from kksync.checks import check_portfolio
     from kksync.documents import render
     from kksync.documents.word.lint import lint_docx
 
-    snap, previous, _ = _snapshot_for(runtime, plan_key, year)
+    snap, previous, _ = _snapshot_for(snapshots, portfolio, plan_key, year, scope=setup.scope)
     # The check is run "as of" the status date, so the document does not depend on when it is rendered.
     as_of = datetime.combine(snap.status_date, time(12), UTC)
-    report = check_portfolio(snap.portfolio, governance=runtime.governance, today=snap.status_date, now=as_of)
+    report = check_portfolio(snap.portfolio, governance=setup.governance, today=snap.status_date, now=as_of)
     if document_type is m.DocumentType.STATUS and year is None:
         year = snap.status_date.year
-    document = render(snap, report, document_type, year=year, previous=previous, template=runtime.settings.template_dir)
+    document = render(snap, report, document_type, year=year, previous=previous, template=setup.template_dir)
     issues = lint_docx(document.data)
     if issues:
         listed = "; ".join(str(i) for i in issues[:5])
@@ -80,43 +95,42 @@ def generate(runtime: Runtime, plan_key: str, document_type: m.DocumentType, *, 
     return Generated(document, path)
 
 
-def publish(runtime: Runtime, generated: Generated) -> Generated:
+def publish(files: SharePointFiles, generated: Generated, *, site_url: str) -> Generated:
     """Upload to the intranet library with metadata; unchanged snapshot → no new version."""
     spec = generated.document.spec
-    client = runtime.client
-    library = client.list_info(PUBLICATIONS.title)
-    folder = library_url(runtime)
-    server_url = f"{folder}/{spec.file_name}"
+    library = files.list_info(PUBLICATIONS.title)
+    server_url = f"{library_url(site_url)}/{spec.file_name}"
     try:
-        existing: dict[str, object] | None = client.file_item(server_url)
+        existing: dict[str, object] | None = files.file_item(server_url)
     except NotFoundError:
         existing = None
     hash_column = next(c for c in PUBLICATIONS.columns if c.attr == "snapshot_hash")
     if existing and existing.get(hash_column.name) == spec.snapshot_digest:
         generated.published, generated.url = "uændret", server_url
         return generated
-    uploaded = client.upload_file(PUBLICATIONS.title, spec.file_name, generated.document.data)
+    uploaded = files.upload_file(PUBLICATIONS.title, spec.file_name, generated.document.data)
     record = m.Publication(title=spec.title, plan_key=spec.plan_key, year=spec.year, document_type=spec.document_type,
                            status_date=spec.status_date, snapshot_hash=spec.snapshot_digest)
     fields = to_payload(record, columns=[c for c in PUBLICATIONS.columns])
-    client.set_file_fields(uploaded["ServerRelativeUrl"], library.entity_type, fields)
+    files.set_file_fields(uploaded["ServerRelativeUrl"], library.entity_type, fields)
     generated.published, generated.url = f"version {uploaded.get('UIVersionLabel') or '1.0'}", uploaded["ServerRelativeUrl"]
     return generated
 
 
-def library_url(runtime: Runtime) -> str:
-    from urllib.parse import urlsplit
+def library_url(site_url: str) -> str:
+    """The publications library's server-relative URL on the site."""
+    return f"{urlsplit(site_url).path.rstrip('/')}/{PUBLICATIONS.title}"
 
-    return f"{urlsplit(runtime.settings.site_url).path.rstrip('/')}/{PUBLICATIONS.title}"
 
-
-def publish_documents(runtime: Runtime, plan_key: str, year: int | None = None, *, out_dir: Path | None = None,
-                      progress: Callable[[str, int, int], None] | None = None) -> list[Generated]:
+def publish_documents(snapshots: SnapshotStore, files: SharePointFiles, portfolio: Callable[[], m.Portfolio],
+                      plan_key: str, year: int | None = None, *, setup: DocumentSetup, site_url: str,
+                      out_dir: Path | None = None, progress: Progress | None = None) -> list[Generated]:
     """All three documents for a plan, generated, linted and published (functions and the demo)."""
     results = []
     kinds = [m.DocumentType.STATUS, m.DocumentType.READINESS, m.DocumentType.PLAN]
     for index, kind in enumerate(kinds):
         if progress:
             progress(kind.value, index, len(kinds))
-        results.append(publish(runtime, generate(runtime, plan_key, kind, year=year, out_dir=out_dir)))
+        generated = generate(snapshots, portfolio, plan_key, kind, setup=setup, year=year, out_dir=out_dir)
+        results.append(publish(files, generated, site_url=site_url))
     return results

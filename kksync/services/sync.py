@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from kksync.core import model as m
 from kksync.core.mapping import Mapped, Refs, from_item, select_expand, to_payload
 from kksync.core.schema import ListSchema, list_schema
 from kksync.errors import ChangeTokenError
+from kksync.services.ports import SharePointItems, SyncStore
 from kksync.services.records import (
     DATA_LISTS,
     RecordCache,
@@ -35,8 +36,8 @@ from kksync.services.records import (
     pack,
     unpack,
 )
-from kksync.sharepoint.client import ItemWrite, SharePointClient
-from kksync.state.base import ChangeRecord, ListRunStats, RunRecord, StateStore, StoredItem
+from kksync.sharepoint.client import ItemWrite
+from kksync.state.base import ChangeAction, ChangeRecord, ListRunStats, RunRecord, StoredItem
 
 __all__ = ["ListOutcome", "SyncOutcome", "SyncService"]
 
@@ -46,21 +47,17 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class ListOutcome:
+    """One list in one run: the counters kept in the run history, and what only this run's report shows."""
+
     mode: str = "incremental"
-    seen: int = 0
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    bot_only: int = 0
+    stats: ListRunStats = field(default_factory=ListRunStats)
     skipped_own: int = 0
-    written: int = 0
-    conflicts: int = 0
+    """Changes made by our own account, skipped without reading the item."""
     requests: int = 0
 
-    def stats(self) -> ListRunStats:
-        """The counters kept in the run history."""
-        return ListRunStats(seen=self.seen, added=self.added, updated=self.updated, deleted=self.deleted,
-                            bot_only=self.bot_only, written=self.written, conflicts=self.conflicts)
+    def count(self, **counters: int) -> None:
+        """Add to the run-history counters (``seen=3, added=1``); the history record is immutable."""
+        self.stats = replace(self.stats, **{name: getattr(self.stats, name) + n for name, n in counters.items()})
 
 
 @dataclass
@@ -76,7 +73,7 @@ class SyncOutcome:
 
     @property
     def changed(self) -> int:
-        return sum(o.added + o.updated + o.deleted for o in self.lists.values())
+        return sum(o.stats.added + o.stats.updated + o.stats.deleted for o in self.lists.values())
 
 
 class SyncService:
@@ -84,8 +81,8 @@ class SyncService:
 
     def __init__(
         self,
-        client: SharePointClient,
-        store: StateStore,
+        client: SharePointItems,
+        store: SyncStore,
         *,
         scope: str,
         governance: Governance | None = None,
@@ -106,29 +103,29 @@ class SyncService:
              write_back: bool = True) -> SyncOutcome:
         outcome = SyncOutcome(run_id=uuid.uuid4().hex)
         started = self.now()
-        start_requests = self.client.transport.total
+        start_requests = self.client.requests_sent
         changes: list[ChangeRecord] = []
         self._users = None
         chosen = [s for s in DATA_LISTS if lists is None or s.key in lists]
         for index, schema in enumerate(chosen):
             if progress:
                 progress(schema.title, index, len(chosen))
-            before = self.client.transport.total
+            before = self.client.requests_sent
             result = self._sync_list(schema, full=full, changes=changes, notes=outcome.notes)
-            result.requests = self.client.transport.total - before
+            result.requests = self.client.requests_sent - before
             outcome.lists[schema.key] = result
         if progress:
             progress("tjek og tilbageskrivning", len(chosen), len(chosen))
         if write_back:
             outcome.report = self._write_back(outcome, changes)
-        outcome.requests = self.client.transport.total - start_requests
-        outcome.writes = sum(o.written for o in outcome.lists.values())
-        outcome.conflicts = sum(o.conflicts for o in outcome.lists.values())
+        outcome.requests = self.client.requests_sent - start_requests
+        outcome.writes = sum(o.stats.written for o in outcome.lists.values())
+        outcome.conflicts = sum(o.stats.conflicts for o in outcome.lists.values())
         self.store.record_run(
             RunRecord(
                 run_id=outcome.run_id, scope=self.scope, started_at=started, finished_at=self.now(),
                 mode="full" if full else "incremental",
-                lists={key: list_outcome.stats() for key, list_outcome in outcome.lists.items()},
+                lists={key: list_outcome.stats for key, list_outcome in outcome.lists.items()},
                 changes=changes, requests=outcome.requests, writes=outcome.writes, note="; ".join(outcome.notes),
             )
         )
@@ -181,7 +178,7 @@ class SyncService:
         gone = [i for i in (*deleted, *missing) if i in stored]
         for item_id in gone:
             changes.append(ChangeRecord(schema.key, item_id, "deleted"))
-        outcome.deleted = len(gone)
+        outcome.count(deleted=len(gone))
         self.store.commit(self.scope, schema.key, upserts=upserts, deletes=gone, token=found[-1].token)
         return outcome
 
@@ -197,7 +194,7 @@ class SyncService:
         gone = [i for i in stored if i not in seen]
         for item_id in gone:
             changes.append(ChangeRecord(schema.key, item_id, "deleted"))
-        outcome.deleted = len(gone)
+        outcome.count(deleted=len(gone))
         self.store.commit(self.scope, schema.key, upserts=upserts, deletes=gone, token=token)
         return outcome
 
@@ -205,27 +202,28 @@ class SyncService:
                outcome: ListOutcome, changes: list[ChangeRecord]) -> list[StoredItem]:
         refs = self._refs(schema, rows) if rows else Refs()
         upserts: list[StoredItem] = []
+        counted = {"seen": 0, "added": 0, "updated": 0, "bot_only": 0}
         for row in rows:
             mapped = from_item(schema, row, refs=refs)
             item = _stored(schema, mapped)
-            outcome.seen += 1
+            counted["seen"] += 1
             before = stored.get(item.item_id)
+            action: ChangeAction
             if before is None:
                 action = "added"
-                outcome.added += 1
             elif before.fingerprint != item.fingerprint:
                 action = "updated"
-                outcome.updated += 1
             elif before.bot_fingerprint != item.bot_fingerprint:
                 action = "bot-only"
-                outcome.bot_only += 1
             else:
                 if before.etag != item.etag or before.record_json != item.record_json:
                     upserts.append(item)
                 continue
+            counted["bot_only" if action == "bot-only" else action] += 1
             editor = mapped.meta.editor.name if mapped.meta.editor else None
-            changes.append(ChangeRecord(schema.key, item.item_id, action, editor, mapped.meta.modified))  # type: ignore[arg-type]
+            changes.append(ChangeRecord(schema.key, item.item_id, action, editor, mapped.meta.modified))
             upserts.append(item)
+        outcome.count(**counted)
         return upserts
 
     def load_portfolio(self) -> m.Portfolio:
@@ -303,7 +301,7 @@ class SyncService:
             upserts: list[StoredItem] = []
             for result in results:
                 if result.status == "ok":
-                    stats.written += 1
+                    stats.count(written=1)
                     before = stored[result.item_id]
                     new = updated[result.item_id]
                     _, problems = unpack(schema, before.record_json)
@@ -312,7 +310,7 @@ class SyncService:
                                 editor=before.editor)
                     )
                 elif result.status == "conflict":
-                    stats.conflicts += 1
+                    stats.count(conflicts=1)
                     conflicted.setdefault(list_key, []).append(result.item_id)
                 elif result.status == "missing":
                     self.store.commit(self.scope, list_key, upserts=[], deletes=[result.item_id], token=None)

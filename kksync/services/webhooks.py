@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from kksync.errors import KksyncError
+from kksync.errors import WebhookRejected  # defined with the other errors; re-exported here
 
 if TYPE_CHECKING:  # the handshake path imports this module: keep it to the standard library
     from kksync.state.base import Subscription
@@ -49,14 +49,6 @@ MAX_NOTIFICATIONS = 1000
 MAX_TOKEN_CHARS = 1024
 _HASH_DOMAIN = b"kksync-webhook-client-state:v1:"
 _UNSAFE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
-
-
-class WebhookRejected(KksyncError):
-    """The request is not a notification we accept; ``status`` is the HTTP status to answer."""
-
-    def __init__(self, message: str, *, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True, slots=True)

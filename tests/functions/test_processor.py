@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from kksync.errors import ThrottledError
-from kksync.services.processor import ChangeMessage, MemoryChangeQueue, process_change
+from kksync.queues import ChangeMessage, MemoryChangeQueue
 from sp_emulator import EmulatorServer
 
 from .conftest import Env, Handler, queue_message
@@ -49,11 +49,11 @@ def test_deferred_message_carries_the_delay_and_a_count(env: Env, synced: Emulat
     queue = MemoryChangeQueue()
     runtime = open_runtime(load_settings())
     try:
-        result = process_change(runtime, ChangeMessage("plans", env.scope, deferrals=3), queue=queue)
+        result = runtime.process_change(ChangeMessage("plans", env.scope, deferrals=3), queue=queue)
         assert (result.status, result.retry_after) == ("deferred", 90)
         assert queue.messages == [(ChangeMessage("plans", env.scope, "throttled", 4), 90)]
         with pytest.raises(ThrottledError):  # deferred often enough: let the runtime's retries take over
-            process_change(runtime, ChangeMessage("plans", env.scope, deferrals=20), queue=queue)
+            runtime.process_change(ChangeMessage("plans", env.scope, deferrals=20), queue=queue)
     finally:
         runtime.close()
 

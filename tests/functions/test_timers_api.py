@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
-import types
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -109,22 +107,24 @@ def test_no_alert_for_a_recent_change_or_an_unsubscribed_site(
 
 @pytest.fixture
 def publishing(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int | None]]:
-    """A stand-in for kksync.services.publishing (the real one is provided elsewhere)."""
-    calls: list[tuple[str, int | None]] = []
-    module = types.ModuleType("kksync.services.publishing")
+    """A stand-in for the runtime's publishing (the real one is exercised below and in tests/documents)."""
+    from kksync.app import Runtime
 
-    def publish_documents(runtime: object, plan_key: str, year: int | None = None) -> dict:
-        from kksync.errors import KksyncError, ThrottledError
+    calls: list[tuple[str, int | None]] = []
+
+    def publish_documents(runtime: object, plan_key: str, year: int | None = None, **kwargs: object) -> dict:
+        from kksync.errors import KksyncError, ThrottledError, UnknownPlanError
 
         calls.append((plan_key, year))
         if plan_key == "ukendt":
-            raise KksyncError("Planen «ukendt» findes ikke.")
+            raise UnknownPlanError("Planen «ukendt» findes ikke.", plan_key=plan_key)
+        if plan_key == "ugyldig":
+            raise KksyncError("Planen «ugyldig» kan ikke udgives.")
         if plan_key == "travl":
             raise ThrottledError("SharePoint er travl", retry_after=42)
         return {"documents": [f"{plan_key}-status.docx"], "published_at": datetime(2026, 1, 5, tzinfo=UTC)}
 
-    module.publish_documents = publish_documents  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "kksync.services.publishing", module)
+    monkeypatch.setattr(Runtime, "publish_documents", publish_documents)
     return calls
 
 
@@ -146,10 +146,12 @@ def test_documents_on_demand(handlers: dict[str, Handler], env: Env, publishing:
     assert json.loads(ok.get_body()) == {"plan": "F2011-2012", "year": 2012, "documents": {
         "documents": ["F2011-2012-status.docx"], "published_at": "2026-01-05T00:00:00+00:00"}}
     assert call("F2011-2012", "next").status_code == 400
-    assert call("ukendt").status_code == 400
+    unknown = call("ukendt")  # the caller named a plan that does not exist: not found, not a bad request
+    assert unknown.status_code == 404 and "ukendt" in json.loads(unknown.get_body())["error"]
+    assert call("ugyldig").status_code == 400
     busy = call("travl")
     assert (busy.status_code, busy.headers["Retry-After"]) == (503, "42")
-    assert publishing == [("F2011-2012", 2012), ("ukendt", None), ("travl", None)]
+    assert publishing == [("F2011-2012", 2012), ("ukendt", None), ("ugyldig", None), ("travl", None)]
 
 
 # --- readiness ---------------------------------------------------------------------------------------

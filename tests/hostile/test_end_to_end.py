@@ -13,7 +13,6 @@ from kksync.checks import load_governance
 from kksync.core.model import DocumentType
 from kksync.core.schema import list_schema
 from kksync.documents import is_safe_file_name
-from kksync.services.publishing import generate, publish
 from kksync.services.sync import SyncService
 from tests.hostile.pipeline import assert_sound_docx
 from tests.sync.conftest import Site
@@ -42,7 +41,7 @@ def _missing(site: Site, item_id: int) -> str:
 def _documents(runtime: Runtime, plan_key: str, out: Path) -> list[str]:
     names = []
     for doc_type in DocumentType:
-        generated = publish(runtime, generate(runtime, plan_key, doc_type, out_dir=out))
+        generated = runtime.publish(runtime.generate(plan_key, doc_type, out_dir=out))
         assert generated.path is not None and generated.path.parent == out
         assert_sound_docx(generated.path.read_bytes())
         assert generated.url is not None and generated.url.startswith("/sites/") and "/Publikationer/" in generated.url

@@ -199,7 +199,7 @@ def test_publishing_plans_with_hostile_keys_writes_only_into_the_library(tmp_pat
     from kksync.app import build_client, open_runtime
     from kksync.core import model as m
     from kksync.services.provision import provision
-    from kksync.services.publishing import library_url, publish_documents
+    from kksync.services.publishing import library_url
     from kksync.services.seed import seed_portfolio
     from kksync.settings import Settings
     from tests.documents.fixtures import make_portfolio
@@ -217,11 +217,11 @@ def test_publishing_plans_with_hostile_keys_writes_only_into_the_library(tmp_pat
         runtime = open_runtime(settings)
         try:
             runtime.sync_service().sync(full=True, write_back=False)
-            assert library_url(runtime) == FOLDER
+            assert library_url(runtime.settings.site_url) == FOLDER
             sp.request_log.reset()
             published: list[m.DocumentType] = []
             for key in HOSTILE_KEYS:
-                for result in publish_documents(runtime, key, out_dir=out):
+                for result in runtime.publish_documents(key, out_dir=out):
                     assert result.url is not None and inside(FOLDER, result.url), result.url
                     published.append(result.document.spec.document_type)
         finally:

@@ -28,11 +28,23 @@ def _store_records(site: Site, scope: str = "test") -> dict[int, object]:
 
 def test_full_sync_reads_everything_and_writes_warnings_back(site: Site) -> None:
     outcome = site.service.sync(full=True)
-    assert outcome.lists["initiatives"].added == 12
+    assert outcome.lists["initiatives"].stats.added == 12
     items = _sp_items(site)
     unranked = [i for i in items.values() if i["KkKey"] in {"F11-03", "F11-06", "F11-09", "F11-12"}]
     assert all(i[MISSING.name] and "prioritet" in i[MISSING.name].lower() for i in unranked)
     assert outcome.writes > 0
+
+
+def test_run_history_keeps_the_outcome_counters_and_the_request_count(site: Site) -> None:
+    before = site.client.requests_sent
+    outcome = site.service.sync(full=True)
+    run = site.store.runs("test", 1)[0]
+    assert run.lists == {key: o.stats for key, o in outcome.lists.items()}  # the same record, not a copy by hand
+    initiatives = run.lists["initiatives"]
+    assert (initiatives.seen, initiatives.added) == (12, 12) and initiatives.written > 0
+    assert outcome.requests == run.requests == site.client.requests_sent - before
+    # per list only its reading is counted; the write-back afterwards only in the total
+    assert 0 < sum(o.requests for o in outcome.lists.values()) < outcome.requests
 
 
 def test_second_sync_with_nothing_changed_is_free(site: Site) -> None:
@@ -56,7 +68,7 @@ def test_incremental_sync_reads_only_the_changed_items(site: Site, k: int) -> No
         site.sp.edit_item(INITIATIVES.title, item_id, {PURPOSE.name: f"Nyt formål {item_id}"})
     site.sp.request_log.reset()
     outcome = site.service.sync()
-    assert outcome.lists["initiatives"].updated == k
+    assert outcome.lists["initiatives"].stats.updated == k
     counts = site.sp.request_log.counts()
     reads = counts.get("get_items", 0)
     assert reads <= 1 + math.ceil(k / 100)  # + site users, once per run
@@ -119,7 +131,7 @@ def test_deletes_are_applied(site: Site) -> None:
     site.service.sync(full=True)
     site.sp.delete_item(INITIATIVES.title, 7)
     outcome = site.service.sync()
-    assert outcome.lists["initiatives"].deleted == 1
+    assert outcome.lists["initiatives"].stats.deleted == 1
     assert 7 not in _store_records(site)
 
 

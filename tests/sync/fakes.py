@@ -1,0 +1,61 @@
+"""Small stand-ins for the services' ports: a SharePoint with empty lists and a change log that can fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from kksync.sharepoint.client import Change, ItemWrite, ListInfo, WriteOutcome
+
+_TICKS_AT_EPOCH = 621_355_968_000_000_000
+
+
+def token_at(when: datetime, number: int = 1) -> str:
+    """A change token ``1;3;<list>;<ticks>;<number>`` stamped ``when``."""
+    ticks = _TICKS_AT_EPOCH + int(when.timestamp() * 10_000_000)
+    return f"1;3;list-id;{ticks};{number}"
+
+
+@dataclass
+class FakeSharePoint:
+    """``SharePointItems``: every list empty; ``changes`` returns ``pending`` or raises ``changes_error``."""
+
+    pending: list[Change] = field(default_factory=list)
+    changes_error: Exception | None = None
+    sync_error: Exception | None = None
+    app_login: str | None = None
+    requests_sent: int = 0
+    full_reads: list[str] = field(default_factory=list)
+
+    def list_info(self, title: str, *, refresh: bool = False) -> ListInfo:
+        self.requests_sent += 1
+        return ListInfo(id="list-id", title=title, item_count=0, entity_type=f"SP.Data.{title}ListItem",
+                        change_token="1;3;list-id;0;0", base_template=100)
+
+    def iter_pages(self, title: str, *, select: Sequence[str], expand: Sequence[str] = ()) -> Iterator[list[dict[str, Any]]]:
+        if self.sync_error is not None:
+            raise self.sync_error
+        self.requests_sent += 1
+        self.full_reads.append(title)
+        return iter(())
+
+    def items_by_ids(self, title: str, ids: Sequence[int], *, select: Sequence[str],
+                     expand: Sequence[str] = ()) -> list[dict[str, Any]]:
+        self.requests_sent += 1
+        return []
+
+    def changes(self, title: str, token: str) -> list[Change]:
+        self.requests_sent += 1
+        if self.changes_error is not None:
+            raise self.changes_error
+        return list(self.pending)
+
+    def update_items(self, title: str, writes: Sequence[ItemWrite]) -> list[WriteOutcome]:
+        self.requests_sent += 1
+        return [WriteOutcome(w.item_id, "ok", etag="2") for w in writes]
+
+    def site_user_ids(self) -> set[int]:
+        self.requests_sent += 1
+        return set()
