@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kksync.checks import fmt
 from kksync.checks.catalog import Issue, column, issue
 from kksync.checks.context import Subject
 from kksync.checks.finance import CashFlows, cash_flows, npv, payback_years
+from kksync.core import fmt
 from kksync.core.model import AgreementStatus, FigureKind, FundingLine
 from kksync.core.schema import list_schema
 

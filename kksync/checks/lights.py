@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from kksync.checks import fmt
 from kksync.checks.findings import ComputedLight
 from kksync.checks.governance import LightLimits
+from kksync.core import fmt
 from kksync.core.model import Light, StatusEntry, latest_status
 
 __all__ = ["NO_DATA", "add_months", "compute_light", "latest_status", "months_late"]

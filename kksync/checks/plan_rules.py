@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kksync.checks import fmt
 from kksync.checks.catalog import Issue, column, issue
 from kksync.checks.context import Index
+from kksync.core import fmt
 from kksync.core.model import Administration, Initiative, ItProject, Plan, PlanKind, PlanStage
 from kksync.core.schema import list_schema
 

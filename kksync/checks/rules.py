@@ -12,7 +12,7 @@ from datetime import date
 from kksync.checks.business_case import check_business_case, check_funding, filled
 from kksync.checks.catalog import RULES, Issue, column, issue
 from kksync.checks.context import Subject
-from kksync.checks.fmt import short_date as fmt_date
+from kksync.core.fmt import short_date
 from kksync.core.model import Plan, TransitionOrigin
 from kksync.core.schema import list_schema
 from kksync.errors import SchemaError
@@ -91,12 +91,12 @@ def check_delivery(s: Subject) -> list[Issue]:
         what = " og ".join(name for name, _ in gaps)
         out.append(issue("DEL-DATES-MISSING", tuple(col for _, col in gaps), what=what))
     elif end < start:
-        out.append(issue("DEL-DATES-INVALID", (START, END), start=fmt_date(start), end=fmt_date(end)))
+        out.append(issue("DEL-DATES-INVALID", (START, END), start=short_date(start), end=short_date(end)))
     elif _outside(start, end, plan) and not filled(delivery.overlap_reason):
         assert plan.period_start is not None and plan.period_end is not None
         out.append(issue(
-            "DEL-OUTSIDE-PERIOD", (OVERLAP, START, END), start=fmt_date(start), end=fmt_date(end),
-            period=f"{fmt_date(plan.period_start)} – {fmt_date(plan.period_end)}",
+            "DEL-OUTSIDE-PERIOD", (OVERLAP, START, END), start=short_date(start), end=short_date(end),
+            period=f"{short_date(plan.period_start)} – {short_date(plan.period_end)}",
         ))
     if not s.milestones:
         out.append(issue("DEL-MILESTONES-MISSING", (MILESTONE_TITLE, MILESTONE_DUE), list=_MILESTONE_LIST))

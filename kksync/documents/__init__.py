@@ -1,9 +1,10 @@
 """Status, readiness and action-plan documents (.docx), accessible and reproducible.
 
 Layers: a pure content model (``content``) built by ``status``, ``readiness`` and ``plan`` from a
-``Snapshot`` and a ``CheckReport``; Danish formats in ``fmt``; the .docx writer (``writer``,
-``charts``) and the template (``template``), which alone import python-docx/pptx, and only when
-a document is written; the accessibility linter (``lint``); safe file names (``names``).
+``Snapshot`` and a ``CheckReport``, with the Danish formats of ``kksync.core.fmt`` (shared with the
+check messages); the .docx side (``word``: writer, charts and the template), which alone imports
+python-docx/pptx, and only when a document is written; the accessibility linter (``word.lint``);
+safe file names (``content.names``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
   run something, an ``altChunk``, macros or a DOCTYPE is refused with a ``TemplateError`` that says
   what was found; the shipped template and harmless extras (page fields, a web link) are accepted.
 - No ``str.format``/``%``/``format_map`` is ever applied to anything but a constant text in
-  ``kksync/documents``, ``kksync/checks`` and ``kksync/texts.py`` (an AST check).
+  ``kksync/documents``, ``kksync/checks``, ``kksync/core/fmt.py`` and ``kksync/texts.py`` (an AST check).
 
 ``tests/documents/test_hostile.py`` already shows that ``{{ }}``/``{% %}``, control characters and
 scripts in HTML stay literal or are removed; this adds the Word-specific attacks.
@@ -256,7 +256,10 @@ def test_without_the_check_a_remote_template_would_reach_every_document(monkeypa
 
 # --- no formatting of department text ----------------------------------------------------------------
 
-SOURCES = sorted([*(ROOT / "kksync/documents").rglob("*.py"), *(ROOT / "kksync/checks").glob("*.py"), ROOT / "kksync/texts.py"])
+SOURCES = sorted([
+    *(ROOT / "kksync/documents").rglob("*.py"), *(ROOT / "kksync/checks").glob("*.py"), ROOT / "kksync/texts.py",
+    ROOT / "kksync/core/fmt.py",
+])
 
 
 def _constant_text(node: ast.expr, assigned: dict[str, list[ast.expr]]) -> bool:

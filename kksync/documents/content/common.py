@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kksync.checks.findings import CheckReport
+from kksync.core import fmt
 from kksync.core.model import Administration, FocusArea, Initiative, Light, Person, Phase, Plan, StatusEntry
 from kksync.core.snapshots import Snapshot, latest_status
-from kksync.documents.content.fmt import MISSING, fmt_date
 from kksync.documents.content.model import Chart, ChartKind, Column, Series, Table
 from kksync.documents.content.texts import T
 
@@ -49,16 +49,16 @@ def initiative_name(initiative: Initiative) -> str:
 
 def person_text(person: Person | None) -> str:
     if person is None:
-        return MISSING
+        return fmt.MISSING
     return person.name or person.email or f"bruger {person.id}"
 
 
 def admin_text(administration: Administration | None) -> str:
-    return administration.label if administration is not None else MISSING
+    return administration.label if administration is not None else fmt.MISSING
 
 
 def light_text(light: Light | None) -> str:
-    return light.value if light is not None else MISSING
+    return light.value if light is not None else fmt.MISSING
 
 
 def total(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -73,16 +73,16 @@ def sentence(text: str) -> str:
 
 
 def plan_period(plan: Plan) -> str:
-    return T.plan_period.format(start=fmt_date(plan.period_start), end=fmt_date(plan.period_end))
+    return T.plan_period.format(start=fmt.long_date(plan.period_start), end=fmt.long_date(plan.period_end))
 
 
 def cover_lines(snapshot: Snapshot) -> list[str]:
     plan = snapshot.plan
     return [
         plan.title,
-        plan.kind.value if plan.kind else MISSING,
+        plan.kind.value if plan.kind else fmt.MISSING,
         plan_period(plan),
-        T.status_date.format(date=fmt_date(snapshot.status_date)),
+        T.status_date.format(date=fmt.long_date(snapshot.status_date)),
         T.organisation,
     ]
 
