@@ -20,6 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
+from kksync.texts import MISSING
+
 if TYPE_CHECKING:
     from babel import Locale
     from babel.numbers import NumberPattern
@@ -40,7 +42,6 @@ __all__ = [
 
 Amount = Decimal | int | float
 LOCALE = "da_DK"
-MISSING = "ikke angivet"
 _MILLION = Decimal(1_000_000)
 
 

@@ -39,9 +39,9 @@ from kksync.state._azure_io import (
     run_row,
     submit_batches,
 )
-from kksync.state._texts import state_error
 from kksync.state.base import RunRecord, StoredItem, Subscription, check_commit
 from kksync.state.codec import dt_from_text, dt_to_text, encode_key, run_from_json, run_sort_key, run_to_json
+from kksync.texts import state_error
 
 __all__ = ["AzureStateStore", "expand_connection_string"]
 

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self, runtime_checkable
 
-from kksync.state._texts import state_error
+from kksync.texts import state_error
 
 __all__ = [
     "ChangeAction",

@@ -18,9 +18,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from kksync.state._texts import state_error
 from kksync.state.base import RunRecord, StoredItem, Subscription, check_commit
 from kksync.state.codec import dt_from_text, dt_to_text, run_from_json, run_sort_key, run_to_json
+from kksync.texts import state_error
 
 __all__ = ["SqliteStateStore"]
 

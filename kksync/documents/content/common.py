@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from kksync.checks.findings import CheckReport
 from kksync.core import fmt
 from kksync.core.model import Administration, FocusArea, Initiative, Light, Person, Phase, Plan, StatusEntry
+from kksync.core.schema import list_schema
 from kksync.core.snapshots import Snapshot, latest_status
 from kksync.documents.content.model import Chart, ChartKind, Column, Series, Table
-from kksync.documents.content.texts import T
+from kksync.texts import T
 
 __all__ = [
     "ADMIN_ORDER",
@@ -24,6 +26,7 @@ __all__ = [
     "cover_lines",
     "initiative_name",
     "initiative_status",
+    "label",
     "light_text",
     "ordered",
     "person_text",
@@ -36,6 +39,12 @@ ADMIN_ORDER: tuple[Administration, ...] = tuple(Administration)
 LIGHT_ORDER: tuple[Light, ...] = (Light.GROEN, Light.GUL, Light.ROED)
 LIGHT_COLORS = {Light.GROEN: "2E7D32", Light.GUL: "F2B600", Light.ROED: "C62828"}
 NO_LIGHT_COLOR = "9E9E9E"
+
+
+@cache
+def label(list_key: str, attr: str) -> str:
+    """The Danish display name of a model field's column, e.g. ``label("initiatives", "rank")`` → "Prioritet"."""
+    return next(c.title for c in list_schema(list_key).columns if c.attr == attr)
 
 
 def ordered(initiatives: Iterable[Initiative]) -> list[Initiative]:

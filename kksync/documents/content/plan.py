@@ -14,6 +14,7 @@ from kksync.documents.content.common import (
     cover_lines,
     focus_titles,
     initiative_name,
+    label,
     ordered,
     person_text,
     plan_period,
@@ -29,7 +30,7 @@ from kksync.documents.content.model import (
     rich_text_blocks,
 )
 from kksync.documents.content.readiness import plan_ready
-from kksync.documents.content.texts import T, label
+from kksync.texts import T
 
 __all__ = ["build_plan"]
 

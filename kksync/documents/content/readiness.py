@@ -8,9 +8,9 @@ from kksync.checks.findings import CheckReport, Finding, PlanVerdict, Requiremen
 from kksync.core import fmt
 from kksync.core.model import Administration, Initiative
 from kksync.core.snapshots import Snapshot
-from kksync.documents.content.common import ADMIN_ORDER, admin_text, cover_lines, ordered
+from kksync.documents.content.common import ADMIN_ORDER, admin_text, cover_lines, label, ordered
 from kksync.documents.content.model import BulletList, Column, Document, Paragraph, Table
-from kksync.documents.content.texts import T, label
+from kksync.texts import T
 
 __all__ = ["build_readiness", "plan_findings", "plan_ready"]
 

@@ -22,6 +22,7 @@ from kksync.documents.content.common import (
     focus_titles,
     initiative_name,
     initiative_status,
+    label,
     light_text,
     ordered,
     person_text,
@@ -40,7 +41,7 @@ from kksync.documents.content.model import (
     Table,
     rich_text_blocks,
 )
-from kksync.documents.content.texts import T, label
+from kksync.texts import T
 
 __all__ = ["build_status"]
 
