@@ -12,7 +12,7 @@ from kksync.core import fmt
 from kksync.core.model import Administration, FocusArea, Initiative, Light, Person, Phase, Plan, StatusEntry
 from kksync.core.schema import list_schema
 from kksync.core.snapshots import Snapshot, latest_status
-from kksync.documents.content.model import Chart, ChartKind, Column, Series, Table
+from kksync.documents.content.model import Chart, ChartKind, Column, Paragraph, Section, Series, Table
 from kksync.texts import T
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "ordered",
     "person_text",
     "plan_period",
+    "ranked_table",
     "sentence",
     "total",
 ]
@@ -50,6 +51,25 @@ def label(list_key: str, attr: str) -> str:
 def ordered(initiatives: Iterable[Initiative]) -> list[Initiative]:
     """By rank (unranked last), then by key: the order every document lists initiatives in."""
     return sorted(initiatives, key=lambda i: (i.rank is None, i.rank or 0, i.key, i.id or 0))
+
+
+def ranked_table(
+    section: Section, title: str, initiatives: list[Initiative], *, title_width: float, extra: tuple[Column, ...],
+    cells: Callable[[Initiative], tuple[str, ...]],
+) -> None:
+    """The initiatives in rank order: rank, key, title and administration, then the ``extra`` columns
+    with the ``cells`` of each initiative; a plan without initiatives says so."""
+    first = (
+        Column(label("initiatives", "rank"), True, 1.05), Column(label("initiatives", "key"), width=1.2),
+        Column(label("initiatives", "title"), width=title_width), Column(label("initiatives", "administration"), width=2.7),
+    )
+    rows = tuple(
+        (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration), *cells(i))
+        for i in initiatives
+    )
+    section.add(Table(title, (*first, *extra), rows))
+    if not initiatives:
+        section.add(Paragraph(T.no_initiatives))
 
 
 def initiative_name(initiative: Initiative) -> str:

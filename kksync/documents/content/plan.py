@@ -18,6 +18,7 @@ from kksync.documents.content.common import (
     ordered,
     person_text,
     plan_period,
+    ranked_table,
 )
 from kksync.documents.content.model import (
     BulletList,
@@ -53,22 +54,11 @@ def _about(doc: Document, snapshot: Snapshot) -> None:
 
 
 def _ranked(doc: Document, initiatives: list[Initiative]) -> None:
-    section = doc.section(T.ranked_initiatives)
-    section.add(
-        Table(
-            T.ranked_initiatives,
-            (Column(label("initiatives", "rank"), True, 1.05), Column(label("initiatives", "key"), width=1.2),
-             Column(label("initiatives", "title"), width=2.6), Column(label("initiatives", "administration"), width=2.7),
-             Column(label("initiatives", "phase"), width=1.5), Column(label("initiatives", "project_owner"), width=1.6)),
-            tuple(
-                (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration),
-                 i.phase.value if i.phase else T.missing, person_text(i.project_owner))
-                for i in initiatives
-            ),
-        )
+    ranked_table(
+        doc.section(T.ranked_initiatives), T.ranked_initiatives, initiatives, title_width=2.6,
+        extra=(Column(label("initiatives", "phase"), width=1.5), Column(label("initiatives", "project_owner"), width=1.6)),
+        cells=lambda i: (i.phase.value if i.phase else T.missing, person_text(i.project_owner)),
     )
-    if not initiatives:
-        section.add(Paragraph(T.no_initiatives))
 
 
 def _key_figures(doc: Document, initiatives: list[Initiative]) -> None:

@@ -8,7 +8,7 @@ from kksync.checks.findings import CheckReport, Finding, PlanVerdict, Requiremen
 from kksync.core import fmt
 from kksync.core.model import Administration, Initiative
 from kksync.core.snapshots import Snapshot
-from kksync.documents.content.common import ADMIN_ORDER, admin_text, cover_lines, label, ordered
+from kksync.documents.content.common import ADMIN_ORDER, admin_text, cover_lines, ordered, ranked_table
 from kksync.documents.content.model import BulletList, Column, Document, Paragraph, Table
 from kksync.texts import T
 
@@ -135,20 +135,8 @@ def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
     )
 
     errors = {i for i, fs in per_initiative.items() if any(f.severity is Severity.ERROR for f in fs)}
-    ranked = doc.section(T.ranked_list)
-    ranked.add(
-        Table(
-            T.ranked_list,
-            (Column(label("initiatives", "rank"), True, 1.05), Column(label("initiatives", "key"), width=1.2),
-             Column(label("initiatives", "title"), width=3.2), Column(label("initiatives", "administration"), width=2.7),
-             Column(T.is_ready, width=0.8)),
-            tuple(
-                (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration),
-                 T.no if (i.id in errors) else T.yes)
-                for i in initiatives
-            ),
-        )
+    ranked_table(
+        doc.section(T.ranked_list), T.ranked_list, initiatives, title_width=3.2, extra=(Column(T.is_ready, width=0.8),),
+        cells=lambda i: (T.no if i.id in errors else T.yes,),
     )
-    if not initiatives:
-        ranked.add(Paragraph(T.no_initiatives))
     return doc
