@@ -146,24 +146,9 @@ def _results(raw: object) -> list[Any]:
         return [part for part in raw.split(";#") if part]
     return [raw]
 
-def _read_person(col: Column, raw_id: object, expanded: object, users: Container[int] | None) -> m.Person | None:
-    if raw_id in (None, "", 0, -1):
-        return None
-    try:
-        person_id = int(str(raw_id))
-    except ValueError:
-        raise _Problem("invalid", raw_id) from None
-    if person_id < 1:
-        raise _Problem("invalid", raw_id)
-    if users is not None and person_id not in users:
-        raise _Problem("unknown_person", person_id)
-    name = email = None
-    if isinstance(expanded, dict):
-        name = clean_text(str(expanded.get("Title") or ""))[0][: m.TEXT_MAX] or None
-        email = clean_text(str(expanded.get("EMail") or ""))[0][: m.TEXT_MAX] or None
-    return m.Person(id=person_id, name=name, email=email)
 
-def _read_lookup_id(raw: object, known: Container[int] | None) -> int | None:
+def _read_id(raw: object, known: Container[int] | None, unknown: str) -> int | None:
+    """A user or item id as SharePoint sends it (0 or -1 for none); one not in ``known`` is ``unknown``."""
     if raw in (None, "", 0, -1):
         return None
     try:
@@ -173,8 +158,20 @@ def _read_lookup_id(raw: object, known: Container[int] | None) -> int | None:
     if item_id < 1:
         raise _Problem("invalid", raw)
     if known is not None and item_id not in known:
-        raise _Problem("deleted_lookup", item_id)
+        raise _Problem(unknown, item_id)
     return item_id
+
+
+def _read_person(col: Column, raw_id: object, expanded: object, users: Container[int] | None) -> m.Person | None:
+    person_id = _read_id(raw_id, users, "unknown_person")
+    if person_id is None:
+        return None
+    name = email = None
+    if isinstance(expanded, dict):
+        name = clean_text(str(expanded.get("Title") or ""))[0][: m.TEXT_MAX] or None
+        email = clean_text(str(expanded.get("EMail") or ""))[0][: m.TEXT_MAX] or None
+    return m.Person(id=person_id, name=name, email=email)
+
 
 def _read_url(raw: object) -> m.Link | None:
     if raw is None or raw == "":
@@ -214,11 +211,11 @@ def _read(col: Column, item: Mapping[str, Any], refs: Refs, soft: list[tuple[str
     if kind in (FieldKind.LOOKUP, FieldKind.LOOKUPMULTI):
         known = refs.items.get(col.lookup or "")
         if kind is FieldKind.LOOKUP:
-            return _read_lookup_id(raw, known)
+            return _read_id(raw, known, "deleted_lookup")
         ids: list[int] = []
         for value in _results(raw):
             try:
-                if (item_id := _read_lookup_id(value, known)) is not None and item_id not in ids:
+                if (item_id := _read_id(value, known, "deleted_lookup")) is not None and item_id not in ids:
                     ids.append(item_id)
             except _Problem as problem:
                 soft.append((problem.code, problem.value, problem.extra))
