@@ -61,6 +61,10 @@ amounts = st.one_of(
         (fmt.months_days(3, 1), "3 måneder og 1 dag"),
         (fmt.months_days(0, 12), "12 dage"),
         (fmt.months_days(0, 0), "0 dage"),
+        (fmt.and_list([]), ""),
+        (fmt.and_list(["«Start»"]), "«Start»"),
+        (fmt.and_list(["BUF", "SUF"]), "BUF og SUF"),
+        (fmt.and_list(["2013", "2014", "linjer uden år"]), "2013, 2014 og linjer uden år"),
     ],
 )
 def test_danish_formats(text: str, expected: str) -> None:

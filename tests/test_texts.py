@@ -8,7 +8,19 @@ import string
 from pathlib import Path
 
 from kksync.checks import RULES
-from kksync.texts import PROBLEMS, RULE_TEXTS, STATE_MESSAGES, T, problem_text, state_error
+from kksync.texts import (
+    LIGHT_TEXTS,
+    MISSING_LIST,
+    PROBLEMS,
+    RULE_TEXTS,
+    RULE_WORDS,
+    STATE_MESSAGES,
+    VERDICT_TEXTS,
+    T,
+    counted,
+    problem_text,
+    state_error,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = sorted((ROOT / "kksync" / "texts").glob("*.py"))
@@ -48,7 +60,8 @@ def test_every_state_message_the_stores_raise_is_in_the_catalogue() -> None:
 
 
 def _templates() -> list[str]:
-    texts = [*PROBLEMS.values(), *RULE_TEXTS.values(), *STATE_MESSAGES.values()]
+    tables = (PROBLEMS, RULE_TEXTS, STATE_MESSAGES, RULE_WORDS, LIGHT_TEXTS, VERDICT_TEXTS, MISSING_LIST)
+    texts = [text for table in tables for text in table.values()]
     return texts + [value for name, value in vars(T).items() if not name.startswith("_") and isinstance(value, str)]
 
 
@@ -72,3 +85,4 @@ def test_helpers_fill_in_the_templates() -> None:
     )
     error = state_error("bad_limit", limit=0)
     assert str(error) == "Antallet af kørsler skal være mindst 1 (fik 0)."
+    assert (counted(1, "initiativ"), counted(2, "advarsel"), counted(0, "mangel")) == ("1 initiativ", "2 advarsler", "0 mangler")

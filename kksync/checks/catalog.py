@@ -10,6 +10,7 @@ from functools import cache
 from typing import NamedTuple
 
 from kksync.checks.findings import Requirement
+from kksync.core.fmt import and_list
 from kksync.core.schema import Column, list_schema
 from kksync.texts import RULE_TEXTS
 
@@ -102,8 +103,7 @@ def column(list_key: str, attr: str) -> Column:
 
 
 def _quoted(columns: tuple[Column, ...]) -> str:
-    names = [f"«{c.title}»" for c in columns]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    return and_list([f"«{c.title}»" for c in columns])
 
 
 def issue(code: str, columns: tuple[Column, ...] = (), **values: object) -> Issue:

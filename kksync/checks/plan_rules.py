@@ -58,8 +58,7 @@ def coverage_issues(initiative: Initiative, index: Index) -> list[Issue]:
     if not missing:
         return []
     names = [a.value for a in missing]
-    admins = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
-    return [issue("CONTRIB-UNCOVERED", (INVOLVED,), admins=admins)]
+    return [issue("CONTRIB-UNCOVERED", (INVOLVED,), admins=fmt.and_list(names))]
 
 
 def plan_issues(plan: Plan) -> list[Issue]:

@@ -15,6 +15,7 @@ are loaded once (``functools.cache``); parsing them on every call made a figure 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -30,6 +31,7 @@ __all__ = [
     "LOCALE",
     "MISSING",
     "Amount",
+    "and_list",
     "kr",
     "long_date",
     "mio",
@@ -64,9 +66,6 @@ def _exact(value: Amount) -> Decimal:
     return Decimal(str(value)) if isinstance(value, float) else Decimal(value)
 
 
-def _places(exact: Decimal, decimals: int) -> int:
-    """Whole numbers drop the decimals (``10 %``, ``3 år``), as limits and durations are written."""
-    return 0 if exact == exact.to_integral_value() else decimals
 
 
 def _number(value: Amount, decimals: int) -> str:
@@ -93,20 +92,22 @@ def mio(value: Amount | None, decimals: int = 1) -> str:
     return MISSING if value is None else f"{_number(_exact(value) / _MILLION, decimals)} mio. kr."
 
 
-def percent(value: Amount | None, decimals: int = 1) -> str:
-    """A value already in percent: 12.5 → ``12,5 %``; whole percentages drop the decimals (``10 %``)."""
+def _with_unit(value: Amount | None, decimals: int, unit: str) -> str:
+    """Whole numbers drop the decimals (``10 %``, ``3 år``), as limits and durations are written."""
     if value is None:
         return MISSING
     exact = _exact(value)
-    return f"{_number(exact, _places(exact, decimals))} %"
+    return f"{_number(exact, 0 if exact == exact.to_integral_value() else decimals)} {unit}"
+
+
+def percent(value: Amount | None, decimals: int = 1) -> str:
+    """A value already in percent: 12.5 → ``12,5 %``, 10 → ``10 %``."""
+    return _with_unit(value, decimals, "%")
 
 
 def years(value: Amount | None) -> str:
     """A duration in years: ``3 år`` or ``2,5 år``."""
-    if value is None:
-        return MISSING
-    exact = _exact(value)
-    return f"{_number(exact, _places(exact, 1))} år"
+    return _with_unit(value, 1, "år")
 
 
 def long_date(day: date | None) -> str:
@@ -124,6 +125,11 @@ def short_date(day: date | None) -> str:
     return MISSING if day is None else f"{day.day:02d}-{day.month:02d}-{day.year}"
 
 
+def and_list(parts: Sequence[str]) -> str:
+    """``a``, ``a og b``, ``a, b og c``: a Danish enumeration (no comma before "og")."""
+    return ", ".join(parts[:-1]) + " og " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
 def months_days(months: int, days: int) -> str:
     """``4 måneder``, ``1 måned og 3 dage``, ``12 dage``."""
     parts = []
@@ -131,4 +137,4 @@ def months_days(months: int, days: int) -> str:
         parts.append(f"{months} {'måned' if months == 1 else 'måneder'}")
     if days or not months:
         parts.append(f"{days} {'dag' if days == 1 else 'dage'}")
-    return " og ".join(parts)
+    return and_list(parts)

@@ -37,6 +37,9 @@ from kksync.texts import problem_text
 __all__ = ["ItemMeta", "Mapped", "Refs", "from_item", "select_expand", "to_item", "to_payload"]
 
 R = TypeVar("R", bound=m.Record)
+V = TypeVar("V")
+# Problems that empty one value but keep the item: (code, value, extra placeholders).
+Soft = list[tuple[str, object, dict[str, object]]]
 _CENT = Decimal("0.01")
 _RATE = Decimal("0.0001")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width characters
@@ -82,7 +85,7 @@ def _short(value: object) -> str:
 
 # --- readers: raw wire value → model value (or _Problem); a list of soft problems is appended --
 
-def _read_text(col: Column, raw: object, soft: list[tuple[str, object, dict[str, object]]]) -> str | None:
+def _read_text(col: Column, raw: object, soft: Soft) -> str | None:
     if raw is None:
         return None
     text = raw if isinstance(raw, str) else str(raw)
@@ -188,7 +191,22 @@ def _read_url(raw: object) -> m.Link | None:
     except ValidationError:
         raise _Problem("bad_url", url) from None
 
-def _read(col: Column, item: Mapping[str, Any], refs: Refs, soft: list[tuple[str, object, dict[str, object]]]) -> object:
+def _read_many(raw: object, read_one: Callable[[object], V | None], soft: Soft) -> list[V]:
+    """Each value of a multi-value column once, in order; a value that cannot be read is left out as a
+    soft problem, so one deleted lookup target does not empty the whole field."""
+    found: list[V] = []
+    for value in _results(raw):
+        try:
+            one = read_one(value)
+        except _Problem as problem:
+            soft.append((problem.code, problem.value, problem.extra))
+            continue
+        if one is not None and one not in found:
+            found.append(one)
+    return found
+
+
+def _read(col: Column, item: Mapping[str, Any], refs: Refs, soft: Soft) -> object:
     kind = col.kind
     raw = item.get(col.wire_name)
     if kind in (FieldKind.TEXT, FieldKind.NOTE):
@@ -198,28 +216,14 @@ def _read(col: Column, item: Mapping[str, Any], refs: Refs, soft: list[tuple[str
     if kind is FieldKind.CHOICE:
         return None if raw in (None, "") else _match_choice(col, raw)
     if kind is FieldKind.MULTICHOICE:
-        chosen: list[StrEnum] = []
-        for value in _results(raw):
-            try:
-                if (member := _match_choice(col, value)) not in chosen:
-                    chosen.append(member)
-            except _Problem as problem:
-                soft.append((problem.code, problem.value, problem.extra))
-        return chosen
+        return _read_many(raw, lambda value: _match_choice(col, value), soft)
     if kind is FieldKind.USER:
         return _read_person(col, raw, item.get(col.name), refs.users)
     if kind in (FieldKind.LOOKUP, FieldKind.LOOKUPMULTI):
         known = refs.items.get(col.lookup or "")
         if kind is FieldKind.LOOKUP:
             return _read_id(raw, known, "deleted_lookup")
-        ids: list[int] = []
-        for value in _results(raw):
-            try:
-                if (item_id := _read_id(value, known, "deleted_lookup")) is not None and item_id not in ids:
-                    ids.append(item_id)
-            except _Problem as problem:
-                soft.append((problem.code, problem.value, problem.extra))
-        return ids
+        return _read_many(raw, lambda value: _read_id(value, known, "deleted_lookup"), soft)
     if kind is FieldKind.DATETIME:
         value, code = parse_date(raw) if col.py_type is date else parse_datetime(raw)
         if code:
@@ -296,7 +300,7 @@ def from_item(schema: ListSchema, item: Mapping[str, Any], *, refs: Refs | None 
     values: dict[str, Any] = {"id": meta.id}
     problems: list[m.FieldProblem] = []
     for col in schema.columns:
-        soft: list[tuple[str, object, dict[str, object]]] = []
+        soft: Soft = []
         try:
             value = _read(col, item, refs, soft)
         except _Problem as problem:

@@ -3,7 +3,8 @@
 One module per audience, each a page to read and review on its own:
 
 - ``problems``: what the mapping tells a department about a value it could not take as it was;
-- ``checks``: the check message of every rule code (the rule table itself is ``kksync.checks.catalog``);
+- ``checks``: the message of every rule code (the rule table itself is ``kksync.checks.catalog``), the
+  computed traffic lights' reasons and the plans' verdicts;
 - ``state``: what the state stores tell the person running kksync;
 - ``documents``: the documents' titles, headings, sentences and chart texts.
 
@@ -16,18 +17,24 @@ documents import it. Column display names are not here: they are part of the mod
 
 from __future__ import annotations
 
-from kksync.texts.checks import RULE_TEXTS
+from kksync.texts.checks import LIGHT_TEXTS, MISSING_LIST, PLURALS, RULE_TEXTS, RULE_WORDS, VERDICT_TEXTS, counted
 from kksync.texts.documents import MISSING, ORGANISATION, T
 from kksync.texts.problems import PROBLEMS, problem_text
 from kksync.texts.state import STATE_MESSAGES, state_error
 
 __all__ = [
+    "LIGHT_TEXTS",
     "MISSING",
+    "MISSING_LIST",
     "ORGANISATION",
+    "PLURALS",
     "PROBLEMS",
     "RULE_TEXTS",
+    "RULE_WORDS",
     "STATE_MESSAGES",
+    "VERDICT_TEXTS",
     "T",
+    "counted",
     "problem_text",
     "state_error",
 ]

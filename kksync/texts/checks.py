@@ -1,13 +1,17 @@
-"""The check messages: one ``str.format`` template per rule code of ``kksync.checks.catalog``.
+"""What the checks write: the message of every rule, the computed traffic light's reason, the plan's
+verdict and the words the rules fill into their messages.
 
-Written to the department that can fix the problem: what is missing and where to fill it in.
-``{field}`` is the display name of the rule's first column and ``{fields}`` all of them, in «», as
-the department sees them in SharePoint; the other placeholders are filled in by the rule.
+Messages are written to the department that can fix the problem: what is missing and where to fill
+it in. In ``RULE_TEXTS`` (one ``str.format`` template per rule code of ``kksync.checks.catalog``)
+``{field}`` is the display name of the rule's first column and ``{fields}`` all of them, in «», as the
+department sees them in SharePoint; the other placeholders are filled in by the rule. The light
+reasons, verdicts and the list of what is missing land in bot-owned columns that the sync compares as
+text: change one and every item is rewritten.
 """
 
 from __future__ import annotations
 
-__all__ = ["RULE_TEXTS"]
+__all__ = ["LIGHT_TEXTS", "MISSING_LIST", "PLURALS", "RULE_TEXTS", "RULE_WORDS", "VERDICT_TEXTS", "counted"]
 
 RULE_TEXTS: dict[str, str] = {
     "RANK-MISSING": "Initiativet har ingen prioritet. Udfyld {field} med initiativets plads i planens indbyrdes prioritering (1 = højest).",
@@ -55,3 +59,57 @@ RULE_TEXTS: dict[str, str] = {
     "DATA-PROBLEM": "{where}{message}",
     "DATA-PLAN-MISSING": "Initiativet er ikke knyttet til en eksisterende handlingsplan. Vælg planen i {field}.",
 }
+
+RULE_WORDS: dict[str, str] = {
+    "scenario_0": "scenarie 0 (i dag)",
+    "scenario_1": "scenarie 1 (med projektet)",
+    "figures_give": "(tallene pr. år giver {value})",
+    "no_payback": "ingen tilbagebetaling i {first}–{last}",
+    "lines_without_year": "linjer uden år",
+    "no_source": "ingen kilde",
+    "no_status": "ingen status",
+    "start_date": "startdato",
+    "end_date": "slutdato",
+    "item": "element {item_id}",
+    "item_in_list": "Listen «{list}», element {item_id}",
+}
+"""Words and phrases the rules fill into the placeholders of their messages."""
+
+LIGHT_TEXTS: dict[str, str] = {
+    "no_data": "Ingen status med baseline og prognose",
+    "within_budget": "Forventet forbrug inden for budget",
+    "no_budget": "Forventet forbrug {forecast} uden budget (baseline 0 kr.)",
+    "overrun": "Forventet overskridelse {percent} ({amount})",
+    "on_time": "Forventet slut til tiden",
+    "late": "Forventet {delay} forsinket",
+    "over_limit": "{reason} – over grænsen på {limit}",
+    "within_tolerance": "{reason} – inden for tolerancen",
+    "under_limit": "{reason} – under {limit}",
+}
+"""The reason of a computed traffic light (bot-owned column «Begrundelse for beregnet trafiklys»)."""
+
+VERDICT_TEXTS: dict[str, str] = {
+    "not_applicable": "Planer af typen {kind} forelægges ikke samlet til politisk behandling.",
+    "no_kind": "«(ingen)»",
+    "no_initiatives": "Planen har ingen initiativer.",
+    "one_ready": "Planens initiativ opfylder kravene før politisk behandling.",
+    "all_ready": "Alle {n} initiativer opfylder kravene før politisk behandling.",
+    "failing": "{failing} af {initiatives} opfylder ikke kravene før politisk behandling.",
+    "requirement_failing": "{requirement}: {initiatives} mangler.",
+    "by_administration": "Pr. forvaltning: {counts}.",
+    "warnings": "{warnings} bør ses igennem.",
+}
+"""The lines of a plan's verdict (bot-owned column «Hvad mangler (planen)»)."""
+
+MISSING_LIST: dict[str, str] = {
+    "item": "• {requirement}: {message}",
+    "more": "• … og {more} mere",
+}
+"""The bullet list of what an initiative lacks (bot-owned column «Hvad mangler»)."""
+
+PLURALS: dict[str, str] = {"initiativ": "initiativer", "advarsel": "advarsler", "mangel": "mangler"}
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 initiativ``, ``3 initiativer`` (plain digits: these counts are small)."""
+    return f"{n} {noun if n == 1 else PLURALS[noun]}"

@@ -86,6 +86,11 @@ class T:
     chart_time_title = "Rapporterede trafiklys pr. statusår"
     chart_time_alt = "Kurvediagram over antal initiativer med grønt, gult og rødt trafiklys pr. statusår. {detail}"
     chart_data_caption = "Tal bag diagrammet: {title}"
+    chart_focus_detail = "{count} indsatsområder."
+    chart_over_budget = "Forventet forbrug over budget: {titles}."
+    chart_admin_detail = "{initiatives} initiativer i {administrations} forvaltninger."
+    chart_time_detail = "Statusår {first}–{last}."
+    chart_numbers_below = "Tallene står i tabellen efter diagrammet."
     mio_kr = "mio. kr."
     count = "Antal"
 

@@ -137,10 +137,10 @@ def _by_focus_area(doc: Document, snapshot: Snapshot, rows: list[_Row]) -> None:
 
 def _detail(used: list[tuple[str, list[_Row]]], budgets: tuple[float, ...], forecasts: tuple[float, ...]) -> str:
     over = [title for (title, _), b, f in zip(used, budgets, forecasts, strict=True) if f > b]
-    text = f"{len(used)} indsatsområder."
+    parts = [T.chart_focus_detail.format(count=len(used))]
     if over:
-        text += " Forventet forbrug over budget: " + ", ".join(over[:10]) + ("…" if len(over) > 10 else "") + "."
-    return text + " Tallene står i tabellen efter diagrammet."
+        parts.append(T.chart_over_budget.format(titles=", ".join(over[:10]) + ("…" if len(over) > 10 else "")))
+    return " ".join([*parts, T.chart_numbers_below])
 
 
 def _by_administration(doc: Document, rows: list[_Row]) -> None:
@@ -173,7 +173,7 @@ def _by_administration(doc: Document, rows: list[_Row]) -> None:
             for light in LIGHT_ORDER
         ]
         series.append(Series(T.no_light, tuple(float(sum(1 for r in m if r.status.reported is None)) for _, m in used), "9E9E9E"))
-        detail = f"{len(rows)} initiativer i {len(used)} forvaltninger. Tallene står i tabellen efter diagrammet."
+        detail = " ".join([T.chart_admin_detail.format(initiatives=len(rows), administrations=len(used)), T.chart_numbers_below])
         section.add(
             chart_block(
                 ChartKind.STACKED_BAR, T.chart_admin_title, T.chart_admin_alt.format(detail=detail), categories, series,
@@ -198,7 +198,7 @@ def _over_time(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -
     series = [
         Series(light.value, tuple(float(by_year[y].count(light)) for y in years), LIGHT_COLORS[light]) for light in LIGHT_ORDER
     ]
-    detail = f"Statusår {years[0]}–{years[-1]}. Tallene står i tabellen efter diagrammet."
+    detail = " ".join([T.chart_time_detail.format(first=years[0], last=years[-1]), T.chart_numbers_below])
     section.add(
         chart_block(
             ChartKind.COLUMN, T.chart_time_title, T.chart_time_alt.format(detail=detail), [str(y) for y in years],
