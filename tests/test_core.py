@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("docx", "pptx", "office365", "azure", "matplotlib", "msal", "babel", "lxml")
 
 
-@pytest.mark.parametrize("module", ["kksync.core.model", "kksync.core.schema", "kksync.core.mapping", "kksync.checks"])
+@pytest.mark.parametrize(
+    "module", ["kksync.core.model", "kksync.core.schema", "kksync.core.mapping", "kksync.core.fmt", "kksync.checks"]
+)
 def test_core_import_stays_light(module: str) -> None:
     code = f"import sys, {module}; print(' '.join(sorted(m.split('.')[0] for m in sys.modules)))"
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from kksync.checks.catalog import rule_order
 from kksync.checks.findings import CheckReport, Finding, Severity
 from kksync.core.model import NOTE_MAX, TEXT_MAX, Completeness, GateStatus, Initiative, Plan
+from kksync.texts import MISSING_LIST, counted
 
 __all__ = ["initiative_bot_values", "missing_text", "plan_bot_values"]
 
@@ -26,10 +27,9 @@ def missing_text(findings: list[Finding], max_items: int = 10) -> str | None:
     shown = sorted((f for f in findings if f.severity in _SHOWN), key=_sort_key)
     if not shown:
         return None
-    lines = [f"• {f.requirement.value}: {f.message}" for f in shown[:max_items]]
+    lines = [MISSING_LIST["item"].format(requirement=f.requirement.value, message=f.message) for f in shown[:max_items]]
     if len(shown) > max_items:
-        rest = len(shown) - max_items
-        lines.append(f"• … og {rest} {'mangel' if rest == 1 else 'mangler'} mere")
+        lines.append(MISSING_LIST["more"].format(more=counted(len(shown) - max_items, "mangel")))
     return "\n".join(lines)[:NOTE_MAX]
 
 

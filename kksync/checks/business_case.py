@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kksync.checks import fmt
 from kksync.checks.catalog import Issue, column, issue
 from kksync.checks.context import Subject
 from kksync.checks.finance import CashFlows, cash_flows, npv, payback_years
+from kksync.core import fmt
+from kksync.core.fmt import and_list
 from kksync.core.model import AgreementStatus, FigureKind, FundingLine
 from kksync.core.schema import list_schema
+from kksync.texts import RULE_WORDS
 
 __all__ = ["check_business_case", "check_funding", "filled"]
 
@@ -35,15 +37,11 @@ _FIG_COLUMNS = (FIG_KIND, FIG_YEAR, FIG_AMOUNT)
 _FIG_LIST = list_schema(_FIG).title
 _FUND_LIST = list_schema(_FUND).title
 _ALL_KINDS = frozenset(FigureKind)
-_SCENARIO_NAMES = {0: "scenarie 0 (i dag)", 1: "scenarie 1 (med projektet)"}
+_SCENARIO_NAMES = {0: RULE_WORDS["scenario_0"], 1: RULE_WORDS["scenario_1"]}
 
 
 def filled(text: str | None) -> bool:
     return text is not None and bool(text.strip())
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
 
 
 def check_business_case(s: Subject) -> list[Issue]:
@@ -57,7 +55,7 @@ def check_business_case(s: Subject) -> list[Issue]:
         out.append(issue("BC-SUMMARY-MISSING", (SUMMARY,)))
     missing_scenarios = [(n, c) for n, c in ((0, SCENARIO_0), (1, SCENARIO_1)) if not filled(bc.scenario_0 if n == 0 else bc.scenario_1)]
     if missing_scenarios:
-        what = _join([_SCENARIO_NAMES[n] for n, _ in missing_scenarios])
+        what = and_list([_SCENARIO_NAMES[n] for n, _ in missing_scenarios])
         out.append(issue("BC-SCENARIO-MISSING", tuple(c for _, c in missing_scenarios), what=what))
     if not bc.approved:
         out.append(issue("BC-NOT-APPROVED", (APPROVED,)))
@@ -70,8 +68,8 @@ def check_business_case(s: Subject) -> list[Issue]:
         out.append(issue("BC-INVESTMENT-MISSING", _FIG_COLUMNS, kinds=FigureKind.INVESTERING.value, list=_FIG_LIST))
     lacking = [k for k in (FigureKind.DRIFT_0, FigureKind.DRIFT_1) if k not in kinds]
     if lacking:
-        what = _join([_SCENARIO_NAMES[0 if k is FigureKind.DRIFT_0 else 1] for k in lacking])
-        out.append(issue("BC-OPERATING-MISSING", _FIG_COLUMNS, what=what, kinds=_join([f"«{k.value}»" for k in lacking]), list=_FIG_LIST))
+        what = and_list([_SCENARIO_NAMES[0 if k is FigureKind.DRIFT_0 else 1] for k in lacking])
+        out.append(issue("BC-OPERATING-MISSING", _FIG_COLUMNS, what=what, kinds=and_list([f"«{k.value}»" for k in lacking]), list=_FIG_LIST))
     if FigureKind.GEVINST not in kinds:
         out.append(issue("BC-BENEFITS-MISSING", _FIG_COLUMNS, kinds=FigureKind.GEVINST.value, list=_FIG_LIST))
     if bc.discount_rate is None:
@@ -87,7 +85,7 @@ def _key_figures(s: Subject, flows: CashFlows | None) -> list[Issue]:
     out: list[Issue] = []
     computed_npv = npv(flows, float(bc.discount_rate)) if flows is not None and bc.discount_rate is not None else None
     if bc.npv is None:
-        hint = f" (tallene pr. år giver {fmt.kr(computed_npv)})" if computed_npv is not None else ""
+        hint = _figures_give(fmt.kr(computed_npv)) if computed_npv is not None else ""
         out.append(issue("BC-NPV-MISSING", (NPV,), hint=hint))
     elif computed_npv is not None:
         stated = float(bc.npv)
@@ -101,12 +99,20 @@ def _key_figures(s: Subject, flows: CashFlows | None) -> list[Issue]:
     computed = payback_years(flows) if flows is not None else None
     if bc.payback_years is None:
         if flows is None or computed is not None:
-            hint = f" (tallene pr. år giver {fmt.years(computed)})" if computed is not None else ""
+            hint = _figures_give(fmt.years(computed)) if computed is not None else ""
             out.append(issue("BC-PAYBACK-MISSING", (PAYBACK,), hint=hint))
     elif flows is not None and not _payback_consistent(float(bc.payback_years), computed, limits.payback_tolerance_years):
-        shown = fmt.years(computed) if computed is not None else f"ingen tilbagebetaling i {flows.first_year}–{flows.last_year}"
+        shown = (
+            fmt.years(computed) if computed is not None
+            else RULE_WORDS["no_payback"].format(first=flows.first_year, last=flows.last_year)
+        )
         out.append(issue("BC-PAYBACK-MISMATCH", (PAYBACK, *_FIG_COLUMNS), stated=fmt.years(bc.payback_years), computed=shown))
     return out
+
+
+def _figures_give(value: str) -> str:
+    """The hint after a missing key figure: what the yearly figures give."""
+    return " " + RULE_WORDS["figures_give"].format(value=value)
 
 
 def _payback_consistent(stated: float, computed: int | None, tolerance: float) -> bool:
@@ -120,8 +126,8 @@ def _payback_consistent(stated: float, computed: int | None, tolerance: float) -
 
 def _years(lines: list[FundingLine]) -> str:
     years = sorted({line.year for line in lines if line.year is not None})
-    parts = [str(y) for y in years] + (["linjer uden år"] if any(line.year is None for line in lines) else [])
-    return _join(parts)
+    parts = [str(y) for y in years] + ([RULE_WORDS["lines_without_year"]] if any(line.year is None for line in lines) else [])
+    return and_list(parts)
 
 
 def check_funding(s: Subject) -> list[Issue]:
@@ -133,9 +139,9 @@ def check_funding(s: Subject) -> list[Issue]:
     allowed = limits.allowed_funding_sources
     bad = [line for line in lines if line.source is None or line.source not in allowed]
     if bad:
-        shown = sorted({f"«{line.source.value}»" if line.source is not None else "ingen kilde" for line in bad})
+        shown = sorted({f"«{line.source.value}»" if line.source is not None else RULE_WORDS["no_source"] for line in bad})
         out.append(issue(
-            "FUND-SOURCE-INVALID", (FUND_SOURCE,), years=_years(bad), what=_join(shown),
+            "FUND-SOURCE-INVALID", (FUND_SOURCE,), years=_years(bad), what=and_list(shown),
             allowed=", ".join(f"«{src.value}»" for src in allowed),
         ))
     invested = sum((f.amount for f in s.figures if f.kind is FigureKind.INVESTERING and f.amount is not None), Decimal(0))
@@ -149,9 +155,9 @@ def check_funding(s: Subject) -> list[Issue]:
             ))
     open_lines = [line for line in lines if line.status is not AgreementStatus.AFTALT]
     if open_lines:
-        states = sorted({f"«{line.status.value}»" if line.status is not None else "ingen status" for line in open_lines})
+        states = sorted({f"«{line.status.value}»" if line.status is not None else RULE_WORDS["no_status"] for line in open_lines})
         out.append(issue(
-            "FUND-NOT-AGREED", (FUND_STATUS,), years=_years(open_lines), what=_join(states),
+            "FUND-NOT-AGREED", (FUND_STATUS,), years=_years(open_lines), what=and_list(states),
             agreed=AgreementStatus.AFTALT.value,
         ))
     undated = [line for line in lines if line.status is AgreementStatus.AFTALT and line.agreed_on is None]

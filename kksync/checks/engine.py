@@ -19,6 +19,7 @@ from kksync.checks.lights import compute_light
 from kksync.checks.plan_rules import coverage_issues, orphan_issue, plan_issues, project_issues, ranking_order_issues
 from kksync.checks.rules import INITIATIVE_RULES, data_issues, located_issue
 from kksync.core.model import Administration, Completeness, Initiative, Plan, PlanStage, Portfolio
+from kksync.texts import VERDICT_TEXTS, counted
 
 __all__ = ["check_plan", "check_portfolio"]
 
@@ -178,16 +179,12 @@ class _Tally:
             self.by_requirement.update(failed)
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def _verdict(plan: Plan, initiatives: list[Initiative], own: list[Issue], tally: _Tally,
              gate: dict[str, Severity] | None) -> PlanVerdict:
     assert plan.id is not None
     if gate is None:
-        kind = f"«{plan.kind.value}»" if plan.kind is not None else "«(ingen)»"
-        reasons = (f"Planer af typen {kind} forelægges ikke samlet til politisk behandling.", *(i.message for i in own))
+        kind = f"«{plan.kind.value}»" if plan.kind is not None else VERDICT_TEXTS["no_kind"]
+        reasons = (VERDICT_TEXTS["not_applicable"].format(kind=kind), *(i.message for i in own))
         return PlanVerdict(plan_id=plan.id, plan_key=plan.key, applies=False, ready=False, reasons=reasons)
     own_errors = [i for i in own if gate.get(i.code) is Severity.ERROR]
     errors = tally.errors + len(own_errors)
@@ -198,18 +195,20 @@ def _verdict(plan: Plan, initiatives: list[Initiative], own: list[Issue], tally:
     by_req = dict(sorted(tally.by_requirement.items(), key=lambda kv: _REQ_ORDER[kv[0]]))
     lines: list[str] = []
     if n == 0:
-        lines.append("Planen har ingen initiativer.")
+        lines.append(VERDICT_TEXTS["no_initiatives"])
     elif ready:
-        lines.append("Planens initiativ opfylder kravene før politisk behandling." if n == 1 else
-                     f"Alle {n} initiativer opfylder kravene før politisk behandling.")
+        lines.append(VERDICT_TEXTS["one_ready"] if n == 1 else VERDICT_TEXTS["all_ready"].format(n=n))
     else:
-        lines.append(f"{tally.failing} af {_count(n, 'initiativ', 'initiativer')} opfylder ikke kravene før politisk behandling.")
-        lines.extend(f"{req}: {_count(count, 'initiativ', 'initiativer')} mangler." for req, count in by_req.items())
+        lines.append(VERDICT_TEXTS["failing"].format(failing=tally.failing, initiatives=counted(n, "initiativ")))
+        lines.extend(
+            VERDICT_TEXTS["requirement_failing"].format(requirement=req, initiatives=counted(count, "initiativ"))
+            for req, count in by_req.items()
+        )
         if by_admin:
-            lines.append("Pr. forvaltning: " + ", ".join(f"{a} {c}" for a, c in by_admin.items()) + ".")
+            lines.append(VERDICT_TEXTS["by_administration"].format(counts=", ".join(f"{a} {c}" for a, c in by_admin.items())))
     lines.extend(i.message for i in own_errors)
     if warnings:
-        lines.append(f"{_count(warnings, 'advarsel', 'advarsler')} bør ses igennem.")
+        lines.append(VERDICT_TEXTS["warnings"].format(warnings=counted(warnings, "advarsel")))
     return PlanVerdict(
         plan_id=plan.id, plan_key=plan.key, applies=True, ready=ready, errors=errors, warnings=warnings,
         by_administration=by_admin, by_requirement=by_req, reasons=tuple(lines),

@@ -14,7 +14,16 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from kksync.checks.catalog import RULES
 from kksync.checks.findings import Severity
@@ -46,6 +55,10 @@ def _expand(patterns: list[str]) -> list[str]:
             raise ValueError(f"ukendt regelkode {pattern!r}; kendte koder: {', '.join(RULES)}")
         codes.extend(code for code in matched if code not in codes)
     return codes
+
+
+RuleCodes = Annotated[list[str], AfterValidator(_expand)]
+"""Rule codes and ``BC-*`` prefixes in a governance file, expanded to the known codes they name."""
 
 
 class _Strict(BaseModel):
@@ -85,14 +98,9 @@ class KindRules(_Strict):
     """Rules for one plan kind; ``stages`` maps a stage to the severity its findings get."""
 
     gate: Annotated[bool, Field(strict=True)] = False
-    rules: list[str]
+    rules: RuleCodes
     stages: dict[PlanStage, Level] = {}
     max_severity: dict[str, Severity] = {}
-
-    @field_validator("rules")
-    @classmethod
-    def _known_rules(cls, value: list[str]) -> list[str]:
-        return _expand(value)
 
     @field_validator("max_severity")
     @classmethod
@@ -110,13 +118,8 @@ class KindRules(_Strict):
 class PortfolioRules(_Strict):
     """Rules outside any plan: larger IT projects, records that belong to no plan."""
 
-    rules: list[str] = []
+    rules: RuleCodes = []
     severity: Level = "advarsel"
-
-    @field_validator("rules")
-    @classmethod
-    def _known_rules(cls, value: list[str]) -> list[str]:
-        return _expand(value)
 
 
 class Governance(_Strict):

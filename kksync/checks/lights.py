@@ -12,14 +12,15 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from kksync.checks import fmt
 from kksync.checks.findings import ComputedLight
 from kksync.checks.governance import LightLimits
+from kksync.core import fmt
 from kksync.core.model import Light, StatusEntry, latest_status
+from kksync.texts import LIGHT_TEXTS
 
 __all__ = ["NO_DATA", "add_months", "compute_light", "latest_status", "months_late"]
 
-NO_DATA = "Ingen status med baseline og prognose"
+NO_DATA = LIGHT_TEXTS["no_data"]
 _NO_DATA = ComputedLight(light=None, reason=NO_DATA)
 _WORSE = {None: -1, Light.GROEN: 0, Light.GUL: 1, Light.ROED: 2}
 
@@ -44,32 +45,34 @@ def months_late(baseline: date, forecast: date) -> tuple[int, int]:
 def _cost(baseline: Decimal, forecast: Decimal, limits: LightLimits) -> tuple[Light, str]:
     over = forecast - baseline
     if over <= 0:
-        return Light.GROEN, "Forventet forbrug inden for budget"
+        return Light.GROEN, LIGHT_TEXTS["within_budget"]
     if baseline <= 0:
-        return Light.ROED, f"Forventet forbrug {fmt.mio(forecast)} uden budget (baseline 0 kr.)"
+        return Light.ROED, LIGHT_TEXTS["no_budget"].format(forecast=fmt.mio(forecast))
     pct = over / baseline * 100
     ratio = float(pct)  # comparisons in float: exact at the limits, and cheap
     # Below 0,1 mio. kr. "0,0 mio. kr." would hide the amount; whole kroner say it.
-    shown = f"{fmt.percent(pct)} ({fmt.mio(over) if over >= 100_000 else fmt.kr(over)})"
+    overrun = LIGHT_TEXTS["overrun"].format(
+        percent=fmt.percent(pct), amount=fmt.mio(over) if over >= 100_000 else fmt.kr(over)
+    )
     if ratio > limits.red_overrun_pct:
-        return Light.ROED, f"Forventet overskridelse {shown} – over grænsen på {fmt.percent(limits.red_overrun_pct)}"
+        return Light.ROED, LIGHT_TEXTS["over_limit"].format(reason=overrun, limit=fmt.percent(limits.red_overrun_pct))
     if float(over) > limits.red_overrun_kr:
-        return Light.ROED, f"Forventet overskridelse {shown} – over grænsen på {fmt.mio(limits.red_overrun_kr)}"
+        return Light.ROED, LIGHT_TEXTS["over_limit"].format(reason=overrun, limit=fmt.mio(limits.red_overrun_kr))
     if ratio > limits.yellow_overrun_pct:
-        return Light.GUL, f"Forventet overskridelse {shown}"
-    return Light.GROEN, f"Forventet overskridelse {shown} – inden for tolerancen"
+        return Light.GUL, overrun
+    return Light.GROEN, LIGHT_TEXTS["within_tolerance"].format(reason=overrun)
 
 
 def _schedule(baseline: date, forecast: date, limits: LightLimits) -> tuple[Light, str]:
     months, days = months_late(baseline, forecast)
     if months == 0 and days == 0:
-        return Light.GROEN, "Forventet slut til tiden"
-    late = f"Forventet {fmt.months_days(months, days)} forsinket"
+        return Light.GROEN, LIGHT_TEXTS["on_time"]
+    late = LIGHT_TEXTS["late"].format(delay=fmt.months_days(months, days))
     if months > limits.red_delay_months or (months == limits.red_delay_months and days > 0):
-        return Light.ROED, f"{late} – over grænsen på {fmt.months_days(limits.red_delay_months, 0)}"
+        return Light.ROED, LIGHT_TEXTS["over_limit"].format(reason=late, limit=fmt.months_days(limits.red_delay_months, 0))
     if months >= limits.yellow_delay_months:
         return Light.GUL, late
-    return Light.GROEN, f"{late} – under {fmt.months_days(limits.yellow_delay_months, 0)}"
+    return Light.GROEN, LIGHT_TEXTS["under_limit"].format(reason=late, limit=fmt.months_days(limits.yellow_delay_months, 0))
 
 
 def compute_light(statuses: Iterable[StatusEntry], limits: LightLimits, *, until_year: int | None = None) -> ComputedLight:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kksync.checks import fmt
 from kksync.checks.catalog import Issue, column, issue
 from kksync.checks.context import Index
+from kksync.core import fmt
 from kksync.core.model import Administration, Initiative, ItProject, Plan, PlanKind, PlanStage
 from kksync.core.schema import list_schema
 
@@ -58,8 +58,7 @@ def coverage_issues(initiative: Initiative, index: Index) -> list[Issue]:
     if not missing:
         return []
     names = [a.value for a in missing]
-    admins = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
-    return [issue("CONTRIB-UNCOVERED", (INVOLVED,), admins=admins)]
+    return [issue("CONTRIB-UNCOVERED", (INVOLVED,), admins=fmt.and_list(names))]
 
 
 def plan_issues(plan: Plan) -> list[Issue]:

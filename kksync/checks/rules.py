@@ -12,10 +12,11 @@ from datetime import date
 from kksync.checks.business_case import check_business_case, check_funding, filled
 from kksync.checks.catalog import RULES, Issue, column, issue
 from kksync.checks.context import Subject
-from kksync.checks.fmt import short_date as fmt_date
+from kksync.core.fmt import and_list, short_date
 from kksync.core.model import Plan, TransitionOrigin
 from kksync.core.schema import list_schema
 from kksync.errors import SchemaError
+from kksync.texts import RULE_WORDS
 
 __all__ = [
     "INITIATIVE_RULES", "RuleFn", "check_contribution", "check_delivery", "check_ranking", "check_responsibility",
@@ -87,16 +88,17 @@ def check_delivery(s: Subject) -> list[Issue]:
         out.append(issue("DEL-DELIVERER-MISSING", (DELIVERER,)))
     start, end = delivery.start, delivery.end
     if start is None or end is None:
-        gaps = [(name, col) for name, col, value in (("startdato", START, start), ("slutdato", END, end)) if value is None]
-        what = " og ".join(name for name, _ in gaps)
+        dates = ((RULE_WORDS["start_date"], START, start), (RULE_WORDS["end_date"], END, end))
+        gaps = [(name, col) for name, col, value in dates if value is None]
+        what = and_list([name for name, _ in gaps])
         out.append(issue("DEL-DATES-MISSING", tuple(col for _, col in gaps), what=what))
     elif end < start:
-        out.append(issue("DEL-DATES-INVALID", (START, END), start=fmt_date(start), end=fmt_date(end)))
+        out.append(issue("DEL-DATES-INVALID", (START, END), start=short_date(start), end=short_date(end)))
     elif _outside(start, end, plan) and not filled(delivery.overlap_reason):
         assert plan.period_start is not None and plan.period_end is not None
         out.append(issue(
-            "DEL-OUTSIDE-PERIOD", (OVERLAP, START, END), start=fmt_date(start), end=fmt_date(end),
-            period=f"{fmt_date(plan.period_start)} – {fmt_date(plan.period_end)}",
+            "DEL-OUTSIDE-PERIOD", (OVERLAP, START, END), start=short_date(start), end=short_date(end),
+            period=f"{short_date(plan.period_start)} – {short_date(plan.period_end)}",
         ))
     if not s.milestones:
         out.append(issue("DEL-MILESTONES-MISSING", (MILESTONE_TITLE, MILESTONE_DUE), list=_MILESTONE_LIST))
@@ -138,7 +140,7 @@ def check_contribution(s: Subject) -> list[Issue]:
     refs = []
     for target in wrong:
         other = index.initiatives.get(target)
-        refs.append(f"«{other.key} {other.title}»" if other is not None else f"element {target}")
+        refs.append(f"«{other.key} {other.title}»" if other is not None else RULE_WORDS["item"].format(item_id=target))
     return [issue("CONTRIB-NOT-JOINT", (CONTRIBUTES,), refs=", ".join(refs))]
 
 
@@ -154,7 +156,7 @@ def data_issues(s: Subject, *, owner_reported: bool) -> list[Issue]:
 
 
 def located_issue(list_key: str, item_id: int, column_name: str, message: str) -> Issue:
-    where = "" if list_key == _I else f"Listen «{_list_title(list_key)}», element {item_id}: "
+    where = "" if list_key == _I else RULE_WORDS["item_in_list"].format(list=_list_title(list_key), item_id=item_id) + ": "
     return Issue("DATA-PROBLEM", issue("DATA-PROBLEM", where=where, message=message).message, (column_name,))
 
 

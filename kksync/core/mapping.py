@@ -37,6 +37,9 @@ from kksync.texts import problem_text
 __all__ = ["ItemMeta", "Mapped", "Refs", "from_item", "select_expand", "to_item", "to_payload"]
 
 R = TypeVar("R", bound=m.Record)
+V = TypeVar("V")
+# Problems that empty one value but keep the item: (code, value, extra placeholders).
+Soft = list[tuple[str, object, dict[str, object]]]
 _CENT = Decimal("0.01")
 _RATE = Decimal("0.0001")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))  # zero-width characters
@@ -82,7 +85,7 @@ def _short(value: object) -> str:
 
 # --- readers: raw wire value → model value (or _Problem); a list of soft problems is appended --
 
-def _read_text(col: Column, raw: object, soft: list[tuple[str, object, dict[str, object]]]) -> str | None:
+def _read_text(col: Column, raw: object, soft: Soft) -> str | None:
     if raw is None:
         return None
     text = raw if isinstance(raw, str) else str(raw)
@@ -146,24 +149,9 @@ def _results(raw: object) -> list[Any]:
         return [part for part in raw.split(";#") if part]
     return [raw]
 
-def _read_person(col: Column, raw_id: object, expanded: object, users: Container[int] | None) -> m.Person | None:
-    if raw_id in (None, "", 0, -1):
-        return None
-    try:
-        person_id = int(str(raw_id))
-    except ValueError:
-        raise _Problem("invalid", raw_id) from None
-    if person_id < 1:
-        raise _Problem("invalid", raw_id)
-    if users is not None and person_id not in users:
-        raise _Problem("unknown_person", person_id)
-    name = email = None
-    if isinstance(expanded, dict):
-        name = clean_text(str(expanded.get("Title") or ""))[0][: m.TEXT_MAX] or None
-        email = clean_text(str(expanded.get("EMail") or ""))[0][: m.TEXT_MAX] or None
-    return m.Person(id=person_id, name=name, email=email)
 
-def _read_lookup_id(raw: object, known: Container[int] | None) -> int | None:
+def _read_id(raw: object, known: Container[int] | None, unknown: str) -> int | None:
+    """A user or item id as SharePoint sends it (0 or -1 for none); one not in ``known`` is ``unknown``."""
     if raw in (None, "", 0, -1):
         return None
     try:
@@ -173,8 +161,20 @@ def _read_lookup_id(raw: object, known: Container[int] | None) -> int | None:
     if item_id < 1:
         raise _Problem("invalid", raw)
     if known is not None and item_id not in known:
-        raise _Problem("deleted_lookup", item_id)
+        raise _Problem(unknown, item_id)
     return item_id
+
+
+def _read_person(col: Column, raw_id: object, expanded: object, users: Container[int] | None) -> m.Person | None:
+    person_id = _read_id(raw_id, users, "unknown_person")
+    if person_id is None:
+        return None
+    name = email = None
+    if isinstance(expanded, dict):
+        name = clean_text(str(expanded.get("Title") or ""))[0][: m.TEXT_MAX] or None
+        email = clean_text(str(expanded.get("EMail") or ""))[0][: m.TEXT_MAX] or None
+    return m.Person(id=person_id, name=name, email=email)
+
 
 def _read_url(raw: object) -> m.Link | None:
     if raw is None or raw == "":
@@ -191,7 +191,22 @@ def _read_url(raw: object) -> m.Link | None:
     except ValidationError:
         raise _Problem("bad_url", url) from None
 
-def _read(col: Column, item: Mapping[str, Any], refs: Refs, soft: list[tuple[str, object, dict[str, object]]]) -> object:
+def _read_many(raw: object, read_one: Callable[[object], V | None], soft: Soft) -> list[V]:
+    """Each value of a multi-value column once, in order; a value that cannot be read is left out as a
+    soft problem, so one deleted lookup target does not empty the whole field."""
+    found: list[V] = []
+    for value in _results(raw):
+        try:
+            one = read_one(value)
+        except _Problem as problem:
+            soft.append((problem.code, problem.value, problem.extra))
+            continue
+        if one is not None and one not in found:
+            found.append(one)
+    return found
+
+
+def _read(col: Column, item: Mapping[str, Any], refs: Refs, soft: Soft) -> object:
     kind = col.kind
     raw = item.get(col.wire_name)
     if kind in (FieldKind.TEXT, FieldKind.NOTE):
@@ -201,28 +216,14 @@ def _read(col: Column, item: Mapping[str, Any], refs: Refs, soft: list[tuple[str
     if kind is FieldKind.CHOICE:
         return None if raw in (None, "") else _match_choice(col, raw)
     if kind is FieldKind.MULTICHOICE:
-        chosen: list[StrEnum] = []
-        for value in _results(raw):
-            try:
-                if (member := _match_choice(col, value)) not in chosen:
-                    chosen.append(member)
-            except _Problem as problem:
-                soft.append((problem.code, problem.value, problem.extra))
-        return chosen
+        return _read_many(raw, lambda value: _match_choice(col, value), soft)
     if kind is FieldKind.USER:
         return _read_person(col, raw, item.get(col.name), refs.users)
     if kind in (FieldKind.LOOKUP, FieldKind.LOOKUPMULTI):
         known = refs.items.get(col.lookup or "")
         if kind is FieldKind.LOOKUP:
-            return _read_lookup_id(raw, known)
-        ids: list[int] = []
-        for value in _results(raw):
-            try:
-                if (item_id := _read_lookup_id(value, known)) is not None and item_id not in ids:
-                    ids.append(item_id)
-            except _Problem as problem:
-                soft.append((problem.code, problem.value, problem.extra))
-        return ids
+            return _read_id(raw, known, "deleted_lookup")
+        return _read_many(raw, lambda value: _read_id(value, known, "deleted_lookup"), soft)
     if kind is FieldKind.DATETIME:
         value, code = parse_date(raw) if col.py_type is date else parse_datetime(raw)
         if code:
@@ -299,7 +300,7 @@ def from_item(schema: ListSchema, item: Mapping[str, Any], *, refs: Refs | None 
     values: dict[str, Any] = {"id": meta.id}
     problems: list[m.FieldProblem] = []
     for col in schema.columns:
-        soft: list[tuple[str, object, dict[str, object]]] = []
+        soft: Soft = []
         try:
             value = _read(col, item, refs, soft)
         except _Problem as problem:

@@ -202,6 +202,10 @@ class FieldProblem(BaseModel):
 # --- records (one class per list) ------------------------------------------------------------
 
 
+InitiativeOf = Annotated[int | None, Col("KkInitiative", "Initiativ", lookup="initiatives", required=True, indexed=True)]
+"""The initiative a child record (funding line, figure, milestone, status) belongs to: one column in four lists."""
+
+
 class Record(BaseModel):
     """Base of list records. ``id`` is the SharePoint item id (``None`` before creation)."""
 
@@ -298,7 +302,7 @@ class Initiative(Record):
 class FundingLine(Record):
     """One year's funding from one source: the agreement on how the initiative is funded."""
 
-    initiative_id: Annotated[int | None, Col("KkInitiative", "Initiativ", lookup="initiatives", required=True, indexed=True)] = None
+    initiative_id: InitiativeOf = None
     title: Annotated[Text | None, Col("Title", "Beskrivelse")] = None
     source: Annotated[FundingSource | None, Col("KkSource", "Finansieringskilde", required=True)] = None
     category: Annotated[BudgetCategory | None, Col("KkCategory", "Styringsområde", required=True)] = None
@@ -311,7 +315,7 @@ class FundingLine(Record):
 class BusinessCaseFigure(Record):
     """One yearly figure of a business case (investment, operating cost or benefit)."""
 
-    initiative_id: Annotated[int | None, Col("KkInitiative", "Initiativ", lookup="initiatives", required=True, indexed=True)] = None
+    initiative_id: InitiativeOf = None
     title: Annotated[Text | None, Col("Title", "Beskrivelse")] = None
     kind: Annotated[FigureKind | None, Col("KkFigureKind", "Type", required=True)] = None
     year: Annotated[Year | None, Col("KkYear", "År", FieldKind.NUMBER, required=True)] = None
@@ -319,7 +323,7 @@ class BusinessCaseFigure(Record):
 
 
 class Milestone(Record):
-    initiative_id: Annotated[int | None, Col("KkInitiative", "Initiativ", lookup="initiatives", required=True, indexed=True)] = None
+    initiative_id: InitiativeOf = None
     title: Annotated[Text, Col("Title", "Milepæl", required=True)]
     due: Annotated[date | None, Col("KkDue", "Planlagt dato")] = None
     completed_on: Annotated[date | None, Col("KkCompletedOn", "Nået dato")] = None
@@ -328,7 +332,7 @@ class Milestone(Record):
 class StatusEntry(Record):
     """A yearly status for an initiative, as the department reports it."""
 
-    initiative_id: Annotated[int | None, Col("KkInitiative", "Initiativ", lookup="initiatives", required=True, indexed=True)] = None
+    initiative_id: InitiativeOf = None
     title: Annotated[Text | None, Col("Title", "Overskrift")] = None
     year: Annotated[Year | None, Col("KkYear", "Statusår", FieldKind.NUMBER, required=True, indexed=True)] = None
     status_date: Annotated[date | None, Col("KkStatusDate", "Statusdato")] = None

@@ -1,7 +1,7 @@
 """Parsing and cleaning of single values as departments type them (pure, stdlib only).
 
 Each parser returns ``(value, problem_code)``: a value it could take, or ``None`` with the code of
-the Danish message in ``kksync.texts``. Nothing here raises on user input.
+the Danish message in ``kksync.texts.problems``. Nothing here raises on user input.
 """
 
 from __future__ import annotations

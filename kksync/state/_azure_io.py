@@ -17,8 +17,8 @@ from typing import Any
 
 from azure.core.exceptions import AzureError, ResourceNotFoundError
 
-from kksync.state._texts import state_error
 from kksync.state.codec import encode_key
+from kksync.texts import state_error
 
 __all__ = [
     "INLINE_LIMIT",

@@ -21,8 +21,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from azure.core.exceptions import AzureError, ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableServiceClient, UpdateMode
@@ -39,9 +38,9 @@ from kksync.state._azure_io import (
     run_row,
     submit_batches,
 )
-from kksync.state._texts import state_error
-from kksync.state.base import RunRecord, StoredItem, Subscription, check_commit
+from kksync.state.base import RunRecord, StoredItem, StoreLifetime, Subscription, check_commit, check_limit
 from kksync.state.codec import dt_from_text, dt_to_text, encode_key, run_from_json, run_sort_key, run_to_json
+from kksync.texts import state_error
 
 __all__ = ["AzureStateStore", "expand_connection_string"]
 
@@ -63,7 +62,17 @@ def expand_connection_string(value: str) -> str:
     return _DEV_STORAGE if value.strip().rstrip(";").lower() == "usedevelopmentstorage=true" else value
 
 
-class AzureStateStore:
+def _list_row(kind: str, scope: str, list_key: str) -> tuple[str, str]:
+    """Partition and row key of one list's ``token``, ``notified`` or ``sub`` row in the lists table."""
+    return encode_key(scope), f"{kind}|{encode_key(list_key)}"
+
+
+def _list_entity(kind: str, scope: str, list_key: str, /, **values: str | None) -> dict[str, str | None]:
+    partition, row = _list_row(kind, scope, list_key)
+    return {"PartitionKey": partition, "RowKey": row, **values}
+
+
+class AzureStateStore(StoreLifetime):
     """State in an Azure Storage account (or Azurite); several installations can share one account
     by using different prefixes."""
 
@@ -141,7 +150,7 @@ class AzureStateStore:
     # -- change tokens and items -------------------------------------------------------------------
     def get_token(self, scope: str, list_key: str) -> str | None:
         with guard("læs ændringstoken"):
-            entity = self._get(self._lists, encode_key(scope), "token|" + encode_key(list_key))
+            entity = self._get(self._lists, *_list_row("token", scope, list_key))
         return None if entity is None else str(entity["token"])
 
     def load_items(self, scope: str, list_key: str) -> dict[int, StoredItem]:
@@ -209,10 +218,7 @@ class AzureStateStore:
             self._fault("before-token")
         if token is not None:
             with guard("gem ændringstoken"):
-                self._lists.upsert_entity(
-                    {"PartitionKey": encode_key(scope), "RowKey": "token|" + encode_key(list_key), "token": token},
-                    mode=UpdateMode.REPLACE,
-                )
+                self._lists.upsert_entity(_list_entity("token", scope, list_key, token=token), mode=UpdateMode.REPLACE)
 
     def update_bot_fingerprints(self, scope: str, list_key: str, values: Mapping[int, tuple[str, str | None]]) -> None:
         partition = join_keys(scope, list_key)
@@ -247,7 +253,7 @@ class AzureStateStore:
                 )
                 blobs = blob_prefix("items", scope)
             else:
-                self._lists.delete_entity(scope_key, "token|" + encode_key(list_key))
+                self._lists.delete_entity(*_list_row("token", scope, list_key))
                 entities = self._items.query_entities(
                     "PartitionKey eq @pk",
                     parameters={"pk": join_keys(scope, list_key)},
@@ -280,8 +286,7 @@ class AzureStateStore:
                 self._delete_blobs([blob])
 
     def runs(self, scope: str, limit: int = 20) -> list[RunRecord]:
-        if limit < 1:
-            raise state_error("bad_limit", limit=limit)
+        check_limit(limit)
         entities: list[dict[str, Any]] = []
         with guard("læs kørsler"):
             pages = self._runs.query_entities(
@@ -319,24 +324,20 @@ class AzureStateStore:
 
     # -- webhook bookkeeping -----------------------------------------------------------------------
     def set_last_notification(self, scope: str, list_key: str, at: datetime) -> None:
-        entity = {"PartitionKey": encode_key(scope), "RowKey": "notified|" + encode_key(list_key), "at": dt_to_text(at)}
+        entity = _list_entity("notified", scope, list_key, at=dt_to_text(at))
         with guard("gem notifikationstidspunkt"):
             self._lists.upsert_entity(entity, mode=UpdateMode.REPLACE)
 
     def last_notification_at(self, scope: str, list_key: str) -> datetime | None:
         with guard("læs notifikationstidspunkt"):
-            entity = self._get(self._lists, encode_key(scope), "notified|" + encode_key(list_key))
+            entity = self._get(self._lists, *_list_row("notified", scope, list_key))
         return None if entity is None else dt_from_text(entity["at"])
 
     def put_subscription(self, scope: str, list_key: str, subscription: Subscription) -> None:
-        entity = {
-            "PartitionKey": encode_key(scope),
-            "RowKey": "sub|" + encode_key(list_key),
-            "list_key": list_key,
-            "subscription_id": subscription.subscription_id,
-            "expiration": dt_to_text(subscription.expiration),
-            "client_state_hash": subscription.client_state_hash,
-        }
+        entity = _list_entity(
+            "sub", scope, list_key, list_key=list_key, subscription_id=subscription.subscription_id,
+            expiration=dt_to_text(subscription.expiration), client_state_hash=subscription.client_state_hash,
+        )
         with guard("gem webhook-abonnement"):
             self._lists.upsert_entity(entity, mode=UpdateMode.REPLACE)
 
@@ -348,7 +349,7 @@ class AzureStateStore:
 
     def get_subscription(self, scope: str, list_key: str) -> Subscription | None:
         with guard("læs webhook-abonnement"):
-            entity = self._get(self._lists, encode_key(scope), "sub|" + encode_key(list_key))
+            entity = self._get(self._lists, *_list_row("sub", scope, list_key))
         return None if entity is None else self._subscription(entity)
 
     def subscriptions(self, scope: str) -> dict[str, Subscription]:
@@ -363,20 +364,12 @@ class AzureStateStore:
 
     def delete_subscription(self, scope: str, list_key: str) -> None:
         with guard("slet webhook-abonnement"):
-            self._lists.delete_entity(encode_key(scope), "sub|" + encode_key(list_key))
+            self._lists.delete_entity(*_list_row("sub", scope, list_key))
 
     # -- lifetime ----------------------------------------------------------------------------------
     def close(self) -> None:
         self._service.close()
         self._blobs.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"AzureStateStore(prefix={self._prefix!r})"

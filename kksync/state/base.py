@@ -20,7 +20,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self, runtime_checkable
 
-from kksync.state._texts import state_error
+from kksync.texts import state_error
 
 __all__ = [
     "ChangeAction",
@@ -30,8 +30,10 @@ __all__ = [
     "RunRecord",
     "StateStore",
     "StoredItem",
+    "StoreLifetime",
     "Subscription",
     "check_commit",
+    "check_limit",
     "make_scope",
 ]
 
@@ -220,3 +222,24 @@ def check_commit(list_key: str, upserts: Sequence[StoredItem], deletes: Sequence
     if both:
         raise state_error("upsert_and_delete", ids=sorted(both))
     return by_id
+
+
+def check_limit(limit: int) -> None:
+    """Validate ``runs(limit=...)`` the same way in every backend."""
+    if limit < 1:
+        raise state_error("bad_limit", limit=limit)
+
+
+class StoreLifetime:
+    """What every backend does the same at the end of its life: ``with store:`` closes it."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from kksync.state._texts import state_error
-from kksync.state.base import RunRecord, StoredItem, Subscription, check_commit
+from kksync.state.base import RunRecord, StoredItem, StoreLifetime, Subscription, check_commit, check_limit
 from kksync.state.codec import dt_from_text, dt_to_text, run_from_json, run_sort_key, run_to_json
+from kksync.texts import state_error
 
 __all__ = ["SqliteStateStore"]
 
@@ -63,7 +62,7 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]
         yield values[start : start + size]
 
 
-class SqliteStateStore:
+class SqliteStateStore(StoreLifetime):
     """State in one SQLite file (``":memory:"`` for a private, throw-away store)."""
 
     def __init__(self, path: str | Path, *, timeout: float = _BUSY_TIMEOUT_MS / 1000) -> None:
@@ -133,12 +132,15 @@ class SqliteStateStore:
                 raise state_error("sqlite_failed", path=self._path, error=error) from error
 
     # -- change tokens and items -------------------------------------------------------------------
-    def get_token(self, scope: str, list_key: str) -> str | None:
+    def _value(self, sql: str, params: tuple[str, ...]) -> Any | None:
+        """The first column of the one row ``sql`` selects, or ``None`` when there is none."""
         with self._read() as conn:
-            row = conn.execute(
-                "SELECT token FROM tokens WHERE scope = ? AND list_key = ?", (scope, list_key)
-            ).fetchone()
-        return None if row is None else str(row[0])
+            row = conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def get_token(self, scope: str, list_key: str) -> str | None:
+        token = self._value("SELECT token FROM tokens WHERE scope = ? AND list_key = ?", (scope, list_key))
+        return None if token is None else str(token)
 
     def load_items(self, scope: str, list_key: str) -> dict[int, StoredItem]:
         with self._read() as conn:
@@ -238,8 +240,7 @@ class SqliteStateStore:
             )
 
     def runs(self, scope: str, limit: int = 20) -> list[RunRecord]:
-        if limit < 1:
-            raise state_error("bad_limit", limit=limit)
+        check_limit(limit)
         with self._read() as conn:
             rows = conn.execute(
                 "SELECT body FROM runs WHERE scope = ? ORDER BY sort_key DESC, run_id DESC LIMIT ?", (scope, limit)
@@ -258,12 +259,11 @@ class SqliteStateStore:
             )
 
     def get_snapshot(self, scope: str, plan_key: str, status_date: date) -> bytes | None:
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT data FROM snapshots WHERE scope = ? AND plan_key = ? AND status_date = ?",
-                (scope, plan_key, status_date.isoformat()),
-            ).fetchone()
-        return None if row is None else bytes(row[0])
+        data = self._value(
+            "SELECT data FROM snapshots WHERE scope = ? AND plan_key = ? AND status_date = ?",
+            (scope, plan_key, status_date.isoformat()),
+        )
+        return None if data is None else bytes(data)
 
     def list_snapshots(self, scope: str, plan_key: str) -> list[date]:
         with self._read() as conn:
@@ -279,11 +279,7 @@ class SqliteStateStore:
             conn.execute("INSERT OR REPLACE INTO notifications VALUES (?, ?, ?)", (scope, list_key, dt_to_text(at)))
 
     def last_notification_at(self, scope: str, list_key: str) -> datetime | None:
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT at FROM notifications WHERE scope = ? AND list_key = ?", (scope, list_key)
-            ).fetchone()
-        return None if row is None else dt_from_text(row[0])
+        return dt_from_text(self._value("SELECT at FROM notifications WHERE scope = ? AND list_key = ?", (scope, list_key)))
 
     def put_subscription(self, scope: str, list_key: str, subscription: Subscription) -> None:
         with self._write() as conn:
@@ -323,14 +319,6 @@ class SqliteStateStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"SqliteStateStore({self._path!r})"

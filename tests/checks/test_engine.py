@@ -129,3 +129,26 @@ def test_report_checked_at_and_lights_without_status() -> None:
     assert report.checked_at == NOW
     assert report.lights[1].light is None
     assert initiative_bot_values(report, complete(plan, 1).initiative)["light_reason"] == "Ingen status med baseline og prognose"
+
+
+@pytest.mark.parametrize(
+    ("count", "reason"),
+    [
+        (1, "Planens initiativ opfylder kravene før politisk behandling."),
+        (3, "Alle 3 initiativer opfylder kravene før politisk behandling."),
+    ],
+)
+def test_a_ready_plan_says_so(count: int, reason: str) -> None:
+    plan = joint_plan()
+    verdict = run(portfolio([plan], [complete(plan, n, rank=n) for n in range(1, count + 1)])).verdicts[1]
+    assert verdict.ready and verdict.reasons == (reason,)
+
+
+def test_warnings_at_the_gate_are_counted_in_the_verdict() -> None:
+    plan = joint_plan()
+    bundles = [complete(plan, n, rank=n) for n in range(1, 3)]
+    for bundle in bundles:  # a wrong payback is only a warning, even at the gate (governance.toml)
+        bundle.initiative.business_case.payback_years = Decimal(40)
+    verdict = run(portfolio([plan], bundles)).verdicts[1]
+    assert verdict.ready and verdict.warnings == 2
+    assert verdict.reasons == ("Alle 2 initiativer opfylder kravene før politisk behandling.", "2 advarsler bør ses igennem.")

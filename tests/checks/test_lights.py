@@ -98,3 +98,9 @@ def test_month_arithmetic() -> None:
     assert months_late(date(2013, 1, 31), date(2013, 2, 28)) == (1, 0)
     assert months_late(date(2013, 1, 15), date(2014, 1, 20)) == (12, 5)
     assert months_late(date(2013, 1, 15), date(2013, 1, 1)) == (0, 0)
+
+
+def test_an_overrun_within_the_yellow_tolerance_stays_green() -> None:
+    tolerant = LightLimits(yellow_overrun_pct=2.0)
+    computed = compute_light([_cost(10 * M, 10.1 * M)], tolerant)
+    assert (computed.light, computed.reason) == (Light.GROEN, "Forventet overskridelse 1 % (0,1 mio. kr.) – inden for tolerancen")

@@ -265,3 +265,15 @@ def test_findings_name_schema_columns_and_speak_danish() -> None:
             assert set(finding.fields) <= names, code
             assert finding.message and "{" not in finding.message, code
             assert finding.severity in (Severity.ERROR, Severity.WARNING)
+
+
+def test_funding_lines_without_year_source_or_status_are_named_in_words() -> None:
+    plan = joint_plan()
+    bundle = complete(plan, 1)
+    line = bundle.funding[0]
+    bundle.funding[0] = line.model_copy(update={"year": None, "source": None, "status": None})
+    bundle.initiative.delivery.start = None
+    messages = {f.rule: f.message for f in run(portfolio([plan], [bundle])).findings}
+    assert messages["FUND-SOURCE-INVALID"].startswith("Finansieringen for linjer uden år har ingen tilladt kilde (ingen kilde).")
+    assert messages["FUND-NOT-AGREED"].startswith("Finansieringen for linjer uden år er ikke aftalt (ingen status).")
+    assert messages["DEL-DATES-MISSING"].startswith("Gennemførelsesaftalen mangler startdato.")

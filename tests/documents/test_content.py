@@ -19,7 +19,7 @@ from kksync.documents.content.model import (
     clean,
     rich_text_blocks,
 )
-from kksync.documents.content.texts import T
+from kksync.texts import T
 
 from .fixtures import JOINT, STATUS_DATE, TRANSITION, make_portfolio, make_report
 

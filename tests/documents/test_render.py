@@ -14,10 +14,10 @@ from kksync.checks.findings import CheckReport
 from kksync.core.model import DocumentType
 from kksync.core.snapshots import Snapshot
 from kksync.documents import render, render_plan, render_readiness, render_status
-from kksync.documents.content.texts import T
 from kksync.documents.word.lint import lint_docx
 from kksync.documents.word.template import DEFAULT_TEMPLATE, REQUIRED_STYLES, build_template, load_template
 from kksync.errors import TemplateError
+from kksync.texts import T
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,8 @@
   run something, an ``altChunk``, macros or a DOCTYPE is refused with a ``TemplateError`` that says
   what was found; the shipped template and harmless extras (page fields, a web link) are accepted.
 - No ``str.format``/``%``/``format_map`` is ever applied to anything but a constant text in
-  ``kksync/documents``, ``kksync/checks`` and ``kksync/texts.py`` (an AST check).
+  the text catalogue ``kksync/texts`` and the code that fills in its templates (documents, checks, state
+  stores, mapping, formats; an AST check).
 
 ``tests/documents/test_hostile.py`` already shows that ``{{ }}``/``{% %}``, control characters and
 scripts in HTML stay literal or are removed; this adds the Word-specific attacks.
@@ -256,7 +257,12 @@ def test_without_the_check_a_remote_template_would_reach_every_document(monkeypa
 
 # --- no formatting of department text ----------------------------------------------------------------
 
-SOURCES = sorted([*(ROOT / "kksync/documents").rglob("*.py"), *(ROOT / "kksync/checks").glob("*.py"), ROOT / "kksync/texts.py"])
+# The text catalogue and everything that fills in its templates.
+SOURCES = sorted([
+    *(ROOT / "kksync/texts").glob("*.py"), *(ROOT / "kksync/documents").rglob("*.py"),
+    *(ROOT / "kksync/checks").glob("*.py"), *(ROOT / "kksync/state").glob("*.py"),
+    ROOT / "kksync/core/fmt.py", ROOT / "kksync/core/mapping.py",
+])
 
 
 def _constant_text(node: ast.expr, assigned: dict[str, list[ast.expr]]) -> bool:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from kksync.checks.findings import CheckReport
+from kksync.core import fmt
 from kksync.core.model import Administration, FocusArea, Initiative, Light, Person, Phase, Plan, StatusEntry
+from kksync.core.schema import list_schema
 from kksync.core.snapshots import Snapshot, latest_status
-from kksync.documents.content.fmt import MISSING, fmt_date
-from kksync.documents.content.model import Chart, ChartKind, Column, Series, Table
-from kksync.documents.content.texts import T
+from kksync.documents.content.model import Chart, ChartKind, Column, Paragraph, Section, Series, Table
+from kksync.texts import T
 
 __all__ = [
     "ADMIN_ORDER",
@@ -24,10 +26,12 @@ __all__ = [
     "cover_lines",
     "initiative_name",
     "initiative_status",
+    "label",
     "light_text",
     "ordered",
     "person_text",
     "plan_period",
+    "ranked_table",
     "sentence",
     "total",
 ]
@@ -38,9 +42,34 @@ LIGHT_COLORS = {Light.GROEN: "2E7D32", Light.GUL: "F2B600", Light.ROED: "C62828"
 NO_LIGHT_COLOR = "9E9E9E"
 
 
+@cache
+def label(list_key: str, attr: str) -> str:
+    """The Danish display name of a model field's column, e.g. ``label("initiatives", "rank")`` → "Prioritet"."""
+    return next(c.title for c in list_schema(list_key).columns if c.attr == attr)
+
+
 def ordered(initiatives: Iterable[Initiative]) -> list[Initiative]:
     """By rank (unranked last), then by key: the order every document lists initiatives in."""
     return sorted(initiatives, key=lambda i: (i.rank is None, i.rank or 0, i.key, i.id or 0))
+
+
+def ranked_table(
+    section: Section, title: str, initiatives: list[Initiative], *, title_width: float, extra: tuple[Column, ...],
+    cells: Callable[[Initiative], tuple[str, ...]],
+) -> None:
+    """The initiatives in rank order: rank, key, title and administration, then the ``extra`` columns
+    with the ``cells`` of each initiative; a plan without initiatives says so."""
+    first = (
+        Column(label("initiatives", "rank"), True, 1.05), Column(label("initiatives", "key"), width=1.2),
+        Column(label("initiatives", "title"), width=title_width), Column(label("initiatives", "administration"), width=2.7),
+    )
+    rows = tuple(
+        (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration), *cells(i))
+        for i in initiatives
+    )
+    section.add(Table(title, (*first, *extra), rows))
+    if not initiatives:
+        section.add(Paragraph(T.no_initiatives))
 
 
 def initiative_name(initiative: Initiative) -> str:
@@ -49,16 +78,16 @@ def initiative_name(initiative: Initiative) -> str:
 
 def person_text(person: Person | None) -> str:
     if person is None:
-        return MISSING
+        return fmt.MISSING
     return person.name or person.email or f"bruger {person.id}"
 
 
 def admin_text(administration: Administration | None) -> str:
-    return administration.label if administration is not None else MISSING
+    return administration.label if administration is not None else fmt.MISSING
 
 
 def light_text(light: Light | None) -> str:
-    return light.value if light is not None else MISSING
+    return light.value if light is not None else fmt.MISSING
 
 
 def total(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -73,16 +102,16 @@ def sentence(text: str) -> str:
 
 
 def plan_period(plan: Plan) -> str:
-    return T.plan_period.format(start=fmt_date(plan.period_start), end=fmt_date(plan.period_end))
+    return T.plan_period.format(start=fmt.long_date(plan.period_start), end=fmt.long_date(plan.period_end))
 
 
 def cover_lines(snapshot: Snapshot) -> list[str]:
     plan = snapshot.plan
     return [
         plan.title,
-        plan.kind.value if plan.kind else MISSING,
+        plan.kind.value if plan.kind else fmt.MISSING,
         plan_period(plan),
-        T.status_date.format(date=fmt_date(snapshot.status_date)),
+        T.status_date.format(date=fmt.long_date(snapshot.status_date)),
         T.organisation,
     ]
 

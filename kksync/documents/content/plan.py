@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from kksync.checks.findings import CheckReport
+from kksync.core import fmt
 from kksync.core.model import FundingLine, Initiative, Portfolio
 from kksync.core.snapshots import Snapshot
 from kksync.documents.content.common import (
@@ -13,11 +14,12 @@ from kksync.documents.content.common import (
     cover_lines,
     focus_titles,
     initiative_name,
+    label,
     ordered,
     person_text,
     plan_period,
+    ranked_table,
 )
-from kksync.documents.content.fmt import fmt_date, fmt_kr, fmt_percent, fmt_years
 from kksync.documents.content.model import (
     BulletList,
     Column,
@@ -29,7 +31,7 @@ from kksync.documents.content.model import (
     rich_text_blocks,
 )
 from kksync.documents.content.readiness import plan_ready
-from kksync.documents.content.texts import T, label
+from kksync.texts import T
 
 __all__ = ["build_plan"]
 
@@ -40,11 +42,11 @@ def _about(doc: Document, snapshot: Snapshot) -> None:
     section.add(
         KeyValues((
             (label("plans", "kind"), plan.kind.value if plan.kind else T.missing),
-            (label("plans", "period_start"), fmt_date(plan.period_start)),
-            (label("plans", "period_end"), fmt_date(plan.period_end)),
+            (label("plans", "period_start"), fmt.long_date(plan.period_start)),
+            (label("plans", "period_end"), fmt.long_date(plan.period_end)),
             (label("plans", "administration"), admin_text(plan.administration) if plan.administration else "–"),
             (label("plans", "stage"), plan.stage.value),
-            (label("plans", "decision_date"), fmt_date(plan.decision_date)),
+            (label("plans", "decision_date"), fmt.long_date(plan.decision_date)),
         ))
     )
     if snapshot.portfolio.focus_areas:
@@ -52,22 +54,11 @@ def _about(doc: Document, snapshot: Snapshot) -> None:
 
 
 def _ranked(doc: Document, initiatives: list[Initiative]) -> None:
-    section = doc.section(T.ranked_initiatives)
-    section.add(
-        Table(
-            T.ranked_initiatives,
-            (Column(label("initiatives", "rank"), True, 1.05), Column(label("initiatives", "key"), width=1.2),
-             Column(label("initiatives", "title"), width=2.6), Column(label("initiatives", "administration"), width=2.7),
-             Column(label("initiatives", "phase"), width=1.5), Column(label("initiatives", "project_owner"), width=1.6)),
-            tuple(
-                (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration),
-                 i.phase.value if i.phase else T.missing, person_text(i.project_owner))
-                for i in initiatives
-            ),
-        )
+    ranked_table(
+        doc.section(T.ranked_initiatives), T.ranked_initiatives, initiatives, title_width=2.6,
+        extra=(Column(label("initiatives", "phase"), width=1.5), Column(label("initiatives", "project_owner"), width=1.6)),
+        cells=lambda i: (i.phase.value if i.phase else T.missing, person_text(i.project_owner)),
     )
-    if not initiatives:
-        section.add(Paragraph(T.no_initiatives))
 
 
 def _key_figures(doc: Document, initiatives: list[Initiative]) -> None:
@@ -79,8 +70,8 @@ def _key_figures(doc: Document, initiatives: list[Initiative]) -> None:
              Column(label(col, "business_case.discount_rate"), True), Column(label(col, "business_case.payback_years"), True),
              Column(label(col, "business_case.irr"), True), Column(label(col, "business_case.approved"), width=0.9)),
             tuple(
-                (initiative_name(i), fmt_kr(i.business_case.npv), fmt_percent(i.business_case.discount_rate),
-                 fmt_years(i.business_case.payback_years), fmt_percent(i.business_case.irr),
+                (initiative_name(i), fmt.kr(i.business_case.npv), fmt.percent(i.business_case.discount_rate),
+                 fmt.years(i.business_case.payback_years), fmt.percent(i.business_case.irr),
                  T.yes if i.business_case.approved else T.no)
                 for i in initiatives
             ),
@@ -101,12 +92,12 @@ def _funding_table(caption: str, lines: list[FundingLine]) -> Table | Paragraph:
     has_unknown_year = any(line.year is None for line in lines)
     year_cols: list[int | None] = [*years, None] if has_unknown_year else list(years)
     rows = [
-        (source, category, *(fmt_kr(cells[(source, category)].get(y, Decimal(0))) for y in year_cols),
-         fmt_kr(sum(cells[(source, category)].values(), Decimal(0))))
+        (source, category, *(fmt.kr(cells[(source, category)].get(y, Decimal(0))) for y in year_cols),
+         fmt.kr(sum(cells[(source, category)].values(), Decimal(0))))
         for source, category in sorted(cells)
     ]
-    totals = (T.total, "", *(fmt_kr(sum((c.get(y, Decimal(0)) for c in cells.values()), Decimal(0))) for y in year_cols),
-              fmt_kr(sum((sum(c.values(), Decimal(0)) for c in cells.values()), Decimal(0))))
+    totals = (T.total, "", *(fmt.kr(sum((c.get(y, Decimal(0)) for c in cells.values()), Decimal(0))) for y in year_cols),
+              fmt.kr(sum((sum(c.values(), Decimal(0)) for c in cells.values()), Decimal(0))))
     columns = (
         Column(label("funding_lines", "source"), width=2.2), Column(label("funding_lines", "category"), width=1.0),
         *(Column(str(y) if y is not None else T.missing, True) for y in year_cols), Column(T.total, True),
@@ -128,10 +119,10 @@ def _initiative(section: Section, initiative: Initiative, portfolio: Portfolio, 
         (label("initiatives", "project_owner"), person_text(initiative.project_owner)),
         (label("initiatives", "project_manager"), person_text(initiative.project_manager)),
         (label("initiatives", "ranked_by"), person_text(initiative.ranked_by)),
-        (label("initiatives", "ranked_on"), fmt_date(initiative.ranked_on)),
+        (label("initiatives", "ranked_on"), fmt.long_date(initiative.ranked_on)),
         (label("initiatives", "delivery.deliverer"), initiative.delivery.deliverer or T.missing),
-        (label("initiatives", "delivery.start"), fmt_date(initiative.delivery.start)),
-        (label("initiatives", "delivery.end"), fmt_date(initiative.delivery.end)),
+        (label("initiatives", "delivery.start"), fmt.long_date(initiative.delivery.start)),
+        (label("initiatives", "delivery.end"), fmt.long_date(initiative.delivery.end)),
     ]
     if contributes:
         pairs.append((T.contributes_to, "; ".join(contributes)))
@@ -143,10 +134,10 @@ def _initiative(section: Section, initiative: Initiative, portfolio: Portfolio, 
         sub.add(*rich_text_blocks(value, missing=T.missing))
     sub.add(
         KeyValues((
-            (label("initiatives", "business_case.npv"), fmt_kr(bc.npv)),
-            (label("initiatives", "business_case.discount_rate"), fmt_percent(bc.discount_rate)),
-            (label("initiatives", "business_case.payback_years"), fmt_years(bc.payback_years)),
-            (label("initiatives", "business_case.irr"), fmt_percent(bc.irr)),
+            (label("initiatives", "business_case.npv"), fmt.kr(bc.npv)),
+            (label("initiatives", "business_case.discount_rate"), fmt.percent(bc.discount_rate)),
+            (label("initiatives", "business_case.payback_years"), fmt.years(bc.payback_years)),
+            (label("initiatives", "business_case.irr"), fmt.percent(bc.irr)),
             (label("initiatives", "business_case.approved"), T.yes if bc.approved else T.no),
         ))
     )

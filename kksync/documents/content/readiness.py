@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 from kksync.checks.findings import CheckReport, Finding, PlanVerdict, Requirement, Severity
+from kksync.core import fmt
 from kksync.core.model import Administration, Initiative
 from kksync.core.snapshots import Snapshot
-from kksync.documents.content.common import ADMIN_ORDER, admin_text, cover_lines, ordered
-from kksync.documents.content.fmt import fmt_int
+from kksync.documents.content.common import ADMIN_ORDER, admin_text, cover_lines, ordered, ranked_table
 from kksync.documents.content.model import BulletList, Column, Document, Paragraph, Table
-from kksync.documents.content.texts import T, label
+from kksync.texts import T
 
 __all__ = ["build_readiness", "plan_findings", "plan_ready"]
 
@@ -47,7 +47,7 @@ def _verdict_section(doc: Document, snapshot: Snapshot, verdict: PlanVerdict | N
     elif verdict.ready:
         section.add(Paragraph(T.ready))
     else:
-        section.add(Paragraph(T.not_ready.format(errors=fmt_int(verdict.errors), warnings=fmt_int(verdict.warnings))))
+        section.add(Paragraph(T.not_ready.format(errors=fmt.number(verdict.errors), warnings=fmt.number(verdict.warnings))))
     if verdict is not None and verdict.reasons:
         section.sub(T.reasons).add(BulletList(tuple(verdict.reasons)))
 
@@ -96,15 +96,15 @@ def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
     doc.section(T.per_administration).add(
         Table(
             T.per_administration, (Column(T.administration, width=3.0), Column(T.count, True)),
-            (*((_admin_name(k), fmt_int(by_admin[k])) for k in admin_keys),
-             (T.total, fmt_int(sum(by_admin.values())))),
+            (*((_admin_name(k), fmt.number(by_admin[k])) for k in admin_keys),
+             (T.total, fmt.number(sum(by_admin.values())))),
         )
     )
     requirements = [r.value for r in _FIVE] + sorted(k for k in by_requirement if k not in {r.value for r in _FIVE})
     doc.section(T.per_requirement).add(
         Table(
             T.per_requirement, (Column(T.requirement, width=3.0), Column(T.count, True)),
-            tuple((k, fmt_int(by_requirement[k])) for k in requirements),
+            tuple((k, fmt.number(by_requirement[k])) for k in requirements),
         )
     )
 
@@ -135,20 +135,8 @@ def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
     )
 
     errors = {i for i, fs in per_initiative.items() if any(f.severity is Severity.ERROR for f in fs)}
-    ranked = doc.section(T.ranked_list)
-    ranked.add(
-        Table(
-            T.ranked_list,
-            (Column(label("initiatives", "rank"), True, 1.05), Column(label("initiatives", "key"), width=1.2),
-             Column(label("initiatives", "title"), width=3.2), Column(label("initiatives", "administration"), width=2.7),
-             Column(T.is_ready, width=0.8)),
-            tuple(
-                (str(i.rank) if i.rank is not None else T.missing, i.key, i.title, admin_text(i.administration),
-                 T.no if (i.id in errors) else T.yes)
-                for i in initiatives
-            ),
-        )
+    ranked_table(
+        doc.section(T.ranked_list), T.ranked_list, initiatives, title_width=3.2, extra=(Column(T.is_ready, width=0.8),),
+        cells=lambda i: (T.no if i.id in errors else T.yes,),
     )
-    if not initiatives:
-        ranked.add(Paragraph(T.no_initiatives))
     return doc

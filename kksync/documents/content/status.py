@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from kksync.checks.findings import CheckReport
+from kksync.core import fmt
 from kksync.core.model import Administration, Initiative, Light, Milestone, StatusEntry
 from kksync.core.snapshots import Snapshot, SnapshotDiff, diff_snapshots, latest_status
 from kksync.documents.content.common import (
@@ -21,13 +22,13 @@ from kksync.documents.content.common import (
     focus_titles,
     initiative_name,
     initiative_status,
+    label,
     light_text,
     ordered,
     person_text,
     sentence,
     total,
 )
-from kksync.documents.content.fmt import fmt_date, fmt_int, fmt_kr, fmt_number, fmt_percent
 from kksync.documents.content.model import (
     BulletList,
     ChartKind,
@@ -40,7 +41,7 @@ from kksync.documents.content.model import (
     Table,
     rich_text_blocks,
 )
-from kksync.documents.content.texts import T, label
+from kksync.texts import T
 
 __all__ = ["build_status"]
 
@@ -73,7 +74,7 @@ def _mio_header(text: str) -> str:
 
 
 def _mio_text(value: Decimal | None) -> str:
-    return fmt_number(value / Decimal(1_000_000), 1) if value is not None else T.missing
+    return fmt.number(value / Decimal(1_000_000), 1) if value is not None else T.missing
 
 
 def _mio(value: Decimal | None) -> float:
@@ -85,9 +86,9 @@ def _summary(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -> 
     section.add(
         Paragraph(
             sentence(T.summary_text.format(
-                plan=snapshot.plan.title, count=fmt_int(len(rows)), year=year, date=fmt_date(snapshot.status_date),
-                budget=fmt_kr(total(r.budget for r in rows)), spent=fmt_kr(total(r.spent for r in rows)),
-                forecast=fmt_kr(total(r.forecast for r in rows)),
+                plan=snapshot.plan.title, count=fmt.number(len(rows)), year=year, date=fmt.long_date(snapshot.status_date),
+                budget=fmt.kr(total(r.budget for r in rows)), spent=fmt.kr(total(r.spent for r in rows)),
+                forecast=fmt.kr(total(r.forecast for r in rows)),
             ))
         ),
         Paragraph(T.summary_lights.format(**_light_counts([r.status.reported for r in rows]))),
@@ -95,7 +96,7 @@ def _summary(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -> 
     )
     differs = sum(1 for r in rows if r.status.reported and r.status.computed and r.status.reported != r.status.computed)
     if differs:
-        section.add(Paragraph(T.summary_differs.format(count=fmt_int(differs))))
+        section.add(Paragraph(T.summary_differs.format(count=fmt.number(differs))))
     if not rows:
         section.add(Paragraph(T.no_initiatives))
 
@@ -115,7 +116,7 @@ def _by_focus_area(doc: Document, snapshot: Snapshot, rows: list[_Row]) -> None:
             (Column(T.focus_area, width=2.5), Column(T.initiatives_count, True), Column(_mio_header(T.budget), True),
              Column(_mio_header(T.spent), True), Column(_mio_header(T.forecast), True)),
             tuple(
-                (title, fmt_int(len(m)), _mio_text(total(r.budget for r in m)), _mio_text(total(r.spent for r in m)),
+                (title, fmt.number(len(m)), _mio_text(total(r.budget for r in m)), _mio_text(total(r.spent for r in m)),
                  _mio_text(total(r.forecast for r in m)))
                 for title, m in used
             ),
@@ -129,17 +130,17 @@ def _by_focus_area(doc: Document, snapshot: Snapshot, rows: list[_Row]) -> None:
                 ChartKind.BAR, T.chart_focus_title, T.chart_focus_alt.format(detail=_detail(used, budgets, forecasts)),
                 [title for title, _ in used],
                 [Series(T.budget, budgets, "1F3A5F"), Series(T.forecast, forecasts, "7FA7D9")],
-                category_header=T.focus_area, value_format=lambda v: fmt_number(v, 1), number_format="#,##0.0",
+                category_header=T.focus_area, value_format=lambda v: fmt.number(v, 1), number_format="#,##0.0",
             )
         )
 
 
 def _detail(used: list[tuple[str, list[_Row]]], budgets: tuple[float, ...], forecasts: tuple[float, ...]) -> str:
     over = [title for (title, _), b, f in zip(used, budgets, forecasts, strict=True) if f > b]
-    text = f"{len(used)} indsatsområder."
+    parts = [T.chart_focus_detail.format(count=len(used))]
     if over:
-        text += " Forventet forbrug over budget: " + ", ".join(over[:10]) + ("…" if len(over) > 10 else "") + "."
-    return text + " Tallene står i tabellen efter diagrammet."
+        parts.append(T.chart_over_budget.format(titles=", ".join(over[:10]) + ("…" if len(over) > 10 else "")))
+    return " ".join([*parts, T.chart_numbers_below])
 
 
 def _by_administration(doc: Document, rows: list[_Row]) -> None:
@@ -152,8 +153,8 @@ def _by_administration(doc: Document, rows: list[_Row]) -> None:
     for admin, members in used:
         c = _light_counts([r.status.reported for r in members])
         table_rows.append(
-            (admin.label if admin else T.without_administration, fmt_int(len(members)), fmt_int(c["green"]),
-             fmt_int(c["yellow"]), fmt_int(c["red"]), fmt_int(c["none"]), _mio_text(total(r.budget for r in members)),
+            (admin.label if admin else T.without_administration, fmt.number(len(members)), fmt.number(c["green"]),
+             fmt.number(c["yellow"]), fmt.number(c["red"]), fmt.number(c["none"]), _mio_text(total(r.budget for r in members)),
              _mio_text(total(r.forecast for r in members)))
         )
     section.add(
@@ -172,11 +173,11 @@ def _by_administration(doc: Document, rows: list[_Row]) -> None:
             for light in LIGHT_ORDER
         ]
         series.append(Series(T.no_light, tuple(float(sum(1 for r in m if r.status.reported is None)) for _, m in used), "9E9E9E"))
-        detail = f"{len(rows)} initiativer i {len(used)} forvaltninger. Tallene står i tabellen efter diagrammet."
+        detail = " ".join([T.chart_admin_detail.format(initiatives=len(rows), administrations=len(used)), T.chart_numbers_below])
         section.add(
             chart_block(
                 ChartKind.STACKED_BAR, T.chart_admin_title, T.chart_admin_alt.format(detail=detail), categories, series,
-                category_header=T.administration, value_format=lambda v: fmt_number(v), number_format="0", integers=True,
+                category_header=T.administration, value_format=fmt.number, number_format="0", integers=True,
             )
         )
 
@@ -197,11 +198,11 @@ def _over_time(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -
     series = [
         Series(light.value, tuple(float(by_year[y].count(light)) for y in years), LIGHT_COLORS[light]) for light in LIGHT_ORDER
     ]
-    detail = f"Statusår {years[0]}–{years[-1]}. Tallene står i tabellen efter diagrammet."
+    detail = " ".join([T.chart_time_detail.format(first=years[0], last=years[-1]), T.chart_numbers_below])
     section.add(
         chart_block(
             ChartKind.COLUMN, T.chart_time_title, T.chart_time_alt.format(detail=detail), [str(y) for y in years],
-            series, category_header=T.year, value_format=lambda v: fmt_number(v), number_format="0", integers=True,
+            series, category_header=T.year, value_format=fmt.number, number_format="0", integers=True,
         )
     )
 
@@ -213,9 +214,9 @@ def _changes(doc: Document, snapshot: Snapshot, previous: Snapshot | None) -> No
         return
     diff: SnapshotDiff = diff_snapshots(previous, snapshot)
     if diff.empty:
-        section.add(Paragraph(T.no_changes.format(date=fmt_date(previous.status_date))))
+        section.add(Paragraph(T.no_changes.format(date=fmt.long_date(previous.status_date))))
         return
-    section.add(Paragraph(T.changes_since.format(date=fmt_date(previous.status_date))))
+    section.add(Paragraph(T.changes_since.format(date=fmt.long_date(previous.status_date))))
 
     def name(ref: object) -> str:
         return f"{getattr(ref, 'key', '')} {getattr(ref, 'title', '')}".strip()
@@ -226,7 +227,7 @@ def _changes(doc: Document, snapshot: Snapshot, previous: Snapshot | None) -> No
         (T.closed, [name(r) for r in diff.closed]),
         (T.reranked, [T.rank_change.format(name=name(r), old=r.old_rank or T.unranked, new=r.new_rank or T.unranked)
                       for r in diff.reranked]),
-        (T.refunded, [T.funding_change.format(name=name(r), old=fmt_kr(r.old_total), new=fmt_kr(r.new_total))
+        (T.refunded, [T.funding_change.format(name=name(r), old=fmt.kr(r.old_total), new=fmt.kr(r.new_total))
                       for r in diff.refunded]),
         (T.owner_changed, [T.owner_change.format(name=name(r), old=r.old_owner or T.missing, new=r.new_owner or T.missing)
                            for r in diff.owner_changed]),
@@ -252,7 +253,7 @@ def _milestones(initiative: Initiative, milestones: list[Milestone]) -> Table | 
         f"{T.milestones}: {initiative_name(initiative)}",
         (Column(label("milestones", "title"), width=2.6), Column(label("milestones", "due"), width=1.3),
          Column(label("milestones", "completed_on"), width=1.3)),
-        tuple((m.title, fmt_date(m.due), fmt_date(m.completed_on) if m.completed_on else "–") for m in ordered_ms),
+        tuple((m.title, fmt.long_date(m.due), fmt.long_date(m.completed_on) if m.completed_on else "–") for m in ordered_ms),
     )
 
 
@@ -270,12 +271,12 @@ def _initiative(section: Section, row: _Row, areas_text: str, milestones: list[M
             (T.reported_light, light_text(status.reported)),
             (T.computed_light, light_text(status.computed)),
             (T.light_reason, status.reason or T.missing),
-            (label("statuses", "progress"), fmt_percent(entry.progress if entry else None)),
-            (T.budget, fmt_kr(row.budget)),
-            (T.spent, fmt_kr(row.spent)),
-            (T.forecast, fmt_kr(row.forecast)),
-            (label("statuses", "baseline_end"), fmt_date(entry.baseline_end if entry else None)),
-            (label("statuses", "forecast_end"), fmt_date(entry.forecast_end if entry else None)),
+            (label("statuses", "progress"), fmt.percent(entry.progress if entry else None)),
+            (T.budget, fmt.kr(row.budget)),
+            (T.spent, fmt.kr(row.spent)),
+            (T.forecast, fmt.kr(row.forecast)),
+            (label("statuses", "baseline_end"), fmt.long_date(entry.baseline_end if entry else None)),
+            (label("statuses", "forecast_end"), fmt.long_date(entry.forecast_end if entry else None)),
         ))
     )
     sub.add(Paragraph("", bold_lead=label("statuses", "comment")))

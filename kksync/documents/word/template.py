@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kksync.documents.content.texts import ORGANISATION
 from kksync.documents.word.package import deterministic_zip
 from kksync.documents.word.template_safety import active_content
 from kksync.errors import TemplateError
+from kksync.texts import ORGANISATION
 
 __all__ = [
     "DEFAULT_TEMPLATE",

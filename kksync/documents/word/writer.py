@@ -27,11 +27,11 @@ from kksync.documents.content.model import (
     Section,
     Table,
 )
-from kksync.documents.content.texts import ORGANISATION
 from kksync.documents.word.charts import add_chart
 from kksync.documents.word.package import deterministic_zip
 from kksync.documents.word.template import open_template
 from kksync.errors import TemplateError
+from kksync.texts import ORGANISATION
 
 __all__ = ["TEXT_WIDTH_TWIPS", "render_docx"]
 

@@ -1,31 +1,24 @@
-"""Every Danish word the documents show that is not a column's display name, in one place.
+"""Every Danish word the documents show that is not a column's display name.
 
-Labels of model fields come from ``kksync.core.schema`` (the columns' display names) through
-``label()``; this module holds the rest: titles, section headings, sentences and chart texts.
+Labels of model fields are the columns' display names in ``kksync.core.schema``, read through
+``kksync.documents.content.common.label()``; this module holds the rest: titles, section headings,
+sentences and chart texts.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
-from kksync.core.schema import list_schema
-
-__all__ = ["T", "label"]
+__all__ = ["MISSING", "ORGANISATION", "T"]
 
 ORGANISATION = "Københavns Kommune · It-chefforum"
-
-
-@cache
-def label(list_key: str, attr: str) -> str:
-    """The Danish display name of a model field's column, e.g. ``label("initiatives", "rank")`` → "Prioritet"."""
-    return next(c.title for c in list_schema(list_key).columns if c.attr == attr)
+# Also what ``kksync.core.fmt`` prints for a value that is not there.
+MISSING = "ikke angivet"
 
 
 class T:
     """Danish document texts (``str.format`` templates where they take values)."""
 
     organisation = ORGANISATION
-    missing = "ikke angivet"
+    missing = MISSING
     none = "ingen"
     yes = "Ja"
     no = "Nej"
@@ -93,6 +86,11 @@ class T:
     chart_time_title = "Rapporterede trafiklys pr. statusår"
     chart_time_alt = "Kurvediagram over antal initiativer med grønt, gult og rødt trafiklys pr. statusår. {detail}"
     chart_data_caption = "Tal bag diagrammet: {title}"
+    chart_focus_detail = "{count} indsatsområder."
+    chart_over_budget = "Forventet forbrug over budget: {titles}."
+    chart_admin_detail = "{initiatives} initiativer i {administrations} forvaltninger."
+    chart_time_detail = "Statusår {first}–{last}."
+    chart_numbers_below = "Tallene står i tabellen efter diagrammet."
     mio_kr = "mio. kr."
     count = "Antal"
 

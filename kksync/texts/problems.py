@@ -1,7 +1,8 @@
-"""Every Danish sentence a user sees from the core, in one place.
+"""The mapping's problems: what the department is told about a value kksync could not take as it was.
 
-Messages are ``str.format`` templates. They name the field as the department sees it (its
-display name) and say what to do, not only what is wrong.
+Messages are ``str.format`` templates, by the problem codes of ``kksync.core.values`` and
+``kksync.core.mapping``. They name the field as the department sees it (its display name) and say
+what to do, not only what is wrong.
 """
 
 from __future__ import annotations

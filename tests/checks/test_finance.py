@@ -1,13 +1,11 @@
-"""Key-figure arithmetic and the Danish formatting used in messages."""
+"""Key-figure arithmetic: net cash flows, net present value and payback (the Danish formats are in tests/test_fmt.py)."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from kksync.checks import fmt
 from kksync.checks.finance import cash_flows, npv, payback_years
 from kksync.core.model import BusinessCaseFigure, FigureKind
 
@@ -38,27 +36,3 @@ def test_payback_edge_cases() -> None:
     assert never is not None and payback_years(never) is None
     assert cash_flows([]) is None
     assert cash_flows([BusinessCaseFigure.model_construct(initiative_id=1, kind=None, year=2013, amount=Decimal(1))]) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (fmt.kr(Decimal("1234567.49")), "1.234.567 kr."),
-        (fmt.kr(-2500), "-2.500 kr."),
-        (fmt.kr(0), "0 kr."),
-        (fmt.mio(1_234_567), "1,2 mio. kr."),
-        (fmt.mio(1_234_500_000), "1.234,5 mio. kr."),
-        (fmt.percent(Decimal("12.5")), "12,5 %"),
-        (fmt.percent(10), "10 %"),
-        (fmt.percent(Decimal("4.25"), 2), "4,25 %"),
-        (fmt.years(3), "3 år"),
-        (fmt.years(Decimal("2.5")), "2,5 år"),
-        (fmt.short_date(date(2012, 12, 31)), "31-12-2012"),
-        (fmt.long_date(date(2026, 11, 27)), "27. november 2026"),
-        (fmt.months_days(1, 0), "1 måned"),
-        (fmt.months_days(3, 1), "3 måneder og 1 dag"),
-        (fmt.months_days(0, 12), "12 dage"),
-    ],
-)
-def test_danish_formats(text: str, expected: str) -> None:
-    assert text == expected

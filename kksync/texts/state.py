@@ -1,15 +1,12 @@
-"""The Danish messages of the state stores, in one place (merge into ``kksync.texts`` when convenient).
-
-They are written for the person running kksync: what failed and what to do about it.
-"""
+"""The state stores' messages, written for the person running kksync: what failed and what to do about it."""
 
 from __future__ import annotations
 
 from kksync.errors import StateError
 
-__all__ = ["MESSAGES", "state_error"]
+__all__ = ["STATE_MESSAGES", "state_error"]
 
-MESSAGES: dict[str, str] = {
+STATE_MESSAGES: dict[str, str] = {
     "wrong_list": "Element {item_id} tilhører listen «{item_list}», ikke «{list_key}». Det er en programfejl i synkroniseringen.",
     "upsert_and_delete": "Elementerne {ids} er både ændret og slettet i samme commit. Det er en programfejl i synkroniseringen.",
     "sqlite_open": "Tilstandsdatabasen «{path}» kunne ikke åbnes ({error}). Tjek stien i KKSYNC_STATE og at mappen er skrivbar.",
@@ -27,4 +24,4 @@ MESSAGES: dict[str, str] = {
 
 def state_error(code: str, **values: object) -> StateError:
     """A ``StateError`` with the Danish message for ``code``."""
-    return StateError(MESSAGES[code].format(**values))
+    return StateError(STATE_MESSAGES[code].format(**values))
