@@ -91,3 +91,17 @@ class DocumentError(KksyncError):
 
 class TemplateError(DocumentError):
     """The Word template is broken or is not a kksync template."""
+
+
+class ListViewThresholdError(SharePointError):
+    """A query over SharePoint's list view threshold (HTTP 500 ``SPQueryThrottledException``).
+
+    Not throttling: the same query fails the same way until the column it filters on is indexed,
+    so it is never retried. ``list_title`` names the list when the adapter knows it.
+    """
+
+    def __init__(
+        self, message: str, *, list_title: str | None = None, status: int | None = 500, code: str | None = None
+    ) -> None:
+        super().__init__(message, status=status, code=code)
+        self.list_title = list_title
