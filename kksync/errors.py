@@ -14,6 +14,8 @@
     │   ├── ConflictError            412: the item changed since we read it (stale ETag)  → re-read, retry
     │   ├── ThrottledError  (R)      429/503 that outlived the retry budget; ``retry_after``
     │   ├── UnreachableError (R)     no connection to SharePoint after the retry budget
+    │   ├── ListViewThresholdError   500 SPQueryThrottledException: a query over the list view threshold
+    │   │                            → fatal (index the column, kksync provision), never retried
     │   └── ChangeTokenError         the stored change token was rejected or has expired  → full reconcile
     ├── StateError                   the state store is unreachable or inconsistent       → fatal, alert
     ├── DocumentError                a document could not be generated, linted or published
@@ -41,6 +43,7 @@ __all__ = [
     "ConflictError",
     "DocumentError",
     "KksyncError",
+    "ListViewThresholdError",
     "NotFoundError",
     "RetriableError",
     "SchemaError",
@@ -154,3 +157,17 @@ class WebhookRejected(KksyncError):
 
 class BadMessage(KksyncError):
     """A queue message that is not a kksync change message; retrying it cannot help."""
+
+
+class ListViewThresholdError(SharePointError):
+    """A query over SharePoint's list view threshold (HTTP 500 ``SPQueryThrottledException``).
+
+    Not throttling: the same query fails the same way until the column it filters on is indexed,
+    so it is never retried. ``list_title`` names the list when the adapter knows it.
+    """
+
+    def __init__(
+        self, message: str, *, list_title: str | None = None, status: int | None = 500, code: str | None = None
+    ) -> None:
+        super().__init__(message, status=status, code=code)
+        self.list_title = list_title

@@ -20,6 +20,7 @@ from kksync.errors import ConfigError
 __all__ = ["AuthMode", "Settings", "is_azure_state", "is_loopback_or_https", "load_settings"]
 
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
 _QUEUE_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$")
 
 
@@ -82,6 +83,8 @@ class Settings(BaseSettings):
     app_login: str | None = None
     """Login name SharePoint shows for kksync's own edits (skips them in the change log)."""
     silence_alert_minutes: Annotated[int, Field(ge=5)] = 180
+    graph_url: Annotated[str | None, Field(description="Microsoft Graph's base URL (unset: graph_endpoint decides)")] = None
+    """``KKSYNC_GRAPH_URL``; read ``graph_endpoint``, which fills in the default."""
 
     @field_validator("site_url")
     @classmethod
@@ -94,6 +97,18 @@ class Settings(BaseSettings):
             raise ValueError("must be the site's address only, without ?query, #fragment or /../")
         if "/sites/" not in value and "/teams/" not in value:
             raise ValueError("must point at a site, e.g. https://kk.sharepoint.com/sites/it-strategi")
+        return value
+
+    @field_validator("graph_url")
+    @classmethod
+    def _graph_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if not is_loopback_or_https(value) or parts.query or parts.fragment or ".." in parts.path.split("/"):
+            raise ValueError("must be Microsoft Graph's https:// base URL, e.g. https://graph.microsoft.com/v1.0 "
+                             "(plain http only for the local emulator)")
         return value
 
     @field_validator("notification_url")
@@ -130,7 +145,7 @@ class Settings(BaseSettings):
         missing: list[str] = []
         if self.auth is AuthMode.CERTIFICATE:
             missing = [n for n in ("tenant_id", "client_id", "certificate_path") if getattr(self, n) is None]
-        if self.auth is AuthMode.EMULATOR and self.site_url.startswith("https://"):
+        if self.auth is AuthMode.EMULATOR and (self.site_url.startswith("https://") or self.graph_endpoint.startswith("https://")):
             raise ValueError("KKSYNC_AUTH=emulator only works with the local emulator; use certificate or managed-identity")
         if missing:
             names = ", ".join(f"KKSYNC_{n.upper()}" for n in missing)
@@ -140,6 +155,20 @@ class Settings(BaseSettings):
     @property
     def state_is_azure(self) -> bool:
         return is_azure_state(self.state)
+
+    @property
+    def graph_endpoint(self) -> str:
+        """Microsoft Graph's base URL: ``KKSYNC_GRAPH_URL``, else ``GRAPH_URL``, else (emulator) the emulator's.
+
+        The emulator serves Graph beside the site, at ``/graph/v1.0`` on the same host and port, so
+        the emulator's token never goes to the real Graph.
+        """
+        if self.graph_url:
+            return self.graph_url
+        if self.auth is AuthMode.EMULATOR:
+            parts = urlsplit(self.site_url)
+            return f"{parts.scheme}://{parts.netloc}/graph/v1.0"
+        return GRAPH_URL
 
     @property
     def site_name(self) -> str:

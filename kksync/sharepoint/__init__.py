@@ -14,11 +14,12 @@ if TYPE_CHECKING:
         ItemWrite,
         ListInfo,
         SharePointClient,
+        SiteUser,
         WriteOutcome,
         check_file_name,
     )
 
-__all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "WriteOutcome", "check_file_name"]
+__all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "SiteUser", "WriteOutcome", "check_file_name"]
 
 
 def __getattr__(name: str) -> Any:

@@ -12,12 +12,16 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from kksync.sharepoint.http import SiteHttp, list_path, quote_literal, results
+from kksync.errors import SharePointError
+from kksync.sharepoint.data import SiteUser
+from kksync.sharepoint.http import SiteHttp, list_path, quote_literal, results, unwrap
 
 __all__ = ["FIELD_PROPERTIES", "SiteAdmin"]
 
 FIELD_PROPERTIES = ("InternalName", "Title", "TypeAsString", "Indexed", "Required", "Choices")
 """What ``list_fields`` reports per column."""
+USER_PROPERTIES = ("Id", "LoginName", "Title", "Email", "UserPrincipalName", "PrincipalType")
+"""What ``site_users`` reads per user."""
 
 
 def _iso(value: datetime) -> str:
@@ -41,6 +45,17 @@ def _field(row: Mapping[str, Any]) -> dict[str, Any]:
         "Required": bool(row.get("Required")),
         "Choices": [str(c) for c in choices] if isinstance(choices, list) else [],
     }
+
+
+def _user(row: Mapping[str, Any]) -> SiteUser:
+    return SiteUser(
+        id=int(row["Id"]),
+        login_name=str(row.get("LoginName") or ""),
+        title=str(row.get("Title") or ""),
+        email=row.get("Email") or None,
+        user_principal_name=row.get("UserPrincipalName") or None,
+        principal_type=int(row.get("PrincipalType") or 1),
+    )
 
 
 class SiteAdmin:
@@ -121,6 +136,24 @@ class SiteAdmin:
     def site_user_ids(self) -> set[int]:
         data = self._http.get_json("web/siteusers?$select=Id&$top=5000")
         return {int(row["Id"]) for row in results(data)}
+
+    def site_users(self) -> list[SiteUser]:
+        """Every user and group of the site's User Information List, following ``__next``.
+
+        Users who left stay in this list (SharePoint does not remove them); ask Graph about
+        ``SiteUser.account`` to learn whether the account still exists.
+        """
+        users: list[SiteUser] = []
+        url: str | None = f"web/siteusers?$select={','.join(USER_PROPERTIES)}&$top=5000"
+        seen: set[str] = set()
+        while url:
+            if url in seen:
+                raise SharePointError("SharePoint sendte den samme side af webstedets brugere to gange; læsningen er stoppet.")
+            seen.add(url)
+            data = unwrap(self._http.request("GET", url).json())
+            users += [_user(row) for row in results(data) if row.get("Id") is not None]
+            url = data.get("__next") if isinstance(data, dict) else None
+        return users
 
     def remove_site_user(self, user_id: int) -> None:
         """Remove a user from the site (as when a colleague leaves); items naming them keep the id."""

@@ -14,13 +14,13 @@ from typing import Any
 
 from kksync.sharepoint.admin import SiteAdmin
 from kksync.sharepoint.auth import TokenProvider
-from kksync.sharepoint.data import Change, ItemWrite, ListInfo, WriteOutcome
+from kksync.sharepoint.data import Change, ItemWrite, ListInfo, SiteUser, WriteOutcome
 from kksync.sharepoint.files import SiteFiles, check_file_name
 from kksync.sharepoint.http import SiteHttp, list_path
 from kksync.sharepoint.items import ListItems
 from kksync.sharepoint.transport import GuardedTransport
 
-__all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "WriteOutcome", "check_file_name"]
+__all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "SiteUser", "WriteOutcome", "check_file_name"]
 
 
 class SharePointClient:
@@ -108,8 +108,8 @@ class SharePointClient:
     def create_items(self, title: str, payloads: Sequence[dict[str, Any]]) -> list[int]:
         return self._items.create_items(title, payloads)
 
-    def delete_items(self, title: str, ids: Sequence[int]) -> None:
-        self._items.delete_items(title, ids)
+    def delete_items(self, title: str, ids: Sequence[int]) -> list[WriteOutcome]:
+        return self._items.delete_items(title, ids)
 
     # --- schema ---------------------------------------------------------------------------------
 
@@ -155,6 +155,9 @@ class SharePointClient:
 
     def site_user_ids(self) -> set[int]:
         return self._admin.site_user_ids()
+
+    def site_users(self) -> list[SiteUser]:
+        return self._admin.site_users()
 
     def remove_site_user(self, user_id: int) -> None:
         self._admin.remove_site_user(user_id)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Literal
 
-__all__ = ["Change", "ChangeKind", "ItemWrite", "ListInfo", "WriteOutcome"]
+__all__ = ["AccountState", "Change", "ChangeKind", "ItemWrite", "ListInfo", "MailMessage", "SiteUser", "WriteOutcome"]
 
-ChangeKind = Literal["add", "update", "delete"]
+ChangeKind = Literal["add", "update", "delete", "restore"]
+"""``restore``: the item is back from the recycle bin (SP.ChangeType 7); read it like an ``add``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,8 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class ItemWrite:
+    """A conditional update; ``etag`` is sent back exactly as it was read (ETags are opaque strings)."""
+
     item_id: int
     etag: str
     payload: dict[str, Any]
@@ -41,3 +46,72 @@ class WriteOutcome:
     status: Literal["ok", "conflict", "missing", "error"]
     etag: str | None = None
     message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteUser:
+    """A row of the site's User Information List (``web/siteusers``).
+
+    A colleague who left stays here; only Microsoft Graph knows whether the account is gone or
+    disabled (``GraphClient.account_states(user.account ...)``).
+    """
+
+    id: int
+    login_name: str
+    title: str = ""
+    email: str | None = None
+    user_principal_name: str | None = None
+    principal_type: int = 1
+    """SP.PrincipalType: 1 user, 4 security group, 8 SharePoint group."""
+
+    @property
+    def is_person(self) -> bool:
+        return self.principal_type == 1
+
+    @property
+    def account(self) -> str | None:
+        """The account to ask Graph about: the UPN, else the claim's tail (``i:0#.f|membership|x@kk.dk``).
+
+        None for groups and for principals that are not directory accounts (the app, system users).
+        """
+        if not self.is_person:
+            return None
+        if self.user_principal_name:
+            return self.user_principal_name
+        claim, _, tail = self.login_name.rpartition("|")
+        return tail if claim.endswith("membership") and "@" in tail else None
+
+
+class AccountState(StrEnum):
+    """What Microsoft Graph says about an account (``GraphClient.account_states``)."""
+
+    ACTIVE = "active"
+    DISABLED = "disabled"  # accountEnabled is false: the person cannot sign in
+    GONE = "gone"  # 404: the account was deleted
+    UNKNOWN = "unknown"  # Graph could not say (an error, throttling beyond the budget): do not act on it
+
+
+@dataclass(frozen=True, slots=True)
+class MailMessage:
+    """A plain mail for ``GraphClient.send_mail``; ``html`` marks ``body`` as HTML (escape what you put in it)."""
+
+    subject: str
+    body: str
+    to: tuple[str, ...]
+    html: bool = False
+    cc: tuple[str, ...] = ()
+
+    def payload(self) -> dict[str, Any]:
+        """The ``message`` of a sendMail request (Graph's ``message`` resource)."""
+
+        def recipients(addresses: Sequence[str]) -> list[dict[str, Any]]:
+            return [{"emailAddress": {"address": address}} for address in addresses]
+
+        message: dict[str, Any] = {
+            "subject": self.subject,
+            "body": {"contentType": "HTML" if self.html else "Text", "content": self.body},
+            "toRecipients": recipients(self.to),
+        }
+        if self.cc:
+            message["ccRecipients"] = recipients(self.cc)
+        return message

@@ -8,8 +8,9 @@ in this package (``kksync/sharepoint/``), never by a service.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from office365.runtime.client_request_exception import ClientRequestException
 from office365.runtime.http.http_method import HttpMethod
@@ -17,14 +18,27 @@ from office365.runtime.http.request_options import RequestOptions
 from office365.sharepoint.client_context import ClientContext
 from requests import Response
 
-from kksync.errors import AuthError, ConflictError, NotFoundError, SharePointError, ThrottledError
+from kksync.errors import (
+    AuthError,
+    ConflictError,
+    ListViewThresholdError,
+    NotFoundError,
+    SharePointError,
+    ThrottledError,
+)
 from kksync.sharepoint.auth import TokenProvider
-from kksync.sharepoint.retry import RETRIABLE_STATUS, parse_retry_after
+from kksync.sharepoint.retry import RETRIABLE_STATUS, parse_retry_after, retry_after_of
 from kksync.sharepoint.transport import GuardedTransport
 
-__all__ = ["VERBOSE", "SiteHttp", "list_path", "quote_literal", "results", "translate", "unwrap"]
+__all__ = [
+    "VERBOSE", "SiteHttp", "is_threshold", "list_named_in", "list_path", "quote_literal", "results", "threshold_error",
+    "translate", "unwrap",
+]
 
 VERBOSE = "application/json;odata=verbose"
+THRESHOLD_EXCEPTION = "SPQueryThrottledException"
+"""The .NET type in the error code of the list view threshold (HTTP 500; sp-dev-docs #6826, #5232)."""
+_LIST_IN_URL = re.compile(r"getbytitle\('((?:[^']|'')*)'\)|lists\((?:guid)?'([^']*)'\)", re.IGNORECASE)
 
 
 def unwrap(data: Any) -> Any:
@@ -100,12 +114,42 @@ class SiteHttp:
         return unwrap(self.request("POST", path, body=body).json())
 
 
+def list_named_in(url: str) -> str | None:
+    """The list a REST URL addresses (its title, or its id), for messages; None when it names none."""
+    found = _LIST_IN_URL.search(unquote(url))
+    if found is None:
+        return None
+    return found.group(1).replace("''", "'") if found.group(1) is not None else found.group(2)
+
+
+def is_threshold(status: int | None, code: str | None) -> bool:
+    """The list view threshold: a fixed error that looks like throttling by name only.
+
+    SharePoint Online answers it with 500 (``SPQueryThrottledException``); a 429 or 503 with that
+    code (as the emulator sends for throttling) stays throttling.
+    """
+    return status not in RETRIABLE_STATUS and THRESHOLD_EXCEPTION.lower() in (code or "").lower()
+
+
+def threshold_error(list_title: str | None, detail: str, *, code: str | None = None) -> ListViewThresholdError:
+    where = f"«{list_title}»" if list_title else "Listen"
+    return ListViewThresholdError(
+        f"{where} har flere elementer end SharePoints grænse for listevisninger (5.000), og forespørgslen filtrerer "
+        "eller sorterer på en kolonne uden indeks (eller rammer over 5.000 elementer). Det går ikke over af sig selv: "
+        "kør `kksync provision`, som indekserer de kolonner, kksync filtrerer på, eller indeksér kolonnen under "
+        f"listens indstillinger → Indekserede kolonner. (SharePoint: {detail})",
+        list_title=list_title, status=500, code=code,
+    )
+
+
 def translate(error: ClientRequestException) -> SharePointError:
     """The library's exception as one of ours, with a Danish message the user can act on."""
     response = getattr(error, "response", None)
     status = getattr(response, "status_code", None)
     message = error.message or str(error)
     code = error.code
+    if is_threshold(status, code):
+        return threshold_error(list_named_in(str(getattr(response, "url", "") or "")), message, code=code)
     if status in (401, 403):
         return AuthError(
             f"SharePoint afviste adgangen ({status}): {message}. Tjek app-registreringen og Sites.Selected-tilladelsen.",
@@ -115,8 +159,8 @@ def translate(error: ClientRequestException) -> SharePointError:
         return NotFoundError(f"Findes ikke i SharePoint: {message}", status=status, code=code)
     if status == 412:
         return ConflictError(f"Elementet er ændret siden det blev læst: {message}", status=status, code=code)
-    if status in RETRIABLE_STATUS:
+    if status in RETRIABLE_STATUS:  # normally raised by the transport; here if an answer bypassed it
         headers = getattr(response, "headers", {}) or {}
         return ThrottledError(f"SharePoint er overbelastet ({status}): {message}",
-                              retry_after=parse_retry_after(headers.get("Retry-After")), status=status)
+                              retry_after=parse_retry_after(retry_after_of(headers)), status=status)
     return SharePointError(f"SharePoint svarede {status}: {message}", status=status, code=code)

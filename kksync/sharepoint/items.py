@@ -11,15 +11,17 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from kksync.errors import AuthError, ChangeTokenError, SharePointError, ThrottledError
+from kksync.errors import AuthError, ChangeTokenError, ListViewThresholdError, SharePointError, ThrottledError
 from kksync.sharepoint.batch import BatchOp, BatchResult, build_batch, parse_batch
 from kksync.sharepoint.data import Change, ChangeKind, ItemWrite, ListInfo, WriteOutcome
-from kksync.sharepoint.http import SiteHttp, list_path, results, unwrap
-from kksync.sharepoint.retry import RETRIABLE_STATUS, Again, parse_retry_after
+from kksync.sharepoint.http import SiteHttp, is_threshold, list_path, results, threshold_error, unwrap
+from kksync.sharepoint.retry import Again, is_retriable, parse_retry_after, retry_after_of
 
 __all__ = ["IDS_PER_READ", "ListItems"]
 
-_CHANGE_KINDS: dict[int, ChangeKind] = {1: "add", 2: "update", 3: "delete"}
+# SP.ChangeType: 7 (Restore) is an item back from the recycle bin, to be read like an add; 15
+# (SystemUpdate) an edit that kept Modified and Editor (e.g. a flow's "silent" update), read like one.
+_CHANGE_KINDS: dict[int, ChangeKind] = {1: "add", 2: "update", 3: "delete", 7: "restore", 15: "update"}
 IDS_PER_READ = 100  # ids per $filter: keeps the URL far below SharePoint's query-string limit
 _LIST_SELECT = "Id,Title,ItemCount,ListItemEntityTypeFullName,CurrentChangeToken,BaseTemplate"
 
@@ -102,39 +104,55 @@ class ListItems:
     # --- changes ----------------------------------------------------------------------------
 
     def changes(self, title: str, token: str, *, fetch_limit: int = 2000) -> list[Change]:
-        """Item changes after ``token``, oldest first, paged by ``FetchLimit``."""
+        """Item changes after ``token``, oldest first (adds, updates, deletes, restores).
+
+        Paged until a page is empty or its last token does not move on. A page shorter than
+        ``FetchLimit`` does not prove the end (SharePoint may return short pages while more
+        exist; unverified), so reading changes costs one request more than the pages they fill.
+        """
         result: list[Change] = []
         start = token
+        seen = {token}
         while True:
-            body = {
-                "query": {
-                    "__metadata": {"type": "SP.ChangeQuery"},
-                    "Item": True, "Add": True, "Update": True, "DeleteObject": True, "Restore": True,
-                    "ChangeTokenStart": {"__metadata": {"type": "SP.ChangeToken"}, "StringValue": start},
-                    "FetchLimit": fetch_limit,
-                }
-            }
-            try:
-                data = self._http.post_json(f"{list_path(title)}/getchanges", body)
-            except SharePointError as error:
-                if isinstance(error, ThrottledError | AuthError):
-                    raise
-                raise ChangeTokenError(f"Ændringsloggen for «{title}» afviste det gemte ændrings-token: {error}") from None
-            rows = data.get("results", [])
-            for row in rows:
-                kind = _CHANGE_KINDS.get(int(row.get("ChangeType", 0)))
-                if kind and row.get("ItemId") is not None:
-                    result.append(
-                        Change(int(row["ItemId"]), kind, row["ChangeToken"]["StringValue"], row.get("EditorLoginName") or row.get("Editor"))
-                    )
-            if len(rows) < fetch_limit:
+            rows = self._change_page(title, start, fetch_limit)
+            if not rows:
                 return result
-            start = rows[-1]["ChangeToken"]["StringValue"]
+            last = _token_of(title, rows[-1])
+            if last in seen:  # a page that does not advance would be read again and again
+                return result
+            seen.add(last)
+            for row in rows:
+                kind = _CHANGE_KINDS.get(int(row.get("ChangeType") or 0))
+                if kind and row.get("ItemId") is not None:
+                    editor = row.get("EditorLoginName") or row.get("Editor")
+                    result.append(Change(int(row["ItemId"]), kind, _token_of(title, row), editor))
+            start = last
+
+    def _change_page(self, title: str, start: str, fetch_limit: int) -> list[dict[str, Any]]:
+        body = {
+            "query": {
+                "__metadata": {"type": "SP.ChangeQuery"},
+                "Item": True, "Add": True, "Update": True, "DeleteObject": True, "Restore": True, "SystemUpdate": True,
+                "ChangeTokenStart": {"__metadata": {"type": "SP.ChangeToken"}, "StringValue": start},
+                "FetchLimit": fetch_limit,
+            }
+        }
+        try:
+            data = self._http.post_json(f"{list_path(title)}/getchanges", body)
+        except SharePointError as error:
+            if isinstance(error, ThrottledError | AuthError | ListViewThresholdError):
+                raise
+            raise ChangeTokenError(f"Ændringsloggen for «{title}» afviste det gemte ændrings-token: {error}") from None
+        return results(data)
 
     # --- writing ----------------------------------------------------------------------------
 
     def update_items(self, title: str, writes: Sequence[ItemWrite]) -> list[WriteOutcome]:
-        """Conditional MERGEs in ``$batch`` requests of ``batch_size``; a stale ETag is a conflict."""
+        """Conditional MERGEs in ``$batch`` requests of ``batch_size``; a stale ETag is a conflict.
+
+        ETags are opaque: the one read is sent back as it came, and the one an update answers
+        (``"<guid>,<n>"`` on SharePoint Online, where reads show ``"<n>"``) is handed on untouched.
+        """
         info = self.list_info(title)
 
         def op(write: ItemWrite) -> BatchOp:
@@ -142,31 +160,42 @@ class ListItems:
             return BatchOp("MERGE", url, {"__metadata": {"type": info.entity_type}, **write.payload}, {"IF-MATCH": write.etag})
 
         ops = [op(w) for w in writes]
-        return [_outcome(w.item_id, r) for w, r in zip(writes, self._batched_with_retries(ops), strict=True)]
+        answers = self._batched_with_retries(ops)
+        return [_outcome(title, w.item_id, r) for w, r in zip(writes, answers, strict=True)]
 
     def create_items(self, title: str, payloads: Sequence[dict[str, Any]]) -> list[int]:
-        """Create items in batches; returns the new ids in order."""
+        """Create items in batches; returns the new ids in order.
+
+        A create SharePoint throttled inside the batch was not made, so it is sent again alone; the
+        first batch with a failure stops the run (later batches are not sent).
+        """
         info = self.list_info(title)
         ids: list[int] = []
         url = self._http.url(f"{list_path(title)}/items")
         for start in range(0, len(payloads), self.batch_size):
-            ops = [BatchOp("POST", url, {"__metadata": {"type": info.entity_type}, **p}) for p in payloads[start : start + self.batch_size]]
-            for result in self._batch(ops):
+            chunk = payloads[start : start + self.batch_size]
+            ops = [BatchOp("POST", url, {"__metadata": {"type": info.entity_type}, **p}) for p in chunk]
+            for result in self._batched_with_retries(ops):
                 if not result.ok:
-                    raise SharePointError(f"Kunne ikke oprette element i «{title}»: {_message(result)}", status=result.status)
+                    raise _failure(title, result, f"Kunne ikke oprette element i «{title}»")
                 ids.append(int(unwrap(result.body)["Id"]))
         return ids
 
-    def delete_items(self, title: str, ids: Sequence[int]) -> None:
-        for start in range(0, len(ids), self.batch_size):
-            ops = [
-                BatchOp("DELETE", self._http.url(f"{list_path(title)}/items({i})"), None, {"IF-MATCH": "*"})
-                for i in ids[start : start + self.batch_size]
-            ]
-            self._batch(ops)
+    def delete_items(self, title: str, ids: Sequence[int]) -> list[WriteOutcome]:
+        """Delete (to the recycle bin) in batches, through the retry loop; one outcome per id, in order.
+
+        An item already gone is ``missing``, not an error: the delete's aim is reached.
+        """
+        ops = [BatchOp("DELETE", self._http.url(f"{list_path(title)}/items({int(i)})"), None, {"IF-MATCH": "*"}) for i in ids]
+        answers = self._batched_with_retries(ops)
+        return [_outcome(title, int(i), r) for i, r in zip(ids, answers, strict=True)]
 
     def _batched_with_retries(self, ops: Sequence[BatchOp]) -> list[BatchResult]:
-        """Each operation's final sub-response, in order; throttled ones are sent again, alone."""
+        """Each operation's final sub-response, in order; throttled ones are sent again, alone.
+
+        "Throttled" is the transport's rule (``is_retriable``): a sub-response with 500 is final
+        unless it says when to come back.
+        """
         final: dict[int, BatchResult] = {}
         pending = list(range(len(ops)))
 
@@ -178,12 +207,12 @@ class ListItems:
             for start in range(0, len(pending), self.batch_size):
                 chunk = pending[start : start + self.batch_size]
                 for index, result in zip(chunk, self._batch([ops[i] for i in chunk]), strict=True):
-                    if result.status not in RETRIABLE_STATUS:
+                    if not is_retriable(result.status, result.headers):
                         final[index] = result
                         continue
                     throttled.append(index)
                     status = result.status
-                    wanted = parse_retry_after(result.headers.get("retry-after"))
+                    wanted = parse_retry_after(retry_after_of(result.headers))
                     if wanted is not None:  # the longest wait asked for covers every throttled operation
                         retry_after = max(retry_after or 0.0, wanted)
             if not throttled:
@@ -206,19 +235,41 @@ class ListItems:
         return answers
 
 
-def _message(result: BatchResult) -> str:
+def _token_of(title: str, row: dict[str, Any]) -> str:
+    token = row.get("ChangeToken")
+    value = token.get("StringValue") if isinstance(token, dict) else None
+    if not isinstance(value, str) or not value:
+        raise SharePointError(f"Ændringsloggen for «{title}» sendte en ændring uden ændrings-token; læsningen er stoppet.")
+    return value
+
+
+def _error_of(result: BatchResult) -> tuple[str, str | None]:
+    """(message, code) of a sub-response's error body; the status when it has none."""
     body = result.body
-    if isinstance(body, dict) and "error" in body:
-        message = body["error"].get("message")
-        return str(message.get("value") if isinstance(message, dict) else message)
-    return f"HTTP {result.status}"
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        message = error.get("message")
+        text = message.get("value") if isinstance(message, dict) else message
+        code = error.get("code")
+        return str(text), str(code) if code is not None else None
+    return f"HTTP {result.status}", None
 
 
-def _outcome(item_id: int, result: BatchResult) -> WriteOutcome:
+def _failure(title: str, result: BatchResult, what: str) -> SharePointError:
+    message, code = _error_of(result)
+    if is_threshold(result.status, code):
+        return threshold_error(title, message, code=code)
+    return SharePointError(f"{what}: {message}", status=result.status, code=code)
+
+
+def _outcome(title: str, item_id: int, result: BatchResult) -> WriteOutcome:
     if result.ok:
         return WriteOutcome(item_id, "ok", result.etag)
+    message, code = _error_of(result)
     if result.status == 412:
-        return WriteOutcome(item_id, "conflict", None, _message(result))
+        return WriteOutcome(item_id, "conflict", None, message)
     if result.status == 404:
-        return WriteOutcome(item_id, "missing", None, _message(result))
-    return WriteOutcome(item_id, "error", None, _message(result))
+        return WriteOutcome(item_id, "missing", None, message)
+    if is_threshold(result.status, code):
+        message = str(threshold_error(title, message, code=code))
+    return WriteOutcome(item_id, "error", None, message)

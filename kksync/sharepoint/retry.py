@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -22,9 +22,14 @@ from typing import TypeVar
 
 from kksync.errors import ThrottledError
 
-__all__ = ["RETRIABLE_STATUS", "Again", "Retrier", "RetryPolicy", "parse_retry_after"]
+__all__ = ["RETRIABLE_STATUS", "Again", "Retrier", "RetryPolicy", "is_retriable", "parse_retry_after", "retry_after_of"]
 
-RETRIABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+RETRIABLE_STATUS = frozenset({429, 502, 503, 504})
+"""Statuses that mean "not now": throttling (429, 503) and a gateway that lost its upstream (502, 504).
+
+A 500 is not among them: SharePoint answers fixed errors with 500 too, the list view threshold
+(``SPQueryThrottledException``) first of all, and repeating those only burns the retry budget.
+"""
 
 T = TypeVar("T")
 
@@ -55,6 +60,19 @@ class Again:
     retry_after: float | None = None
     status: int | None = None
     cause: object = None
+
+
+def retry_after_of(headers: Mapping[str, str]) -> str | None:
+    """The ``Retry-After`` header in any spelling (``requests`` headers ignore case, ``$batch`` parts are lower-cased)."""
+    return next((value for name, value in headers.items() if name.lower() == "retry-after"), None)
+
+
+def is_retriable(status: int, headers: Mapping[str, str]) -> bool:
+    """Whether an answer asks to be repeated: a status of ``RETRIABLE_STATUS``, or a 500 that says when.
+
+    The same rule for whole requests and for the parts of a ``$batch`` (SharePoint and Graph alike).
+    """
+    return status in RETRIABLE_STATUS or (status == 500 and retry_after_of(headers) is not None)
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

@@ -21,11 +21,21 @@ from office365.runtime.transport.requests_transport import RequestsTransport
 
 from kksync import __version__
 from kksync.errors import SharePointError, ThrottledError
-from kksync.sharepoint.retry import RETRIABLE_STATUS, Again, Retrier, RetryPolicy, parse_retry_after
+from kksync.sharepoint.retry import Again, Retrier, RetryPolicy, is_retriable, parse_retry_after, retry_after_of
 
 __all__ = ["USER_AGENT", "GuardedTransport", "request_kind"]
 
 USER_AGENT = f"NONISV|KobenhavnsKommune|kksync/{__version__}"
+
+# Requests that may have taken effect when the connection broke, and that are not safe to repeat:
+# a repeated create makes a second item, a repeated sendMail a second mail. (Writes with IF-MATCH
+# are safe: a repeat gets 412 and the caller re-reads.)
+_NOT_REPEATABLE = {
+    "create_item": "Forbindelsen til SharePoint blev afbrudt under oprettelsen ({error}); elementet er måske oprettet. "
+                   "Tjek listen, før du prøver igen.",
+    "graph_mail": "Forbindelsen til Microsoft Graph blev afbrudt under afsendelsen ({error}); mailen er måske sendt. "
+                  "Tjek afsenderens sendte post, før du prøver igen.",
+}
 
 
 def request_kind(request: RequestOptions) -> str:
@@ -83,9 +93,10 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
             self.counts.clear()
         self.retrier.reset()
 
-    def execute(self, request: RequestOptions) -> requests.Response:
+    def execute(self, request: RequestOptions, *, kind: str | None = None) -> requests.Response:
+        """Send ``request`` within the policy; ``kind`` names it for the counts (default: ``request_kind``)."""
         request.headers["User-Agent"] = USER_AGENT
-        kind = request_kind(request)
+        kind = kind or request_kind(request)
 
         def attempt(number: int) -> requests.Response | Again:
             with self._lock:
@@ -93,29 +104,26 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
             try:
                 response = self.inner.execute(request)
             except (requests.ConnectionError, requests.Timeout) as error:
-                # A create that may have reached the server is not repeated blindly; writes with
-                # IF-MATCH are safe to repeat (a repeat gets 412 and the caller re-reads).
-                if kind == "create_item":
-                    raise SharePointError(
-                        f"Forbindelsen til SharePoint blev afbrudt under oprettelsen ({error}); elementet er måske "
-                        "oprettet. Tjek listen, før du prøver igen."
-                    ) from error
+                if kind in _NOT_REPEATABLE:
+                    raise SharePointError(_NOT_REPEATABLE[kind].format(error=error)) from error
                 return Again(None, None, error)
-            if response.status_code not in RETRIABLE_STATUS:
+            if not is_retriable(response.status_code, response.headers):
                 self._pace(response)
                 return response  # type: ignore[no-any-return]
-            return Again(parse_retry_after(response.headers.get("Retry-After")), response.status_code, response)
+            return Again(parse_retry_after(retry_after_of(response.headers)), response.status_code, response)
 
         def exhausted(number: int, last: Again) -> Exception:
+            service, setting = ("Microsoft Graph", "KKSYNC_GRAPH_URL") if kind.startswith("graph_") else (
+                "SharePoint", "KKSYNC_SITE_URL")
             if last.status is None:
                 return SharePointError(
-                    f"SharePoint kunne ikke nås efter {number} forsøg ({kind}): {last.cause}. "
-                    "Tjek KKSYNC_SITE_URL og netværket."
+                    f"{service} kunne ikke nås efter {number} forsøg ({kind}): {last.cause}. "
+                    f"Tjek {setting} og netværket."
                 )
             # Our policy is the only one: raising (rather than returning the error response) keeps the
             # library from starting retries of its own, e.g. around the form digest, outside our budget.
             return ThrottledError(
-                f"SharePoint svarede {last.status} {number} gange i træk ({kind}). Prøv igen senere.",
+                f"{service} svarede {last.status} {number} gange i træk ({kind}). Prøv igen senere.",
                 retry_after=last.retry_after, status=last.status,
             )
 

@@ -84,7 +84,8 @@ def test_changes_are_paged_by_fetch_limit(sp: EmulatorServer) -> None:
         sp.edit_item("Liste", i, {"Title": f"x{i}"})
     changes = client.changes("Liste", token, fetch_limit=3)
     assert [c.item_id for c in changes] == list(range(1, 8))
-    assert sp.request_log.counts()["get_changes"] == 3
+    # 3 + 3 + 1, then the empty page that ends the log: a short page alone does not prove the end
+    assert sp.request_log.counts()["get_changes"] == 4
     assert all(c.editor and "forvaltning" in c.editor for c in changes)
 
 

@@ -72,3 +72,23 @@ def test_a_removed_site_user_is_no_longer_a_site_user(client: SharePointClient) 
     assert int(user["Id"]) in client.site_user_ids()
     client.remove_site_user(int(user["Id"]))
     assert int(user["Id"]) not in client.site_user_ids()
+
+
+def test_site_users_name_the_account_to_ask_graph_about(client: SharePointClient, sp: EmulatorServer) -> None:
+    ensured = client.ensure_user("Kollega@KK.dk")
+    sp.add_user("leder@kk.dk", "Leder")
+    users = {u.id: u for u in client.site_users()}
+    mine = users[int(ensured["Id"])]
+    assert mine.login_name.endswith("|kollega@kk.dk") and mine.is_person
+    assert mine.account == (mine.user_principal_name or "kollega@kk.dk")
+    assert {u.account for u in users.values()} >= {"leder@kk.dk"}
+
+
+def test_site_user_accounts_from_the_claim_and_none_for_groups() -> None:
+    from kksync.sharepoint.data import SiteUser
+
+    assert SiteUser(7, "i:0#.f|membership|anna@kk.dk").account == "anna@kk.dk"
+    assert SiteUser(7, "i:0#.f|membership|anna@kk.dk", user_principal_name="anna.b@kk.dk").account == "anna.b@kk.dk"
+    assert SiteUser(8, "c:0-.f|rolemanager|spo-grid-all-users/abc", principal_type=4).account is None
+    assert SiteUser(9, "i:0i.t|ms.sp.ext|app@tenant").account is None  # an app principal is no directory account
+    assert SiteUser(10, "SHAREPOINT\\system").account is None

@@ -14,7 +14,7 @@ from kksync.sharepoint import client as client_module
 
 ROOT = Path(__file__).resolve().parents[2]
 VERBS = ("list_info", "list_titles", "list_path", "iter_pages", "items_by_ids", "changes", "update_items",
-         "create_items", "delete_items", "ensure_user", "site_user_ids", "remove_site_user", "upload_file",
+         "create_items", "delete_items", "ensure_user", "site_user_ids", "site_users", "remove_site_user", "upload_file",
          "file_item", "set_file_fields", "download_file", "create_list", "list_fields", "add_field_xml",
          "update_field", "list_subscriptions", "add_subscription", "update_subscription", "delete_subscription")
 
@@ -22,7 +22,7 @@ VERBS = ("list_info", "list_titles", "list_path", "iter_pages", "items_by_ids", 
 def test_one_facade_with_every_verb_and_no_raw_requests() -> None:
     facade = kksync.sharepoint.SharePointClient
     assert facade is client_module.SharePointClient
-    for name in ("Change", "ItemWrite", "ListInfo", "WriteOutcome", "check_file_name"):
+    for name in ("Change", "ItemWrite", "ListInfo", "SiteUser", "WriteOutcome", "check_file_name"):
         assert getattr(kksync.sharepoint, name) is getattr(client_module, name)
     assert all(callable(getattr(facade, verb)) for verb in VERBS)
     assert isinstance(facade.requests_sent, property) and facade.requests_sent.fset is None
@@ -44,6 +44,7 @@ def test_adapter_modules_stay_small() -> None:
 
 
 def test_ports_and_plain_data_do_not_load_the_office365_library() -> None:
-    code = "import sys, kksync.services.ports, kksync.sharepoint.data, kksync.sharepoint.auth; print('office365' in sys.modules)"
+    code = ("import sys, kksync.services.ports, kksync.sharepoint.data, kksync.sharepoint.auth; "
+            "print('office365' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "False"
