@@ -26,7 +26,7 @@ from typing import Any
 from kksync.core import model as m
 from tests.hostile.pipeline import ABSENT
 
-# Item ids in the base portfolio (tests/documents/fixtures.make_portfolio(3)).
+# Item ids in the base portfolio (testkit.scenarios.documents_portfolio(3)).
 INI, STATUS, FUNDING, FIGURE, PLAN, FOCUS = 100, 5001, 1000, 3000, 1, 1
 
 
