@@ -87,7 +87,7 @@ from kksync.services.sync import SyncService  # noqa: E402
 from kksync.settings import Settings  # noqa: E402
 from kksync.state.sqlite import SqliteStateStore  # noqa: E402
 from sp_emulator import EmulatorServer  # noqa: E402
-from tests.security.secrets_scan import scan_text  # noqa: E402
+from testkit.secrets_scan import scan_text  # noqa: E402
 
 __all__ = ["SoakConfig", "SoakResult", "render_report", "run_soak"]
 
@@ -295,7 +295,7 @@ def _state(config: SoakConfig, stack: ExitStack, tmp: Path) -> tuple[str, Memory
     """(KKSYNC_STATE, the change queue, further secrets the log must not show) for the chosen backend."""
     if not config.azure:
         return str(tmp / "state.db"), MemoryQueue(), []
-    from tests.azurite import ACCOUNT_KEY, azurite
+    from testkit.azurite import ACCOUNT_KEY, azurite
 
     storage = stack.enter_context(azurite())
     queue = AzureQueue(storage.connection_string, "kksync-soak")

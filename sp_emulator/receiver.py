@@ -33,10 +33,16 @@ class Delivery:
 
     kind: Kind
     path: str
+    query: str
     params: dict[str, str]
     headers: dict[str, str]
     body: bytes
     status: int = 0
+
+    @property
+    def target(self) -> str:
+        """Path and query, as on the request line."""
+        return f"{self.path}?{self.query}" if self.query else self.path
 
     @property
     def validation_token(self) -> str | None:
@@ -145,8 +151,6 @@ class WebhookReceiver:
 
 def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
@@ -155,7 +159,7 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             params = dict(parse_qsl(parts.query, keep_blank_values=True))
             kind: Kind = "validation" if any(k.lower() == "validationtoken" for k in params) else "notification"
-            got = Delivery(kind, parts.path, params, dict(self.headers.items()), body)
+            got = Delivery(kind, parts.path, parts.query, params, dict(self.headers.items()), body)
             try:
                 answer = receiver.answer(got)
             except Exception as error:  # a callback's bug: answer like a failing function app, keep the error
