@@ -39,6 +39,10 @@ class Delivery:
     body: bytes
     status: int = 0
 
+    def header(self, name: str) -> str | None:
+        """A request header, looked up case-blind as HTTP wants (urllib sends ``Content-length``)."""
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+
     @property
     def target(self) -> str:
         """Path and query, as on the request line."""
