@@ -91,8 +91,8 @@ def serving(server: EmulatorServer) -> Iterator[EmulatorServer]:
             client.transport.inner = EmulatorTransport(server)
         return client
 
-    kksync.app.build_client = build_client  # type: ignore[assignment]
+    kksync.app.build_client = build_client
     try:
         yield server
     finally:
-        kksync.app.build_client = real  # type: ignore[assignment]
+        kksync.app.build_client = real
