@@ -110,7 +110,7 @@ class WebhookReceiver:
         return [(d.kind, d.status) for d in self._snapshot()]
 
     def wait_for(self, notifications: int = 1, timeout: float = 10.0) -> bool:
-        """Block until at least ``notifications`` notifications were answered."""
+        """Block until at least ``notifications`` notifications have come in; False if ``timeout`` ran out."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while sum(d.kind == "notification" for d in self.received) < notifications:
