@@ -30,7 +30,7 @@ tools:
 	    libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null; }
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check kksync sp_emulator demo functions function_app.py tests bench scripts
+	$(VENV)/bin/ruff check kksync sp_emulator demo functions function_app.py tests testkit bench scripts
 	$(VENV)/bin/mypy kksync functions function_app.py
 	$(VENV)/bin/lint-imports --no-cache
 

@@ -30,7 +30,7 @@ from kksync.core.snapshots import snapshot_of  # noqa: E402
 from kksync.documents import render_status  # noqa: E402
 from kksync.documents.api import build_document  # noqa: E402
 from kksync.documents.content.model import Chart, Section, Table  # noqa: E402
-from tests.documents.fixtures import JOINT, STATUS_DATE, make_portfolio, make_report  # noqa: E402
+from testkit.scenarios import JOINT, STATUS_DATE, documents_portfolio, documents_report  # noqa: E402
 
 GOAL_RATIO = 3.0
 GOAL_PEAK_MIB = 64.0
@@ -73,9 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--initiatives", type=int, default=500)
     args = parser.parse_args()
-    portfolio = make_portfolio(args.initiatives)
+    portfolio = documents_portfolio(args.initiatives)
     snapshot = snapshot_of(portfolio, JOINT, STATUS_DATE)
-    report = make_report(portfolio)
+    report = documents_report(portfolio)
     render_status(snapshot, report, year=2012)  # warm-up: imports, template
 
     # time without tracemalloc (it slows Python code several-fold), best of three each

@@ -87,7 +87,9 @@ from kksync.services.sync import SyncService  # noqa: E402
 from kksync.settings import Settings  # noqa: E402
 from kksync.state.sqlite import SqliteStateStore  # noqa: E402
 from sp_emulator import EmulatorServer  # noqa: E402
-from tests.security.secrets_scan import scan_text  # noqa: E402
+from sp_emulator.transport import EmulatorTransport  # noqa: E402
+from testkit.emulator import in_process_emulator  # noqa: E402
+from testkit.secrets_scan import scan_text  # noqa: E402
 
 __all__ = ["SoakConfig", "SoakResult", "render_report", "run_soak"]
 
@@ -295,7 +297,7 @@ def _state(config: SoakConfig, stack: ExitStack, tmp: Path) -> tuple[str, Memory
     """(KKSYNC_STATE, the change queue, further secrets the log must not show) for the chosen backend."""
     if not config.azure:
         return str(tmp / "state.db"), MemoryQueue(), []
-    from tests.azurite import ACCOUNT_KEY, azurite
+    from testkit.azurite import ACCOUNT_KEY, azurite
 
     storage = stack.enter_context(azurite())
     queue = AzureQueue(storage.connection_string, "kksync-soak")
@@ -316,11 +318,15 @@ def run_soak(config: SoakConfig) -> SoakResult:
         with ExitStack() as stack:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
             state, queue, hidden = _state(config, stack, tmp)
-            sp = stack.enter_context(EmulatorServer(db_path=tmp / "sp.db", notification_delay=0.5,
-                                                    expected_token=token, fault_seed=config.seed))
+            options: dict[str, Any] = {"notification_delay": 0.5, "expected_token": token, "fault_seed": config.seed}
+            sp = stack.enter_context(in_process_emulator(tmp / "sp.db", **options) if config.in_process
+                                     else EmulatorServer(db_path=tmp / "sp.db", **options))
             settings = Settings(site_url=sp.url, state=state, emulator_token=SecretStr(token),
                                 webhook_client_state=SecretStr(client_state), silence_alert_minutes=5)
-            run = Soak(config, sp, open_runtime(settings), console, client_state, queue)
+            runtime = open_runtime(settings)
+            if config.in_process:
+                runtime.client.transport.inner = EmulatorTransport(sp)  # the product's client, minus the socket
+            run = Soak(config, sp, runtime, console, client_state, queue)
             stack.callback(run.runtime.close)
             run.set_up()
             hook = LoopbackWebhook(run.runtime, client_state)

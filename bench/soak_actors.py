@@ -43,6 +43,7 @@ class SoakConfig:
     results: Path = ROOT / "bench" / "results"
     quiet: bool = False
     azure: bool = False  # state in Azure Table + Blob and the change queue in Azure Storage (Azurite)
+    in_process: bool = False  # kksync reaches the emulator without a socket (the test's short soak); webhooks stay HTTP
 
 
 

@@ -22,15 +22,29 @@ from .site import APP_USER_ID, Site
 from .store import Store
 from .webhooks import Webhooks
 
-__all__ = ["EmulatorServer"]
+__all__ = ["ConnectionDropped", "EmulatorServer", "wire_headers"]
+
+SERVER = "Microsoft-IIS/10.0"
+_NO_REQUEST_ID = "00000000-0000-0000-0000-000000000000"
 
 
-class _Dropped(Exception):
+class ConnectionDropped(Exception):
     """A fault asked for the connection to be closed without a response."""
 
 
+def wire_headers(req: Req, resp: Resp) -> dict[str, str]:
+    """The headers a response carries on the wire (the HTTP front and the in-process transport share them)."""
+    return {
+        "Content-Type": resp.content_type,
+        "Content-Length": str(len(resp.body)),
+        "SPRequestGuid": req.headers.get("client-request-id", _NO_REQUEST_ID),
+        "X-SharePointHealthScore": "0",
+        **resp.headers,
+    }
+
+
 class _Handler(BaseHTTPRequestHandler):
-    server_version = "Microsoft-IIS/10.0"
+    server_version = SERVER
     sys_version = ""
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body go out in separate writes; Nagle would add ~40 ms each
@@ -48,17 +62,13 @@ class _Handler(BaseHTTPRequestHandler):
         req = Req(method, split.path, split.query, headers, body)
         try:
             resp = self.emulator.handle(req)
-        except _Dropped:
+        except ConnectionDropped:
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(2)
             return
         self.send_response(resp.status)
-        self.send_header("Content-Type", resp.content_type)
-        self.send_header("Content-Length", str(len(resp.body)))
-        self.send_header("SPRequestGuid", headers.get("client-request-id", "00000000-0000-0000-0000-000000000000"))
-        self.send_header("X-SharePointHealthScore", "0")
-        for key, value in resp.headers.items():
+        for key, value in wire_headers(req, resp).items():
             self.send_header(key, value)
         self.end_headers()
         if self.command != "HEAD":
@@ -72,6 +82,10 @@ class EmulatorServer:
 
     >>> with EmulatorServer(db_path=tmp_path / "sp.db") as sp:
     ...     ctx = ClientContext(sp.url).with_access_token(token)
+
+    Or in-process, without a socket: never ``start()`` it, hand ``EmulatorTransport(sp)`` (from
+    ``sp_emulator.transport``) to the client, and ``stop()`` it when done. Its URL then has no port
+    (``http://127.0.0.1/sites/kk-it``); webhook notifications still go out over HTTP.
     """
 
     def __init__(
@@ -109,14 +123,18 @@ class EmulatorServer:
     # -- lifecycle -----------------------------------------------------------------------------------
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}/sites/{self.site.name}"
+        netloc = f"{self.host}:{self.port}" if self.port else self.host
+        return f"http://{netloc}/sites/{self.site.name}"
 
     def start(self) -> EmulatorServer:
+        """Listen on ``host:port`` (a free port for 0) and deliver webhook notifications."""
         handler = type("Handler", (_Handler,), {"emulator": self})
-        self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sp-emulator", daemon=True)
+        httpd = self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        httpd.daemon_threads = True
+        self.port = httpd.server_address[1]
+        # A short poll interval: shutdown() waits for the loop to notice, and every test stops a server.
+        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="sp-emulator", daemon=True)
         self._thread.start()
         self.hooks.start()
         return self
@@ -154,7 +172,7 @@ class EmulatorServer:
         if fault.delay:
             time.sleep(fault.delay)
         if fault.drop:
-            raise _Dropped()
+            raise ConnectionDropped()
         if fault.status is None:
             return None
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
@@ -194,7 +212,7 @@ class EmulatorServer:
                 resp = self.batch(req, entry) if kind == "batch" and not req.inner else handler(req)
         except SPError as exc:
             resp = Resp(exc.status, exc.body(), JSON, exc.headers)
-        except _Dropped:
+        except ConnectionDropped:
             entry.status = 0
             raise
         except Exception as exc:
@@ -219,10 +237,7 @@ class EmulatorServer:
                 op.body,
                 inner=True,
             )
-            try:
-                resp = self.handle(inner, parent=entry)
-            except _Dropped:
-                raise
+            resp = self.handle(inner, parent=entry)
             headers = {"Content-Type": resp.content_type, **resp.headers}
             results.append((resp.status, headers, resp.body))
         body, content_type = build_batch_response(results)

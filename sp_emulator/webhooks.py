@@ -123,6 +123,10 @@ class Webhooks:
                 if sub["resource"] == list_id and self._active(sub) and sub["id"] not in self._due:
                     self._due[sub["id"]] = (now + self.notification_delay + self.chaos.extra_delay, 1)
             self._cond.notify_all()
+            # An in-process server is never start()ed: deliver from the first notification on, until stop().
+            if self._due and self._thread is None and not self._stop:
+                self._thread = threading.Thread(target=self._run, name="sp-emulator-webhooks", daemon=True)
+                self._thread.start()
 
     def _run(self) -> None:
         while True:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.azurite import Azurite, azurite
+from testkit.azurite import Azurite, azurite
 
 
 @pytest.fixture(scope="session")

@@ -7,47 +7,34 @@ from decimal import Decimal
 
 import pytest
 
-from kksync.core.model import (
-    Administration,
-    FocusArea,
-    FundingLine,
-    FundingSource,
-    Initiative,
-    Light,
-    Person,
-    Phase,
-    Plan,
-    PlanKind,
-    Portfolio,
-    StatusEntry,
-)
+from kksync.core.model import Administration, FocusArea, Light, Phase, PlanKind, Portfolio
 from kksync.core.snapshots import Snapshot, diff_snapshots, latest_status, snapshot_of
 from kksync.errors import KksyncError
+from testkit.portfolios import make_funding, make_initiative, make_person, make_plan, make_portfolio, make_status
 
 DAY = date(2012, 11, 27)
 
 
 def _portfolio() -> Portfolio:
-    return Portfolio(
+    """A joint plan (two initiatives), a local one contributing to it, and a plan of another kind."""
+    joint = make_plan(1, key="F2011-2012", title="Fælles")
+    local = make_plan(2, key="L-BUF", title="Lokal BUF", kind=PlanKind.LOKAL, administration=Administration.BUF)
+    other = make_plan(3, key="X", title="Anden", kind=None)
+    return make_portfolio(
+        [joint, local, other],
         focus_areas=[FocusArea(id=2, key="IO2", title="Infrastruktur"), FocusArea(id=1, key="IO1", title="Borgerservice")],
-        plans=[
-            Plan(id=1, key="F2011-2012", title="Fælles", kind=PlanKind.FAELLES),
-            Plan(id=2, key="L-BUF", title="Lokal BUF", kind=PlanKind.LOKAL, administration=Administration.BUF),
-            Plan(id=3, key="X", title="Anden"),
-        ],
         initiatives=[
-            Initiative(id=11, key="F-2", title="To", plan_id=1, rank=2, focus_area_ids=[1]),
-            Initiative(id=10, key="F-1", title="En", plan_id=1, rank=1, project_owner=Person(id=5, name="Anna")),
-            Initiative(id=20, key="L-1", title="Lokal", plan_id=2, contributes_to_ids=[10]),
-            Initiative(id=30, key="X-1", title="Fremmed", plan_id=3),
+            make_initiative(11, plan=joint, complete=False, key="F-2", title="To", rank=2, focus_area_ids=[1]),
+            make_initiative(10, plan=joint, complete=False, key="F-1", title="En", rank=1,
+                            project_owner=make_person(5, "Anna")),
+            make_initiative(20, plan=local, complete=False, key="L-1", title="Lokal", rank=None, contributes_to_ids=[10]),
+            make_initiative(30, plan=other, complete=False, key="X-1", title="Fremmed", rank=None),
         ],
-        funding_lines=[
-            FundingLine(id=1, initiative_id=10, source=FundingSource.EGEN_RAMME, year=2011, amount=Decimal("1000.00")),
-            FundingLine(id=2, initiative_id=30, source=FundingSource.EGEN_RAMME, year=2011, amount=Decimal(5)),
-        ],
+        funding_lines=[make_funding(10, year=2011, amount=Decimal("1000.00"), id=1),
+                       make_funding(30, year=2011, amount=Decimal(5), id=2)],
         statuses=[
-            StatusEntry(id=1, initiative_id=10, year=2011, reported_light=Light.GROEN, phase=Phase.ANALYSE),
-            StatusEntry(id=2, initiative_id=10, year=2012, reported_light=Light.GUL, status_date=date(2012, 10, 1)),
+            make_status(10, year=2011, id=1, reported_light=Light.GROEN, phase=Phase.ANALYSE),
+            make_status(10, year=2012, id=2, reported_light=Light.GUL, status_date=date(2012, 10, 1)),
         ],
         problems={"initiatives/10": [], "initiatives/30": []},
     )
@@ -93,11 +80,11 @@ def test_diff_lists_every_kind_of_change() -> None:
     old = snapshot_of(_portfolio(), "F2011-2012", date(2011, 11, 1))
     p = _portfolio()
     inits = {i.id: i for i in p.initiatives}
-    inits[10] = inits[10].model_copy(update={"rank": 2, "project_owner": Person(id=6, name="Bo"), "phase": Phase.AFSLUTTET})
+    inits[10] = inits[10].model_copy(update={"rank": 2, "project_owner": make_person(6, "Bo"), "phase": Phase.AFSLUTTET})
     inits[11] = inits[11].model_copy(update={"plan_id": 3})
-    new_one = Initiative(id=12, key="F-3", title="Tre", plan_id=1, rank=1)
+    new_one = make_initiative(12, plan=p.plans[0], complete=False, key="F-3", title="Tre")
     funding = [f.model_copy(update={"amount": Decimal(2000)}) if f.id == 1 else f for f in p.funding_lines]
-    statuses = [*p.statuses, StatusEntry(id=3, initiative_id=10, year=2013, reported_light=Light.ROED)]
+    statuses = [*p.statuses, make_status(10, year=2013, id=3, reported_light=Light.ROED)]
     p = p.model_copy(update={"initiatives": [*inits.values(), new_one], "funding_lines": funding, "statuses": statuses})
     diff = diff_snapshots(old, snapshot_of(p, "F2011-2012", DAY))
     assert [r.key for r in diff.added] == ["F-3"]

@@ -15,6 +15,7 @@ from office365.sharepoint.fields.type import FieldType
 from office365.sharepoint.lists.creation_information import ListCreationInformation
 
 from sp_emulator import EmulatorServer
+from sp_emulator.receiver import WebhookReceiver
 
 
 def _queue_item(lst, values: dict) -> None:
@@ -185,7 +186,7 @@ def test_get_changes(ctx, sp: EmulatorServer) -> None:
         lst.get_changes(ChangeQuery(Item=True, Add=True, ChangeTokenStart=ChangeToken(start))).execute_query()
 
 
-def test_webhook_subscription(ctx, sp: EmulatorServer, receiver) -> None:
+def test_webhook_subscription(ctx, sp: EmulatorServer, receiver: WebhookReceiver) -> None:
     lst = _make_list(ctx)
     expiry = datetime.now(UTC) + timedelta(days=90)
     sub = lst.subscriptions.add(receiver.url, expiry).execute_query()
@@ -195,7 +196,7 @@ def test_webhook_subscription(ctx, sp: EmulatorServer, receiver) -> None:
     sp.edit_item  # noqa: B018 - department edits trigger notifications too
     lst.add_item({"Title": "a"}).execute_query()
     lst.add_item({"Title": "b"}).execute_query()
-    assert receiver.event.wait(5)
+    assert receiver.wait_for(1, timeout=5)
     sp.hooks.wait_idle()
     assert len(receiver.notifications) == 1  # two changes within the delay -> one POST
     note = json.loads(receiver.notifications[0])["value"][0]

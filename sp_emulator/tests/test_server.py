@@ -141,7 +141,8 @@ def test_read_10k_items_in_two_pages(sp: EmulatorServer, ctx) -> None:
         for i in range(10_000):
             sp.site.create_item(lst["Id"], {"Title": f"T{i}"}, 1073741822)
     sp.request_log.reset()
-    items = ctx.web.lists.get_by_title("Perf").items.get_all(5000).execute_query()
+    # Only the id: the library builds a dozen objects per property it maps, which is not what is tested here.
+    items = ctx.web.lists.get_by_title("Perf").items.select(["Id"]).get_all(5000).execute_query()
     assert len(items) == 10_000
     assert len({item.id for item in items}) == 10_000
     assert sp.request_log.counts().get("get_items", 0) <= 3

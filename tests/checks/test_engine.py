@@ -8,18 +8,18 @@ import pytest
 
 from kksync.checks import check_plan, initiative_bot_values, missing_text, plan_bot_values
 from kksync.core.model import Administration, Completeness, GateStatus, Light, PlanKind, PlanStage, StatusEntry
-from tests.checks.builders import NOW, TODAY, complete, joint_plan, portfolio, run
+from testkit.portfolios import NOW, TODAY, check, make_bundle, make_plan, make_portfolio
 
 
 def test_verdict_counts_per_administration_and_requirement() -> None:
-    plan = joint_plan(stage=PlanStage.UDKAST)
-    good = complete(plan, 1, rank=1)
-    bad = complete(plan, 2, rank=2, administration=Administration.BUF)
+    plan = make_plan(stage=PlanStage.UDKAST)
+    good = make_bundle(plan, 1, rank=1)
+    bad = make_bundle(plan, 2, rank=2, administration=Administration.BUF)
     bad.initiative.business_case.summary = None
     bad.initiative.project_manager = None
-    also_bad = complete(plan, 3, rank=3, administration=Administration.BUF)
+    also_bad = make_bundle(plan, 3, rank=3, administration=Administration.BUF)
     also_bad.funding = []
-    report = run(portfolio([plan], [good, bad, also_bad]))
+    report = check(make_portfolio([plan], [good, bad, also_bad]))
     verdict = report.verdicts[1]
     assert verdict.applies and not verdict.ready
     assert (verdict.errors, verdict.warnings) == (3, 0)  # judged as at the gate
@@ -33,14 +33,14 @@ def test_verdict_counts_per_administration_and_requirement() -> None:
 
 
 def test_bot_values_for_initiatives_and_plans() -> None:
-    plan = joint_plan()
-    bundle = complete(plan, 1)
+    plan = make_plan()
+    bundle = make_bundle(plan, 1)
     bundle.initiative.rank = None
     bundle.initiative.business_case.summary = None
-    p = portfolio([plan], [bundle], statuses=[StatusEntry(
+    p = make_portfolio([plan], [bundle], statuses=[StatusEntry(
         id=1, initiative_id=1, year=2013, baseline_cost=Decimal(1_000_000), forecast_cost=Decimal(1_200_000),
         reported_light=Light.GROEN)])
-    report = run(p)
+    report = check(p)
     values = initiative_bot_values(report, p.initiatives[0])
     assert set(values) == {"completeness", "missing", "computed_light", "light_reason"}
     assert values["completeness"] is Completeness.MANGLER
@@ -56,22 +56,22 @@ def test_bot_values_for_initiatives_and_plans() -> None:
 
 
 def test_bot_values_are_deterministic_whatever_the_record_order() -> None:
-    plan = joint_plan()
-    bundles = [complete(plan, n, rank=n) for n in range(1, 5)]
+    plan = make_plan()
+    bundles = [make_bundle(plan, n, rank=n) for n in range(1, 5)]
     for b in bundles:
         b.initiative.ranked_by = None
         b.milestones = []
         b.initiative.delivery.agreed = False
-    forward = run(portfolio([plan], bundles))
-    backward = run(portfolio([plan], list(reversed(bundles))))
+    forward = check(make_portfolio([plan], bundles))
+    backward = check(make_portfolio([plan], list(reversed(bundles))))
     for b in bundles:
         assert initiative_bot_values(forward, b.initiative) == initiative_bot_values(backward, b.initiative)
     assert plan_bot_values(forward, plan) == plan_bot_values(backward, plan)
 
 
 def test_missing_text_is_capped() -> None:
-    plan = joint_plan()
-    bundle = complete(plan, 1)
+    plan = make_plan()
+    bundle = make_bundle(plan, 1)
     ini = bundle.initiative
     ini.rank = ini.ranked_by = ini.ranked_on = ini.project_owner = ini.project_manager = None
     ini.administration = None
@@ -79,7 +79,7 @@ def test_missing_text_is_capped() -> None:
     ini.delivery.agreed = False
     ini.focus_area_ids = []
     bundle.milestones, bundle.funding = [], []
-    report = run(portfolio([plan], [bundle]))
+    report = check(make_portfolio([plan], [bundle]))
     text = missing_text(report.for_initiative(1), max_items=5)
     assert text is not None
     lines = text.split("\n")
@@ -88,47 +88,47 @@ def test_missing_text_is_capped() -> None:
 
 
 def test_initiatives_without_requirements_are_not_required() -> None:
-    done = joint_plan(stage=PlanStage.AFSLUTTET)
-    bundle = complete(done, 1)
+    done = make_plan(stage=PlanStage.AFSLUTTET)
+    bundle = make_bundle(done, 1)
     bundle.initiative.rank = None
-    report = run(portfolio([done], [bundle]))
+    report = check(make_portfolio([done], [bundle]))
     assert report.findings == []
     assert report.completeness[1] is Completeness.IKKE_KRAEVET
     assert initiative_bot_values(report, bundle.initiative)["missing"] is None
 
 
 def test_plans_without_gate_are_not_relevant() -> None:
-    local = joint_plan(kind=PlanKind.LOKAL, administration=Administration.BUF)
-    bundle = complete(local, 1, rank=None)
-    report = run(portfolio([local], [bundle]))
+    local = make_plan(kind=PlanKind.LOKAL, administration=Administration.BUF)
+    bundle = make_bundle(local, 1, rank=None)
+    report = check(make_portfolio([local], [bundle]))
     assert plan_bot_values(report, local)["gate_status"] is GateStatus.IKKE_RELEVANT
     assert report.findings[0].rule == "CONTRIB-MISSING"
 
 
 def test_empty_joint_plan_is_not_ready() -> None:
-    plan = joint_plan()
-    verdict = run(portfolio([plan], [])).verdicts[1]
+    plan = make_plan()
+    verdict = check(make_portfolio([plan], [])).verdicts[1]
     assert not verdict.ready and verdict.reasons == ("Planen har ingen initiativer.",)
 
 
 def test_check_plan_checks_only_that_plan() -> None:
-    first, second = joint_plan(1), joint_plan(2, start_year=2015)
-    a, b = complete(first, 1), complete(second, 2)
+    first, second = make_plan(1), make_plan(2, start_year=2015)
+    a, b = make_bundle(first, 1), make_bundle(second, 2)
     a.initiative.rank = None
     b.initiative.rank = None
-    report = check_plan(portfolio([first, second], [a, b]), 2, today=TODAY, now=NOW)
+    report = check_plan(make_portfolio([first, second], [a, b]), 2, today=TODAY, now=NOW)
     assert {f.plan_id for f in report.findings} == {2}
     assert set(report.verdicts) == {2} and set(report.lights) == {2}
     with pytest.raises(KeyError):
-        check_plan(portfolio([first], [a]), 9, today=TODAY, now=NOW)
+        check_plan(make_portfolio([first], [a]), 9, today=TODAY, now=NOW)
 
 
 def test_report_checked_at_and_lights_without_status() -> None:
-    plan = joint_plan()
-    report = run(portfolio([plan], [complete(plan, 1)]))
+    plan = make_plan()
+    report = check(make_portfolio([plan], [make_bundle(plan, 1)]))
     assert report.checked_at == NOW
     assert report.lights[1].light is None
-    assert initiative_bot_values(report, complete(plan, 1).initiative)["light_reason"] == "Ingen status med baseline og prognose"
+    assert initiative_bot_values(report, make_bundle(plan, 1).initiative)["light_reason"] == "Ingen status med baseline og prognose"
 
 
 @pytest.mark.parametrize(
@@ -139,16 +139,16 @@ def test_report_checked_at_and_lights_without_status() -> None:
     ],
 )
 def test_a_ready_plan_says_so(count: int, reason: str) -> None:
-    plan = joint_plan()
-    verdict = run(portfolio([plan], [complete(plan, n, rank=n) for n in range(1, count + 1)])).verdicts[1]
+    plan = make_plan()
+    verdict = check(make_portfolio([plan], [make_bundle(plan, n, rank=n) for n in range(1, count + 1)])).verdicts[1]
     assert verdict.ready and verdict.reasons == (reason,)
 
 
 def test_warnings_at_the_gate_are_counted_in_the_verdict() -> None:
-    plan = joint_plan()
-    bundles = [complete(plan, n, rank=n) for n in range(1, 3)]
+    plan = make_plan()
+    bundles = [make_bundle(plan, n, rank=n) for n in range(1, 3)]
     for bundle in bundles:  # a wrong payback is only a warning, even at the gate (governance.toml)
         bundle.initiative.business_case.payback_years = Decimal(40)
-    verdict = run(portfolio([plan], bundles)).verdicts[1]
+    verdict = check(make_portfolio([plan], bundles)).verdicts[1]
     assert verdict.ready and verdict.warnings == 2
     assert verdict.reasons == ("Alle 2 initiativer opfylder kravene før politisk behandling.", "2 advarsler bør ses igennem.")

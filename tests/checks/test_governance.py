@@ -9,7 +9,7 @@ import pytest
 from kksync.checks import DEFAULT_GOVERNANCE_FILE, RULES, Severity, load_governance
 from kksync.core.model import PlanKind, PlanStage
 from kksync.errors import ConfigError
-from tests.checks.builders import complete, joint_plan, portfolio, rules_of, run
+from testkit.portfolios import check, make_bundle, make_plan, make_portfolio, rules_of
 
 MINIMAL = """
 [kinds."Fælles handlingsplan"]
@@ -58,14 +58,14 @@ def test_default_local_and_transition_rules() -> None:
 
 def test_replacement_file_changes_what_is_checked(tmp_path: Path) -> None:
     gov = load_governance(_write(tmp_path, MINIMAL))
-    plan = joint_plan()
-    bundle = complete(plan)
+    plan = make_plan()
+    bundle = make_bundle(plan)
     bundle.initiative.rank = None
     bundle.initiative.business_case.summary = None
-    assert rules_of(run(portfolio([plan], [bundle]), gov)) == ["RANK-MISSING"]
+    assert rules_of(check(make_portfolio([plan], [bundle]), gov)) == ["RANK-MISSING"]
     # At the draft stage nothing is configured in this file, so nothing is reported.
     draft = plan.model_copy(update={"stage": PlanStage.UDKAST})
-    assert rules_of(run(portfolio([draft], [bundle]), gov)) == []
+    assert rules_of(check(make_portfolio([draft], [bundle]), gov)) == []
 
 
 @pytest.mark.parametrize(

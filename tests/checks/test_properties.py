@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kksync.checks import Severity
 from kksync.checks.finance import cash_flows, payback_years
 from kksync.core.model import AgreementStatus, FigureKind, PlanStage
-from tests.checks.builders import Bundle, complete, joint_plan, portfolio, run
+from testkit.portfolios import Bundle, check, make_bundle, make_plan, make_portfolio
 
 STAGES = st.sampled_from([PlanStage.UDKAST, PlanStage.KLAR, PlanStage.VEDTAGET, PlanStage.I_GANG])
 AMOUNT = st.integers(10_000, 50_000_000).map(Decimal)
@@ -20,14 +20,14 @@ AMOUNT = st.integers(10_000, 50_000_000).map(Decimal)
 
 @st.composite
 def joint_bundles(draw: st.DrawFn) -> tuple[object, list[Bundle]]:
-    plan = joint_plan(1, start_year=draw(st.integers(2011, 2030)), stage=draw(STAGES))
+    plan = make_plan(1, start_year=draw(st.integers(2011, 2030)), stage=draw(STAGES))
     count = draw(st.integers(1, 3))
     ranks = draw(st.permutations(list(range(1, count + 1))))
     bundles = []
     for n in range(count):
         investment = draw(AMOUNT)
         drift = draw(AMOUNT)
-        bundle = complete(
+        bundle = make_bundle(
             plan, n + 1, rank=ranks[n], investment=investment, drift=drift,
             saving=draw(st.integers(0, int(drift)).map(Decimal)), benefit=draw(AMOUNT),
             rate=draw(st.decimals(min_value=0, max_value=12, places=2)),
@@ -102,7 +102,7 @@ REQUIRED: dict[str, tuple[Callable[[Bundle], None], str]] = {
 @given(joint_bundles())
 def test_complete_initiatives_yield_no_findings(case: tuple[object, list[Bundle]]) -> None:
     plan, bundles = case
-    report = run(portfolio([plan], bundles))  # type: ignore[list-item]
+    report = check(make_portfolio([plan], bundles))  # type: ignore[list-item]
     assert report.findings == []
     assert report.verdicts[1].ready
 
@@ -114,7 +114,7 @@ def test_removing_one_element_yields_exactly_its_finding(case: tuple[object, lis
     victim = data.draw(st.sampled_from(bundles))
     mutate, code = REQUIRED[element]
     mutate(victim)
-    report = run(portfolio([plan], bundles))  # type: ignore[list-item]
+    report = check(make_portfolio([plan], bundles))  # type: ignore[list-item]
     assert [(f.rule, f.initiative_id) for f in report.findings] == [(code, victim.initiative.id)]
     (finding,) = report.findings
     expected = Severity.WARNING if plan.stage in (PlanStage.UDKAST, PlanStage.I_GANG) else Severity.ERROR  # type: ignore[attr-defined]

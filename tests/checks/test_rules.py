@@ -24,7 +24,7 @@ from kksync.core.model import (
     TransitionOrigin,
 )
 from kksync.core.schema import list_schema
-from tests.checks.builders import Bundle, complete, joint_plan, portfolio, rules_of, run
+from testkit.portfolios import Bundle, check, make_bundle, make_plan, make_portfolio, rules_of
 
 JOINT, LOCAL, TRANSITION = 1, 2, 3
 
@@ -46,20 +46,20 @@ class Scenario:
         return next(b for b in self.bundles if b.initiative.id == iid)
 
     def check(self) -> list[str]:
-        p = portfolio(self.plans, self.bundles, it_projects=self.projects, problems=self.problems)
-        return rules_of(run(p, self.governance))
+        p = make_portfolio(self.plans, self.bundles, it_projects=self.projects, problems=self.problems)
+        return rules_of(check(p, self.governance))
 
 
 def base() -> Scenario:
-    joint = joint_plan(JOINT)
-    local = joint_plan(LOCAL, kind=PlanKind.LOKAL, administration=Administration.BUF, stage=PlanStage.I_GANG)
-    transition = joint_plan(TRANSITION, kind=PlanKind.OVERGANG, start_year=2009, stage=PlanStage.I_GANG)
-    one = complete(joint, 1, rank=1)
-    two = complete(joint, 2, rank=2, administration=Administration.BUF)
+    joint = make_plan(JOINT)
+    local = make_plan(LOCAL, kind=PlanKind.LOKAL, administration=Administration.BUF, stage=PlanStage.I_GANG)
+    transition = make_plan(TRANSITION, kind=PlanKind.OVERGANG, start_year=2009, stage=PlanStage.I_GANG)
+    one = make_bundle(joint, 1, rank=1)
+    two = make_bundle(joint, 2, rank=2, administration=Administration.BUF)
     one.initiative.involved = [Administration.BUF]
-    local_one = complete(local, 11, rank=None, administration=Administration.BUF)
+    local_one = make_bundle(local, 11, rank=None, administration=Administration.BUF)
     local_one.initiative.contributes_to_ids = [1, 2]
-    old = complete(transition, 21, rank=None)
+    old = make_bundle(transition, 21, rank=None)
     old.initiative.transition_origin = TransitionOrigin.INVESTERINGSKATALOG_2010
     old.initiative.transition_reference = "IK10-07"
     projects = [
@@ -219,8 +219,8 @@ def test_projects_below_threshold_need_no_initiative() -> None:
 def test_child_problem_lands_on_its_initiative_with_the_list_named() -> None:
     s = base()
     s.problems["funding_lines/1"] = [_problem("funding_lines", "amount", "not_a_number")]
-    p = portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
-    (finding,) = run(p).findings
+    p = make_portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
+    (finding,) = check(p).findings
     assert finding.initiative_id == 1
     assert finding.fields == ("KkAmount",)
     assert finding.message.startswith("Listen «Finansiering», element 1: ")
@@ -229,8 +229,8 @@ def test_child_problem_lands_on_its_initiative_with_the_list_named() -> None:
 def test_unknown_owner_is_not_reported_twice() -> None:
     s = base()
     _unknown_owner(s)
-    p = portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
-    (finding,) = run(p).findings
+    p = make_portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
+    (finding,) = check(p).findings
     assert "87" in finding.message and finding.requirement.value == "Ansvarsplacering"
 
 
@@ -260,20 +260,20 @@ def test_findings_name_schema_columns_and_speak_danish() -> None:
     for code, (mutate, _) in CASES.items():
         s = base()
         mutate(s)
-        p = portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
-        for finding in run(p, s.governance).findings:
+        p = make_portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
+        for finding in check(p, s.governance).findings:
             assert set(finding.fields) <= names, code
             assert finding.message and "{" not in finding.message, code
             assert finding.severity in (Severity.ERROR, Severity.WARNING)
 
 
 def test_funding_lines_without_year_source_or_status_are_named_in_words() -> None:
-    plan = joint_plan()
-    bundle = complete(plan, 1)
+    plan = make_plan()
+    bundle = make_bundle(plan, 1)
     line = bundle.funding[0]
     bundle.funding[0] = line.model_copy(update={"year": None, "source": None, "status": None})
     bundle.initiative.delivery.start = None
-    messages = {f.rule: f.message for f in run(portfolio([plan], [bundle])).findings}
+    messages = {f.rule: f.message for f in check(make_portfolio([plan], [bundle])).findings}
     assert messages["FUND-SOURCE-INVALID"].startswith("Finansieringen for linjer uden år har ingen tilladt kilde (ingen kilde).")
     assert messages["FUND-NOT-AGREED"].startswith("Finansieringen for linjer uden år er ikke aftalt (ingen status).")
     assert messages["DEL-DATES-MISSING"].startswith("Gennemførelsesaftalen mangler startdato.")

@@ -5,13 +5,12 @@ import pytest
 from kksync.checks.findings import CheckReport
 from kksync.core.model import Portfolio
 from kksync.core.snapshots import Snapshot, snapshot_of
-
-from .fixtures import JOINT, STATUS_DATE, make_portfolio, make_report
+from testkit.scenarios import JOINT, STATUS_DATE, documents_portfolio, documents_report
 
 
 @pytest.fixture(scope="session")
 def portfolio() -> Portfolio:
-    return make_portfolio(12)
+    return documents_portfolio(12)
 
 
 @pytest.fixture(scope="session")
@@ -21,4 +20,4 @@ def snapshot(portfolio: Portfolio) -> Snapshot:
 
 @pytest.fixture(scope="session")
 def report(portfolio: Portfolio) -> CheckReport:
-    return make_report(portfolio)
+    return documents_report(portfolio)

@@ -20,8 +20,7 @@ from kksync.documents.content.model import (
     rich_text_blocks,
 )
 from kksync.texts import T
-
-from .fixtures import JOINT, STATUS_DATE, TRANSITION, make_portfolio, make_report
+from testkit.scenarios import JOINT, STATUS_DATE, TRANSITION, documents_portfolio, documents_report
 
 
 def _walk(sections: list[Section]) -> list[object]:
@@ -50,7 +49,7 @@ def test_status_has_every_part(snapshot: Snapshot, report: CheckReport) -> None:
 
 
 def test_status_changes_since_previous(portfolio: Portfolio, snapshot: Snapshot, report: CheckReport) -> None:
-    before = make_portfolio(12)
+    before = documents_portfolio(12)
     old = before.initiatives[0].model_copy(update={"rank": 5})
     before = before.model_copy(update={"initiatives": [old, *before.initiatives[1:3], *before.initiatives[4:]]})
     previous = snapshot_of(before, JOINT, STATUS_DATE.replace(year=2011))
@@ -63,12 +62,12 @@ def test_status_changes_since_previous(portfolio: Portfolio, snapshot: Snapshot,
 
 
 def test_plan_is_marked_as_draft_until_ready(portfolio: Portfolio, snapshot: Snapshot) -> None:
-    assert build_document(snapshot, make_report(portfolio), DocumentType.PLAN).marking == T.draft_marking
-    assert build_document(snapshot, make_report(portfolio, ready=True), DocumentType.PLAN).marking is None
-    unchecked = CheckReport(checked_at=make_report(portfolio).checked_at)
+    assert build_document(snapshot, documents_report(portfolio), DocumentType.PLAN).marking == T.draft_marking
+    assert build_document(snapshot, documents_report(portfolio, ready=True), DocumentType.PLAN).marking is None
+    unchecked = CheckReport(checked_at=documents_report(portfolio).checked_at)
     assert build_document(snapshot, unchecked, DocumentType.PLAN).marking == T.draft_marking
     transition = snapshot_of(portfolio, TRANSITION, STATUS_DATE)
-    assert build_document(transition, make_report(portfolio), DocumentType.PLAN).marking is None
+    assert build_document(transition, documents_report(portfolio), DocumentType.PLAN).marking is None
 
 
 def test_readiness_lists_every_initiative(snapshot: Snapshot, report: CheckReport) -> None:

@@ -13,15 +13,14 @@ from kksync.core.snapshots import snapshot_of
 from kksync.documents import render, safe_file_name
 from kksync.documents.content.names import MAX_FILE_NAME, is_safe_file_name
 from kksync.documents.word.lint import lint_docx
-
-from .fixtures import JOINT, STATUS_DATE, make_portfolio, make_report
+from testkit.scenarios import JOINT, STATUS_DATE, documents_portfolio, documents_report
 
 HOSTILE = "Ctrl\x00\x01\x08\x0b\x0c\x1f\x7f tegn \ufffe\uffff {{ plan.key }} {% if x %}ja{% endif %} <b>fed</b> æøå\ttab\r\nlinje "
 BIG = "Lang tekst. " * 90_000  # ~1 MB
 
 
 def _hostile_portfolio() -> Portfolio:
-    base = make_portfolio(4)
+    base = documents_portfolio(4)
     # model_copy skips validation: this is text as it could arrive from a lax source
     initiatives = [
         i.model_copy(update={"title": HOSTILE + i.title, "purpose": BIG if n == 0 else f"<p>{HOSTILE}</p><script>alert('x')</script>"})
@@ -37,7 +36,7 @@ def _hostile_portfolio() -> Portfolio:
 def test_hostile_text_gives_valid_accessible_documents(doc_type: DocumentType) -> None:
     portfolio = _hostile_portfolio()
     snapshot = snapshot_of(portfolio, JOINT, STATUS_DATE)
-    result = render(snapshot, make_report(portfolio), doc_type, year=2012)
+    result = render(snapshot, documents_report(portfolio), doc_type, year=2012)
     document = docx.Document(io.BytesIO(result.data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "\x00" not in text and "\uffff" not in text and "\x0b" not in text
@@ -70,10 +69,10 @@ def test_names_are_distinct_and_readable() -> None:
 
 
 def test_hostile_plan_key_in_a_snapshot_renders() -> None:
-    portfolio = make_portfolio(2)
+    portfolio = documents_portfolio(2)
     plans = [p.model_copy(update={"key": "CON:\x01 "}) if p.key == JOINT else p for p in portfolio.plans]
     portfolio = portfolio.model_copy(update={"plans": plans})
     snapshot = snapshot_of(portfolio, "CON:\x01 ", STATUS_DATE)
-    result = render(snapshot, make_report(portfolio), DocumentType.STATUS, year=2012)
+    result = render(snapshot, documents_report(portfolio), DocumentType.STATUS, year=2012)
     assert is_safe_file_name(result.spec.file_name)
     assert lint_docx(result.data) == []

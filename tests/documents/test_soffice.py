@@ -12,8 +12,7 @@ from kksync.checks.findings import CheckReport
 from kksync.core.model import DocumentType
 from kksync.core.snapshots import Snapshot, snapshot_of
 from kksync.documents import render
-
-from .fixtures import STATUS_DATE, TRANSITION, make_portfolio, make_report
+from testkit.scenarios import STATUS_DATE, TRANSITION, documents_portfolio, documents_report
 
 PREVIEWS = Path(__file__).resolve().parents[2] / "out" / "previews"
 
@@ -33,8 +32,8 @@ def test_converts_to_pdf_and_previews(
 ) -> None:
     soffice, pdftoppm = _tool("soffice"), _tool("pdftoppm")
     if plan == "transition":
-        portfolio = make_portfolio(3)
-        snapshot, report = snapshot_of(portfolio, TRANSITION, STATUS_DATE), make_report(portfolio)
+        portfolio = documents_portfolio(3)
+        snapshot, report = snapshot_of(portfolio, TRANSITION, STATUS_DATE), documents_report(portfolio)
     result = render(snapshot, report, doc_type, year=2012)
     source = tmp_path / result.spec.file_name
     source.write_bytes(result.data)

@@ -8,14 +8,13 @@ from kksync.core.model import DocumentType
 from kksync.core.snapshots import snapshot_of
 from kksync.documents import render
 from kksync.documents.word.lint import lint_docx
-
-from .fixtures import JOINT, LOCAL, STATUS_DATE, TRANSITION, make_portfolio
+from testkit.scenarios import JOINT, LOCAL, STATUS_DATE, TRANSITION, documents_portfolio
 
 
 def test_documents_from_check_portfolio() -> None:
     from kksync.checks import check_portfolio
 
-    portfolio = make_portfolio(15)
+    portfolio = documents_portfolio(15)
     report = check_portfolio(portfolio, today=STATUS_DATE, now=datetime(2012, 11, 27, 9, tzinfo=UTC))
     for key in (JOINT, LOCAL, TRANSITION):
         snapshot = snapshot_of(portfolio, key, STATUS_DATE)

@@ -1,27 +1,28 @@
 """Fixtures for the function-app tests: the handlers, settings via environment, emulator and Azurite.
 
 Handlers are called directly with ``func.HttpRequest``/``func.QueueMessage``/``func.TimerRequest``;
-SharePoint is the local emulator and the queue and state live in Azurite, as in Azure.
+SharePoint is the local emulator and the queue and state live in Azurite, as in Azure. The emulator
+runs in-process (the clients the functions build reach it without a socket) unless a test is marked
+``loopback``; webhook notifications always travel over real HTTP to the handler.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import azure.functions as func
 import pytest
 
 from sp_emulator import EmulatorServer
+from sp_emulator.receiver import Answer, Delivery, WebhookReceiver
+from testkit.emulator import serving
 
 SECRET = "s3cret-client-state-" + "x" * 12
 Handler = Callable[..., Any]
@@ -117,10 +118,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def emulator(tmp_path: Path, clock: Clock) -> Iterator[EmulatorServer]:
-    with EmulatorServer(db_path=tmp_path / "sp.db", notification_delay=0.05, clock=clock) as server:
-        server.hooks.retry_interval = 0.2
-        yield server
+def emulator(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> Iterator[EmulatorServer]:
+    """The site: in-process, or on a loopback port for a test marked ``loopback``."""
+    server = EmulatorServer(db_path=tmp_path / "sp.db", notification_delay=0.05, clock=clock)
+    server.hooks.retry_interval = 0.2
+    if request.node.get_closest_marker("loopback") is not None:
+        with server:
+            yield server
+        return
+    try:
+        with serving(server):
+            yield server
+    finally:
+        server.stop()
 
 
 def seed_site(client: Any) -> None:
@@ -129,19 +139,13 @@ def seed_site(client: Any) -> None:
     Not ``kksync.services.seed.seed``: the sample data belongs to another part of the project and may
     change; these tests want a small portfolio that stays put (and seeds in a fraction of a second).
     """
-    from kksync.core import model as m
     from kksync.services.provision import provision
     from kksync.services.seed import seed_portfolio
-    from tests.documents.fixtures import make_portfolio
+    from testkit.scenarios import documents_portfolio, people_of
 
     provision(client)
-    portfolio = make_portfolio(3)
-    people: dict[int, m.Person] = {}
-    for initiative in portfolio.initiatives:
-        for person in (initiative.project_owner, initiative.project_manager, initiative.ranked_by):
-            if person is not None:
-                people[person.id] = person
-    seed_portfolio(client, portfolio, list(people.values()))
+    portfolio = documents_portfolio(3)
+    seed_portfolio(client, portfolio, people_of(portfolio))
 
 
 @pytest.fixture
@@ -156,50 +160,26 @@ def site(env: Env, emulator: EmulatorServer) -> EmulatorServer:
     return emulator
 
 
-class WebhookAdapter:
-    """Serves the real webhook handler on loopback: HTTP request → ``func.HttpRequest`` → handler."""
+class WebhookAdapter(WebhookReceiver):
+    """The real webhook handler on loopback: HTTP request → ``func.HttpRequest`` → handler → answer."""
 
     def __init__(self, handler: Handler) -> None:
-        self.calls: list[tuple[str, int]] = []
-        adapter = self
+        def answer(delivery: Delivery) -> Answer:
+            request = func.HttpRequest(
+                "POST", f"http://127.0.0.1{delivery.target}", headers=delivery.headers, params=delivery.params,
+                route_params={}, body=delivery.body,
+            )
+            response = handler(request)
+            return Answer(response.status_code, response.get_body(), response.mimetype or "text/plain")
 
-        class Http(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                parts = urlsplit(self.path)
-                request = func.HttpRequest(
-                    "POST", f"http://127.0.0.1{self.path}", headers=dict(self.headers.items()),
-                    params=dict(parse_qsl(parts.query)), route_params={}, body=body,
-                )
-                response = handler(request)
-                adapter.calls.append(("validation" if "validationtoken" in parts.query else "notification",
-                                      response.status_code))
-                payload = response.get_body()
-                self.send_response(response.status_code)
-                self.send_header("Content-Type", response.mimetype or "text/plain")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Http)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/api/webhook"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(on_notification=answer, on_validation=answer)
 
 
 @pytest.fixture
 def adapter(handlers: dict[str, Handler], env: Env) -> Iterator[WebhookAdapter]:
-    served = WebhookAdapter(handlers["webhook"])
-    env.set(notification_url=served.url)
-    yield served
-    served.close()
+    with WebhookAdapter(handlers["webhook"]) as served:
+        env.set(notification_url=served.url)
+        yield served
 
 
 def queue_message(content: str | bytes, *, dequeue_count: int = 1, message_id: str = "m-1") -> func.QueueMessage:

@@ -16,7 +16,7 @@ from sp_emulator import EmulatorServer
 
 from .conftest import Env, Handler, WebhookAdapter, receive, receive_all, timer
 
-pytestmark = pytest.mark.azurite
+pytestmark = [pytest.mark.azurite, pytest.mark.loopback]
 
 INITIATIVES = list_schema("initiatives")
 BOT = [c.name for c in INITIATIVES.bot_columns]

@@ -26,7 +26,7 @@ from typing import Any
 from kksync.core import model as m
 from tests.hostile.pipeline import ABSENT
 
-# Item ids in the base portfolio (tests/documents/fixtures.make_portfolio(3)).
+# Item ids in the base portfolio (testkit.scenarios.documents_portfolio(3)).
 INI, STATUS, FUNDING, FIGURE, PLAN, FOCUS = 100, 5001, 1000, 3000, 1, 1
 
 
@@ -40,13 +40,19 @@ class _Any:
 ANY: Any = _Any()
 
 
+@dataclass(frozen=True)
+class Case:
+    """What every case has: the id pytest reports and a short description."""
+
+    id: str
+    description: str
+
+
 # --- 1. list fields ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class FieldCase:
-    id: str
-    description: str
+class FieldCase(Case):
     list_key: str
     item_id: int
     prop: str
@@ -159,9 +165,7 @@ FIELDS: list[FieldCase] = [
 
 
 @dataclass(frozen=True)
-class ItemCase:
-    id: str
-    description: str
+class ItemCase(Case):
     item: dict[str, Any]
 
 
@@ -177,9 +181,7 @@ ITEMS: list[ItemCase] = [
 
 
 @dataclass(frozen=True)
-class KeyCase:
-    id: str
-    description: str
+class KeyCase(Case):
     key: str
 
 
@@ -230,9 +232,7 @@ def body(*entries: dict[str, Any]) -> bytes:
 
 
 @dataclass(frozen=True)
-class WebhookCase:
-    id: str
-    description: str
+class WebhookCase(Case):
     body: bytes
     status: int
     """The HTTP status the receiver answers (202 accepted, 400/413 refused request, 403 refused entries)."""
@@ -279,9 +279,7 @@ WEBHOOKS: list[WebhookCase] = [
 
 
 @dataclass(frozen=True)
-class SettingsCase:
-    id: str
-    description: str
+class SettingsCase(Case):
     env: dict[str, str]
     """``{tmp}`` is replaced by the test's temporary folder; ``setup`` prepares files there."""
     needles: tuple[str, ...]
@@ -347,9 +345,7 @@ KIND = '[kinds."Lokal handlingsplan"]\nrules = ["RESP-*"]\n'
 
 
 @dataclass(frozen=True)
-class GovernanceCase:
-    id: str
-    description: str
+class GovernanceCase(Case):
     content: bytes
     needles: tuple[str, ...]
     """What the ``ConfigError`` must say; empty: the file is valid and loads."""

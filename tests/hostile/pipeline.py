@@ -29,7 +29,7 @@ from kksync.core.snapshots import snapshot_of
 from kksync.documents import render
 from kksync.documents.word.lint import lint_docx
 from kksync.services.records import DATA_LISTS, load_portfolio_lists
-from tests.documents.fixtures import JOINT, STATUS_DATE, make_portfolio
+from testkit.scenarios import JOINT, STATUS_DATE, documents_portfolio
 
 __all__ = [
     "ABSENT",
@@ -46,7 +46,7 @@ __all__ = [
     "run_pipeline",
 ]
 
-BASE = make_portfolio(3)
+BASE = documents_portfolio(3)
 NOW = datetime(2012, 11, 27, 12, tzinfo=UTC)
 ABSENT = object()
 """As a raw value: the property is missing from the item JSON altogether."""

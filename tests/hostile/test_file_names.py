@@ -25,7 +25,7 @@ from kksync.documents.content.names import MAX_FILE_NAME
 from kksync.sharepoint.client import check_file_name
 from kksync.state import SqliteStateStore, open_state_store
 from kksync.state.base import StateStore
-from tests.documents.fixtures import make_report
+from testkit.scenarios import documents_report
 from tests.hostile.corpus import EQUIVALENT_KEYS, PLAN_KEYS, KeyCase
 from tests.hostile.pipeline import BASE, JOINT, STATUS_DATE, assert_sound_docx
 
@@ -61,7 +61,7 @@ def test_key_in_a_document_keeps_it_sound(case: KeyCase) -> None:
     assert (key == case.key) is not any(p.column == "KkKey" for p in mapped.problems)
     plans = [mapped.record if p.key == JOINT else p for p in BASE.plans]
     snapshot = snapshot_of(BASE.model_copy(update={"plans": plans}), key, STATUS_DATE)
-    document = render(snapshot, make_report(BASE), DocumentType.READINESS)
+    document = render(snapshot, documents_report(BASE), DocumentType.READINESS)
     assert_sound_docx(document.data)
     assert document.spec.plan_key == key  # the key travels unchanged into the publication metadata
     assert Snapshot.from_json(snapshot.to_json()).plan_key == key

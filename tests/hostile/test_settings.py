@@ -17,7 +17,7 @@ import docx
 import pytest
 
 from kksync.errors import ConfigError, KksyncError
-from tests.documents.fixtures import make_report
+from testkit.scenarios import documents_report
 from tests.hostile.corpus import SETTINGS, SettingsCase
 from tests.hostile.pipeline import BASE, JOINT, STATUS_DATE
 
@@ -74,7 +74,7 @@ def _fail(case: SettingsCase) -> KksyncError:
         try:
             assert case.stage != "runtime", "the runtime opened"
             snapshot = snapshot_of(BASE, JOINT, STATUS_DATE)
-            render(snapshot, make_report(BASE), DocumentType.PLAN, template=settings.template_dir)
+            render(snapshot, documents_report(BASE), DocumentType.PLAN, template=settings.template_dir)
         finally:
             runtime.close()
     return caught.value
@@ -125,7 +125,7 @@ def test_template_folder_is_checked_when_documents_are_generated(clean_env: Path
     monkeypatch.setenv("KKSYNC_TEMPLATE_DIR", str(folder))
     settings = load_settings()
     snapshot = snapshot_of(BASE, JOINT, STATUS_DATE)
-    assert docx.Document(io.BytesIO(render(snapshot, make_report(BASE), DocumentType.PLAN, template=settings.template_dir).data))
+    assert docx.Document(io.BytesIO(render(snapshot, documents_report(BASE), DocumentType.PLAN, template=settings.template_dir).data))
     (folder / "kksync.docx").write_bytes(b"PK\x03\x04 truncated")
     with pytest.raises(KksyncError, match=str(folder / "kksync.docx")):
-        render(snapshot, make_report(BASE), DocumentType.PLAN, template=settings.template_dir)
+        render(snapshot, documents_report(BASE), DocumentType.PLAN, template=settings.template_dir)

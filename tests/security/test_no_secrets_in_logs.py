@@ -7,7 +7,7 @@ SharePoint, a rejected token and a bad queue message — with the root logger an
 logger (``azure``, ``urllib3``, ``requests``, ``msal``, ``office365`` …) at DEBUG, although the app
 turns the SDKs down to WARNING. The emulator is made to require a JWT-looking bearer token, so a
 logged ``Authorization`` header would be caught. Every captured line, with its traceback, is then
-scanned with ``tests.security.secrets_scan``.
+scanned with ``testkit.secrets_scan``.
 
 The certificate path is checked separately (no identity platform here): the certificate password
 and the private key appear neither in logs nor in the errors kksync raises.
@@ -27,9 +27,9 @@ import azure.functions as func
 import pytest
 
 from sp_emulator import EmulatorServer
-from tests.azurite import ACCOUNT_KEY
+from testkit.azurite import ACCOUNT_KEY
+from testkit.secrets_scan import scan_text
 from tests.functions.conftest import SECRET, Env, Handler, WebhookAdapter, queue_message, receive_all, seed_site, timer
-from tests.security.secrets_scan import scan_text
 
 # Looks like an Entra ID access token (header.payload.signature), so the JWT pattern would catch it too.
 TOKEN = ("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2trLnNoYXJlcG9pbnQuY29tIiwiYXBwaWQiOiJrayJ9."
@@ -118,7 +118,7 @@ def webhook_post(handlers: dict[str, Handler], body: bytes) -> func.HttpResponse
                                                 route_params={}, body=body))
 
 
-pytestmark = pytest.mark.azurite
+pytestmark = [pytest.mark.azurite, pytest.mark.loopback]
 
 
 def test_the_function_flow_logs_no_secret_at_debug(handlers: dict[str, Handler], env: Env, token_site: EmulatorServer,
@@ -206,7 +206,7 @@ def test_azure_sdk_redacts_sas_and_keys_at_debug(azurite_connection_string: str,
     from azure.core.exceptions import ResourceExistsError
     from azure.storage.queue import AccountSasPermissions, QueueClient, ResourceTypes, generate_account_sas
 
-    from tests.azurite import ACCOUNT_NAME
+    from testkit.azurite import ACCOUNT_NAME
 
     sas = generate_account_sas(ACCOUNT_NAME, ACCOUNT_KEY, ResourceTypes(service=True, container=True, object=True),
                                AccountSasPermissions(read=True, write=True, add=True, create=True, process=True),

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.azurite import ACCOUNT_KEY
-from tests.security.secrets_scan import findings, main, scan_text
+from testkit.azurite import ACCOUNT_KEY
+from testkit.secrets_scan import findings, main, scan_text
 
 CLIENT_STATE = "s3cret/client+state=with spaces"
 JWT = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJodHRwczovL2trIn0.c2lnbmF0dXJl"

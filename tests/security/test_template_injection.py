@@ -37,7 +37,7 @@ from kksync.documents import render
 from kksync.documents.word.template import build_template, load_template
 from kksync.documents.word.template_safety import active_content
 from kksync.errors import TemplateError
-from tests.documents.fixtures import JOINT, STATUS_DATE, make_portfolio
+from testkit.scenarios import JOINT, STATUS_DATE, documents_portfolio
 
 ROOT = Path(__file__).resolve().parents[2]
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -60,7 +60,7 @@ PAGE_FIELDS = {"PAGE", "NUMPAGES"}  # the shipped template's footer
 
 
 def hostile_portfolio() -> Portfolio:
-    base = make_portfolio(len(PAYLOADS))
+    base = documents_portfolio(len(PAYLOADS))
     initiatives = [
         i.model_copy(update={"title": PAYLOADS[n % len(PAYLOADS)], "goals": RICH, "purpose": RICH, "risks": RICH})
         if i.plan_id == 1 else i
@@ -227,7 +227,7 @@ def test_a_template_with_active_or_external_content_is_refused(case: str, tmp_pa
     (tmp_path / "kksync.docx").write_bytes(bad)
     with pytest.raises(TemplateError, match=re.escape(str(tmp_path / "kksync.docx"))):
         load_template(tmp_path)
-    portfolio = make_portfolio(2)
+    portfolio = documents_portfolio(2)
     snapshot = snapshot_of(portfolio, JOINT, STATUS_DATE)
     with pytest.raises(TemplateError):
         render(snapshot, check_portfolio(portfolio, today=STATUS_DATE, now=NOW), DocumentType.READINESS, template=tmp_path)
@@ -248,7 +248,7 @@ def test_without_the_check_a_remote_template_would_reach_every_document(monkeypa
     import kksync.documents.word.template as template_module
 
     monkeypatch.setattr(template_module, "active_content", lambda data: [])
-    portfolio = make_portfolio(2)
+    portfolio = documents_portfolio(2)
     snapshot = snapshot_of(portfolio, JOINT, STATUS_DATE)
     report = check_portfolio(portfolio, today=STATUS_DATE, now=NOW)
     data = render(snapshot, report, DocumentType.READINESS, template=rewrite(shipped(), REMOTE_TEMPLATE)).data

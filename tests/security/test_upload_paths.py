@@ -26,7 +26,6 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from office365.runtime.transport.requests_transport import RequestsTransport
 
 from kksync.core.model import DocumentType
 from kksync.documents.content.names import safe_file_name
@@ -34,6 +33,8 @@ from kksync.errors import DocumentError
 from kksync.sharepoint.client import SharePointClient, check_file_name
 from kksync.sharepoint.transport import GuardedTransport
 from sp_emulator import EmulatorServer
+from sp_emulator.transport import EmulatorTransport
+from testkit.emulator import client_for, in_process_emulator, serving
 
 LIBRARY = "Publikationer"
 SITE_PATH = "/sites/kk-it"
@@ -123,11 +124,11 @@ def test_any_plan_key_gives_a_plain_name(plan_key: str, doc_type: DocumentType) 
     assert inside(FOLDER, resolve(FOLDER, name))
 
 
-class Recorder(RequestsTransport):  # type: ignore[misc]
-    """The real HTTP transport, remembering every URL the client sends."""
+class Recorder(EmulatorTransport):
+    """The HTTP layer (the emulator, in-process), remembering every URL the client sends."""
 
-    def __init__(self) -> None:
-        super().__init__(timeout=(10.0, 60.0))
+    def __init__(self, server: EmulatorServer) -> None:
+        super().__init__(server)
         self.urls: list[str] = []
 
     def execute(self, request: Any) -> Any:
@@ -140,10 +141,10 @@ def library(tmp_path: Path) -> Iterator[tuple[EmulatorServer, SharePointClient, 
     from kksync.app import build_client
     from kksync.settings import Settings
 
-    with EmulatorServer(db_path=tmp_path / "sp.db", notification_delay=0.05) as sp:
+    with in_process_emulator(tmp_path / "sp.db", notification_delay=0.05) as sp:
         sp.create_list(LIBRARY, base_template=101)
         sp.create_list("Andet", base_template=101)
-        recorder = Recorder()
+        recorder = Recorder(sp)
         client = build_client(Settings(site_url=sp.url, state=":memory:"), transport=GuardedTransport(recorder))
         yield sp, client, recorder
 
@@ -196,23 +197,23 @@ HOSTILE_KEYS = ["../../Andet/x", "/sites/other/Shared Documents/evil", "..\\..\\
 
 
 def test_publishing_plans_with_hostile_keys_writes_only_into_the_library(tmp_path: Path) -> None:
-    from kksync.app import build_client, open_runtime
+    from kksync.app import open_runtime
     from kksync.core import model as m
     from kksync.services.provision import provision
     from kksync.services.publishing import library_url
     from kksync.services.seed import seed_portfolio
     from kksync.settings import Settings
-    from tests.documents.fixtures import make_portfolio
+    from testkit.scenarios import documents_portfolio, people_of
 
-    portfolio = make_portfolio(2)
+    portfolio = documents_portfolio(2)
     plans = [p.model_copy(update={"key": key}) for p, key in zip(portfolio.plans, HOSTILE_KEYS, strict=True)]
     portfolio = portfolio.model_copy(update={"plans": plans})
-    people = {p.id: p for i in portfolio.initiatives for p in (i.project_owner, i.project_manager, i.ranked_by) if p}
     out = tmp_path / "out"
-    with EmulatorServer(db_path=tmp_path / "sp.db", notification_delay=0.05) as sp:
+    # In-process: open_runtime builds its own client, which serving() hands the emulator as HTTP layer.
+    with in_process_emulator(tmp_path / "sp.db", notification_delay=0.05) as sp, serving(sp):
         settings = Settings(site_url=sp.url, state=str(tmp_path / "state.db"))
-        provision(build_client(settings))
-        seed_portfolio(build_client(settings), portfolio, list(people.values()))
+        provision(client_for(sp, settings))
+        seed_portfolio(client_for(sp, settings), portfolio, people_of(portfolio))
         sp.create_list("Andet", base_template=101)
         runtime = open_runtime(settings)
         try:

@@ -17,7 +17,7 @@ from kksync.errors import StateError
 from kksync.state import ChangeRecord, RunRecord, StateStore, open_state_store
 from kksync.state._azure_io import INLINE_LIMIT
 from kksync.state.azure import AzureStateStore, expand_connection_string
-from tests.azurite import ACCOUNT_KEY
+from testkit.azurite import ACCOUNT_KEY
 from tests.state.contract import item
 
 pytestmark = pytest.mark.azurite

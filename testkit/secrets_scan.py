@@ -13,7 +13,7 @@ value:
 
 Redacted values (``REDACTED``, ``*****``, ``<redacted>``) are not findings. From a shell::
 
-    python -m tests.security.secrets_scan soak.log --secret "$KKSYNC_WEBHOOK_CLIENT_STATE" --secret …
+    python -m testkit.secrets_scan soak.log --secret "$KKSYNC_WEBHOOK_CLIENT_STATE" --secret …
 
 prints the offending lines and exits 1 when there are any.
 """

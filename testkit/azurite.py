@@ -11,7 +11,7 @@ Usage::
     with azurite() as instance:
         store = AzureStateStore(instance.connection_string)
 
-or ``python -m tests.azurite`` to run one by hand (prints the connection string, Ctrl-C stops it).
+or ``python -m testkit.azurite`` to run one by hand (prints the connection string, Ctrl-C stops it).
 """
 
 from __future__ import annotations
