@@ -160,21 +160,6 @@ def test_another_host_is_unreachable(transport: EmulatorTransport) -> None:
         transport.execute(_get("http://127.0.0.1:9/sites/kk-it/_api/web"))
 
 
-def test_throttling_with_retry_after_through_the_guarded_transport(local: EmulatorServer,
-                                                                   transport: EmulatorTransport) -> None:
-    from kksync.sharepoint.retry import RetryPolicy
-    from kksync.sharepoint.transport import GuardedTransport
-
-    slept: list[float] = []
-    guarded = GuardedTransport(inner=transport, policy=RetryPolicy(max_attempts=3), sleep=slept.append)
-    local.faults.add(status=429, retry_after=7, nth=1)
-    local.faults.add(drop=True, nth=1)  # counts from the second request: the first rule answered the first
-    response = guarded.execute(_get(f"{local.url}/_api/web"))
-    assert response.status_code == 200 and slept[0] == 7.0 and len(slept) == 2
-    assert guarded.retries == 2 and guarded.counts["other_get"] == 3
-    assert [e.fault for e in local.request_log.entries] == ["429", " drop", None]
-
-
 def test_webhooks_still_reach_a_real_receiver(local: EmulatorServer, transport: EmulatorTransport) -> None:
     ctx = _ctx(local, transport)
     lst = _make_list(ctx)
