@@ -17,7 +17,7 @@ from tests.tooling import load_script
 
 soak = load_script("bench/soak.py", "kksync_soak")
 
-pytestmark = pytest.mark.xdist_group("soak")
+
 
 
 @pytest.mark.parametrize("azure", [False, True], ids=["sqlite", "azurite"])
