@@ -13,7 +13,7 @@ import pytest
 
 from kksync.errors import StateError
 from kksync.state import RunRecord, SqliteStateStore
-from kksync.state.bench import synthetic_items
+from testkit.state import synthetic_items
 from tests.state.contract import item
 
 

@@ -1,40 +1,22 @@
-"""A small benchmark of the state-store hot paths, for comparing backends and catching regressions.
+"""The state-store hot paths, for comparing backends and catching regressions.
 
-Not a test: ``python -m kksync.state.bench [STATE] [N]`` prints timings for committing and loading N
+Not a test: ``python bench/bench_state.py [STATE] [N]`` prints timings for committing and loading N
 synthetic items (default: a temporary SQLite file and 50,000 items).
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from kksync.state.base import StateStore, StoredItem
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-__all__ = ["benchmark", "synthetic_items"]
+from kksync.state.base import StateStore
+from testkit.state import synthetic_items
 
-
-def synthetic_items(count: int, *, list_key: str = "bench", text_size: int = 1_500) -> list[StoredItem]:
-    """Items shaped like real initiatives: a record of a few KB of Danish text and short hashes."""
-    text = ("Initiativet styrker den digitale velfærd i København – æøå. " * (text_size // 60 + 1))[:text_size]
-    modified = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-    return [
-        StoredItem(
-            list_key=list_key,
-            item_id=i,
-            record_json=json.dumps({"id": i, "title": f"Initiativ {i}", "description": text}, ensure_ascii=False),
-            fingerprint=f"{i:064x}",
-            bot_fingerprint=f"{i * 7:064x}",
-            etag=f'"{i},1"',
-            modified=modified,
-            editor="Søren Ærø",
-        )
-        for i in range(1, count + 1)
-    ]
+__all__ = ["benchmark"]
 
 
 def benchmark(store: StateStore, count: int = 50_000, *, scope: str = "bench") -> dict[str, float]:
@@ -61,7 +43,7 @@ def main(argv: list[str]) -> None:
 
     count = int(argv[1]) if len(argv) > 1 else 50_000
     with tempfile.TemporaryDirectory() as tmp:
-        state = argv[0] if argv else str(Path(tmp) / "bench.db")
+        state = argv[0] if argv and argv[0] else str(Path(tmp) / "bench.db")
         with open_state_store(state) as store:
             for name, seconds in benchmark(store, count).items():
                 print(f"{name:>14}: {seconds:7.3f} s")
