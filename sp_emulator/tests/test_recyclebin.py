@@ -91,7 +91,9 @@ def test_restore_keeps_fields_but_drops_deleted_columns(sp: EmulatorServer) -> N
 
 def test_rest_delete_is_final_unless_switched(tmp_path) -> None:
     for recycles in (False, True):
-        with EmulatorServer(db_path=tmp_path / f"{recycles}.db", fidelity=Fidelity(rest_delete_recycles=recycles)) as sp:
+        with EmulatorServer(
+            db_path=tmp_path / f"{recycles}.db", fidelity=Fidelity(rest_delete_recycles=recycles)
+        ) as sp:
             sp.create_list("Sager")
             sp.add_item("Sager", {"Title": "a"})
             url = f"{sp.url}/_api/web/lists/getbytitle('Sager')/items(1)"
