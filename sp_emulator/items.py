@@ -68,7 +68,7 @@ def _coerce(site: Site, field: dict[str, Any], value: Any) -> Any:
         ids = _results(value) if kind == "UserMulti" else [value]
         for uid in ids:
             user = site.store.users.get(int(uid)) if str(uid).lstrip("-").isdigit() else None
-            if user is None or user.get("Departed"):
+            if user is None or user.get("Departed") or user.get("Removed"):
                 raise bad_request(
                     "The user does not exist or is not unique.", "-2146232832, Microsoft.SharePoint.SPException"
                 )

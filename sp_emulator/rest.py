@@ -85,7 +85,9 @@ class Api(EntitiesMixin, ItemsApi):
             if seg.has_parens or rest:
                 return "users", self._user_handler(self._find_user(seg, rest), rest[1:] if rest else [])
             # Users who left stay listed: only Microsoft Graph knows their account is gone or disabled.
-            return "users", lambda r: ok({"results": [self.user_entity(u) for u in site.store.users.values()]})
+            return "users", lambda r: ok(
+                {"results": [self.user_entity(u) for u in site.store.users.values() if not u.get("Removed")]}
+            )
         if seg.name == "getuserbyid":
             return "users", self._user_handler(site.get_user(int(seg.arg)), rest)
         if seg.name == "currentuser":
@@ -131,7 +133,7 @@ class Api(EntitiesMixin, ItemsApi):
             return self.site.get_user(int(op.arg))
         key = str(op.arg or "").lower()
         for user in self.site.store.users.values():
-            if key in (str(user.get("Email") or "").lower(), user["LoginName"].lower()):
+            if key in (str(user.get("Email") or "").lower(), user["LoginName"].lower()) and not user.get("Removed"):
                 return user
         raise SPError(404, "-2146232832, Microsoft.SharePoint.SPException", "User cannot be found.")
 

@@ -68,7 +68,7 @@ class Site:
         with self.store.lock:
             for user in self.store.users.values():
                 if user["LoginName"].lower() == login.lower():
-                    user = dict(user, Title=title, Email=email, Departed=False, AccountEnabled=True)
+                    user = dict(user, Title=title, Email=email, Departed=False, AccountEnabled=True, Removed=False)
                     self.store.put_user(user)
                     return user
             if user_id is None:
@@ -94,13 +94,12 @@ class Site:
         self.store.put_user(dict(user, Departed=True))
 
     def remove_user(self, user_id: int) -> None:
-        """``siteusers/removebyid``: an administrator removes the user from the site's user list."""
-        self.get_user(user_id)
-        self.store.delete_user(int(user_id))
+        """``siteusers/removebyid``: an administrator takes the user off the site; the account lives on."""
+        self.store.put_user(dict(self.get_user(user_id), Removed=True))
 
     def get_user(self, user_id: int) -> dict[str, Any]:
         user = self.store.users.get(int(user_id))
-        if user is None:
+        if user is None or user.get("Removed"):
             raise SPError(404, "-2146232832, Microsoft.SharePoint.SPException", "User cannot be found.")
         return user
 
@@ -112,6 +111,9 @@ class Site:
                 if email.lower() in (user["LoginName"].split("|")[-1].lower(), (user.get("Email") or "").lower()):
                     if user.get("Departed"):
                         break
+                    if user.get("Removed"):  # back on the site, with the same id
+                        user = dict(user, Removed=False)
+                        self.store.put_user(user)
                     return user
             else:
                 if re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):

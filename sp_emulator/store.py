@@ -81,11 +81,6 @@ class Store:
             self.users[user["Id"]] = user
             self.db.execute("INSERT OR REPLACE INTO users (id, data) VALUES (?, ?)", (user["Id"], json.dumps(user)))
 
-    def delete_user(self, user_id: int) -> None:
-        with self.lock:
-            self.users.pop(user_id, None)
-            self.db.execute("DELETE FROM users WHERE id = ?", (user_id,))
-
     # -- lists and fields ----------------------------------------------------------------------------
     def put_list(self, lst: dict[str, Any]) -> None:
         with self.lock:
