@@ -108,5 +108,6 @@ def test_batch_answers_flat_in_order_and_a_change_set_is_no_transaction(sp: Emul
         b"HTTP/1.1 412 Precondition Failed",
         b"HTTP/1.1 204 No Content",
     ]
-    assert FULL.match(re.search(rb"ETAG: (\S+)", parts[0]).group(1).decode())  # type: ignore[union-attr]
+    etag = re.search(rb"ETAG: (\S+)", parts[0])
+    assert etag is not None and FULL.match(etag.group(1).decode())
     assert [i["Title"] for i in sorted(sp.items("Sager"), key=lambda i: i["ID"])] == ["new1", "b2", "new3"]

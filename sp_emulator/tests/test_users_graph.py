@@ -110,3 +110,10 @@ def test_removebyid_takes_a_user_off_the_site(sp: EmulatorServer) -> None:
     assert _graph_user(sp, "anna@kk.dk", "accountEnabled").json()["accountEnabled"] is True  # the account lives on
     again = requests.post(f"{sp.url}/_api/web/ensureuser", headers=H, json={"logonName": "anna@kk.dk"}, timeout=5)
     assert again.json()["d"]["Id"] == anna["Id"]  # ensureuser puts them back under the same id
+
+
+def test_app_only_writes_are_by_the_sharepoint_app_user(ctx, sp: EmulatorServer) -> None:
+    lst = ctx.web.lists.add(ListCreationInformation("Sager", None, 100)).execute_query()
+    item = lst.add_item({"Title": "by the app"}).execute_query()
+    author = sp.store.users[sp.get_item("Sager", item.properties["Id"])["Author"]]
+    assert author["Title"] == "SharePoint App" and author["Id"] == 1073741822
