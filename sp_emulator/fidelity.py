@@ -42,3 +42,14 @@ class Fidelity:
     entity_name_specials: Literal["encode", "strip"] = "encode"
     """Unverified: characters other than letters, digits, space and ``_`` in a list's URL name become
     ``_xHHHH_`` in its entity type name ("encode") or are dropped ("strip")."""
+
+    if_match_long_form: bool = True
+    """Unverified: IF-MATCH with the ``"<guid>,<n>"`` form of the current version succeeds (True) or, like any
+    value other than the read form ``"<n>"``, gives 412 (False)."""
+
+    departed_in_person_fields: Literal["refuse", "accept"] = "refuse"
+    """Unverified: writing a user who left (account deleted) into a person field fails (400) or is stored."""
+
+    remove_missing_user: Literal["error", "ignore"] = "error"
+    """``siteusers/removebyid`` of a user not (or no longer) on the site: "User cannot be found." (documented
+    for UserCollection.Remove; unverified for RemoveById) or silently nothing."""

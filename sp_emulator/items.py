@@ -68,7 +68,8 @@ def _coerce(site: Site, field: dict[str, Any], value: Any) -> Any:
         ids = _results(value) if kind == "UserMulti" else [value]
         for uid in ids:
             user = site.store.users.get(int(uid)) if str(uid).lstrip("-").isdigit() else None
-            if user is None or user.get("Departed") or user.get("Removed"):
+            departed = bool(user and user.get("Departed")) and site.fidelity.departed_in_person_fields == "refuse"
+            if user is None or departed or user.get("Removed"):
                 raise bad_request(
                     "The user does not exist or is not unique.", "-2146232832, Microsoft.SharePoint.SPException"
                 )

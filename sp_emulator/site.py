@@ -95,7 +95,13 @@ class Site:
 
     def remove_user(self, user_id: int) -> None:
         """``siteusers/removebyid``: an administrator takes the user off the site; the account lives on."""
-        self.store.put_user(dict(self.get_user(user_id), Removed=True))
+        try:
+            user = self.get_user(user_id)
+        except SPError:
+            if self.fidelity.remove_missing_user == "ignore":
+                return
+            raise
+        self.store.put_user(dict(user, Removed=True))
 
     def get_user(self, user_id: int) -> dict[str, Any]:
         user = self.store.users.get(int(user_id))
@@ -261,7 +267,8 @@ class Site:
             return
         sent = if_match.strip()
         wanted = sent[2:] if sent.startswith("W/") else sent
-        current = {etag.strip('"').lower() for etag in (item_etag(item), full_etag(item))}
+        forms = (item_etag(item), full_etag(item)) if self.fidelity.if_match_long_form else (item_etag(item),)
+        current = {etag.strip('"').lower() for etag in forms}
         if wanted.strip('"').replace("{", "").replace("}", "").lower() not in current:
             raise errors.version_conflict(sent, full_etag(item))
 

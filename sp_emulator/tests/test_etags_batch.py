@@ -111,3 +111,14 @@ def test_batch_answers_flat_in_order_and_a_change_set_is_no_transaction(sp: Emul
     etag = re.search(rb"ETAG: (\S+)", parts[0])
     assert etag is not None and FULL.match(etag.group(1).decode())
     assert [i["Title"] for i in sorted(sp.items("Sager"), key=lambda i: i["ID"])] == ["new1", "b2", "new3"]
+
+
+def test_long_form_if_match_refused_when_switched(tmp_path) -> None:
+    from sp_emulator.fidelity import Fidelity
+
+    with EmulatorServer(db_path=tmp_path / "sp.db", fidelity=Fidelity(if_match_long_form=False)) as sp:
+        sp.create_list("Sager")
+        sp.add_item("Sager", {"Title": "a"})
+        long_form = _merge(sp, "*", "b").headers["ETag"]
+        assert _merge(sp, long_form, "c").status_code == 412
+        assert _merge(sp, '"2"', "c").status_code == 204

@@ -117,3 +117,34 @@ def test_app_only_writes_are_by_the_sharepoint_app_user(ctx, sp: EmulatorServer)
     item = lst.add_item({"Title": "by the app"}).execute_query()
     author = sp.store.users[sp.get_item("Sager", item.properties["Id"])["Author"]]
     assert author["Title"] == "SharePoint App" and author["Id"] == 1073741822
+
+
+def test_a_user_who_left_cannot_be_written_into_a_person_field(tmp_path) -> None:
+    from sp_emulator.fidelity import Fidelity
+    from sp_emulator.fields import make_field
+
+    for mode, status in (("refuse", 400), ("accept", 201)):
+        fidelity = Fidelity(departed_in_person_fields=mode)  # type: ignore[arg-type]
+        with EmulatorServer(db_path=tmp_path / f"{mode}.db", fidelity=fidelity) as sp:
+            lst = sp.create_list("Sager")
+            sp.site.add_field(lst["Id"], make_field({"Title": "Ejer", "FieldTypeKind": 20}, sp.store.lists))
+            gone = sp.add_user("gone@kk.dk")
+            sp.depart_user(gone["Id"])
+            url = f"{sp.url}/_api/web/lists/getbytitle('Sager')/items"
+            r = requests.post(url, headers=H, json={"Title": "a", "EjerId": gone["Id"]}, timeout=5)
+            assert r.status_code == status
+
+
+def test_removing_a_user_twice(tmp_path) -> None:
+    from sp_emulator.fidelity import Fidelity
+
+    for mode, second in (("error", 404), ("ignore", 200)):
+        fidelity = Fidelity(remove_missing_user=mode)  # type: ignore[arg-type]
+        with EmulatorServer(db_path=tmp_path / f"{mode}.db", fidelity=fidelity) as sp:
+            anna = sp.add_user("anna@kk.dk")
+            url = f"{sp.url}/_api/web/siteusers/removebyid({anna['Id']})"
+            assert requests.post(url, headers=H, timeout=5).status_code == 200
+            r = requests.post(url, headers=H, timeout=5)
+            assert r.status_code == second
+            if second == 404:
+                assert r.json()["error"]["message"]["value"] == "User cannot be found."
