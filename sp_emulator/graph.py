@@ -116,8 +116,30 @@ class Graph:
             if req.method != "POST":
                 raise GraphError(405, "Request_BadRequest", "The HTTP method is not allowed on this resource.")
             return lambda r: self.send_mail(r, parts[1])
+        if parts == ["$batch"] and req.method == "POST":
+            return self.batch
         segment = parts[-1] if parts else ""
         raise GraphError(400, "BadRequest", f"Resource not found for the segment '{segment}'.")
+
+    def batch(self, req: Req) -> Resp:
+        """JSON batching (learn.microsoft.com/graph/json-batching): at most 20 requests, each answered
+        with its own ``id``, ``status``, ``headers`` and ``body``; the batch itself is 200."""
+        try:
+            body = json.loads(req.body or b"{}")
+        except ValueError:
+            raise GraphError(400, "BadRequest", "Unable to read JSON request payload.") from None
+        requests = body.get("requests") if isinstance(body, dict) else None
+        if not isinstance(requests, list) or not requests or len(requests) > 20:
+            raise GraphError(400, "BadRequest", "Invalid batch payload format.")
+        answers = []
+        for sub in requests:
+            path, _, query = str(sub.get("url", "")).partition("?")
+            inner = Req(str(sub.get("method", "GET")).upper(), GRAPH_PREFIX + unquote(path), query, dict(req.headers),
+                        json.dumps(sub["body"]).encode() if "body" in sub else b"")
+            resp = self.handle(inner)
+            answers.append({"id": sub.get("id"), "status": resp.status, "headers": {"Content-Type": resp.content_type},
+                            "body": json.loads(resp.body) if resp.body else None})
+        return _json({"responses": answers})
 
     def get_user(self, req: Req, key: str) -> Resp:
         entity = self.user_entity(self._account(key))

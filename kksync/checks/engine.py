@@ -150,7 +150,7 @@ class _Run:
 
     def _unknown_stage(self, plan: Plan) -> Issue | None:
         """The issue for a plan whose stage SharePoint holds as a value none of the model's stages."""
-        if plan.stage is not None or plan.id is None:
+        if plan.id is None:  # (the model's default stage stands in for the unknown one: look at the problem)
             return None
         problem = next((p for p in self.portfolio.problems.get(f"plans/{plan.id}", [])
                         if p.attr == STAGE.attr and p.code == "unknown_choice"), None)
