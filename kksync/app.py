@@ -88,9 +88,9 @@ class Runtime:
     # --- sync and checks ------------------------------------------------------------------------
 
     def sync_service(self) -> SyncService:
-        from kksync.services.sync import SyncService
-
         from datetime import timedelta
+
+        from kksync.services.sync import SyncService
 
         return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records,
                            directory=self.directory,

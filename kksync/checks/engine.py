@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from kksync.checks.catalog import RULES, Issue, issue
+from kksync.checks.catalog import RULES, Issue
+from kksync.checks.catalog import issue as make_issue
 from kksync.checks.context import Index, Subject
 from kksync.checks.findings import CheckReport, ComputedLight, Finding, PlanVerdict, Requirement, Severity
 from kksync.checks.governance import Governance, load_governance
@@ -156,7 +157,7 @@ class _Run:
                         if p.attr == STAGE.attr and p.code == "unknown_choice"), None)
         if problem is None:
             return None
-        return issue("PLAN-STAGE-UNKNOWN", (STAGE,), value=problem.value, stages=", ".join(f"«{s.value}»" for s in PlanStage))
+        return make_issue("PLAN-STAGE-UNKNOWN", (STAGE,), value=problem.value, stages=", ".join(f"«{s.value}»" for s in PlanStage))
 
     def portfolio_level(self) -> None:
         index, severities = self.index, self.gov.severities(None, None)

@@ -9,9 +9,9 @@ and a recreated list has a new id. Nothing here interprets the change number.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-__all__ = ["TokenParts", "change_time", "parse_token"]
+__all__ = ["TokenParts", "change_time", "parse_token", "token_doubt"]
 
 _TICKS_AT_EPOCH = 621_355_968_000_000_000  # .NET ticks (100 ns since 0001-01-01) at 1970-01-01
 
@@ -44,3 +44,18 @@ def change_time(token: str) -> datetime | None:
         return datetime.fromtimestamp((int(parts[3]) - _TICKS_AT_EPOCH) / 10_000_000, UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def token_doubt(token: str, list_id: str, *, now: datetime, max_age: timedelta) -> tuple[str, int] | None:
+    """Why a stored token cannot be trusted to list every change since it, as (reason, age in days), or None.
+
+    Reasons: ``unreadable`` (not the documented form), ``other_list`` (the list was recreated: a new
+    id), ``too_old`` (older than ``max_age``; SharePoint would answer it with nothing at all).
+    """
+    parts = parse_token(token)
+    if parts is None:
+        return ("unreadable", 0)
+    if parts.list_id != list_id.strip("{}").lower():
+        return ("other_list", 0)
+    age = now - parts.issued
+    return ("too_old", age.days) if age > max_age else None

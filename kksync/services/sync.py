@@ -31,7 +31,7 @@ from kksync.checks.governance import Governance
 from kksync.core import model as m
 from kksync.core.mapping import Mapped, Refs, from_item, select_expand, to_payload
 from kksync.core.schema import ListSchema, list_schema
-from kksync.core.tokens import parse_token
+from kksync.core.tokens import token_doubt
 from kksync.errors import ChangeTokenError, SharePointError
 from kksync.services.drift import ListDrift, compare_fields, is_missing_field_error
 from kksync.services.people import RunPeople, person_columns, row_person_ids, stored_person_ids
@@ -46,8 +46,8 @@ from kksync.services.records import (
     unpack,
 )
 from kksync.sharepoint.client import ItemWrite
-from kksync.texts import sync_note
 from kksync.state.base import ChangeAction, ChangeRecord, ListRunStats, RunRecord, StoredItem
+from kksync.texts import sync_note
 
 __all__ = ["CHANGE_LOG_DAYS", "TOKEN_MAX_AGE", "ListOutcome", "SyncOutcome", "SyncService"]
 
@@ -215,15 +215,11 @@ class SyncService:
         SharePoint answers a token older than its change log (about 60 days) with no changes and no
         error (sp-dev-docs #10389), so the age is read from the token itself, with a margin.
         """
-        parts = parse_token(token)
-        if parts is None:
-            return sync_note("token_unreadable", list=schema.title)
-        if parts.list_id != self.client.list_info(schema.title).id.strip("{}").lower():
-            return sync_note("token_other_list", list=schema.title)
-        age = self.now() - parts.issued
-        if age > self.token_max_age:
-            return sync_note("token_too_old", list=schema.title, days=age.days, retention=CHANGE_LOG_DAYS)
-        return None
+        doubt = token_doubt(token, self.client.list_info(schema.title).id, now=self.now(), max_age=self.token_max_age)
+        if doubt is None:
+            return None
+        reason, days = doubt
+        return sync_note(f"token_{reason}", list=schema.title, days=days, retention=CHANGE_LOG_DAYS)
 
     def _check_fields(self, schema: ListSchema, notes: list[str]) -> ListDrift:
         drift = compare_fields(schema, self.client.list_fields(schema.title))
@@ -271,7 +267,8 @@ class SyncService:
         previous: dict[int, Mapped[Any]] = {}
         trusted: set[int] = set()
         for row in rows:
-            before = stored.get(row.get("Id")) if isinstance(row.get("Id"), int) else None
+            row_id = row.get("Id")
+            before = stored.get(row_id) if isinstance(row_id, int) else None
             lacks = before is not None and any(c.wire_name not in row for c in schema.columns)
             if before is not None and (lacks or (trust_stored and people)):
                 record, problems = unpack(schema, before.record_json)

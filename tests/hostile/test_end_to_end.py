@@ -14,9 +14,9 @@ from kksync.core.model import DocumentType
 from kksync.core.schema import list_schema
 from kksync.documents import is_safe_file_name
 from kksync.services.sync import SyncService
+from testkit.emulator import graph_for
 from tests.hostile.pipeline import assert_sound_docx
 from tests.sync.conftest import Site
-from testkit.emulator import graph_for
 
 INITIATIVES = list_schema("initiatives")
 PLANS = list_schema("plans")

@@ -19,9 +19,9 @@ from kksync.services.seed import seed_portfolio
 from kksync.services.sync import SyncService
 from kksync.settings import Settings
 from kksync.state.sqlite import SqliteStateStore
-from tests.sync.conftest import Site
 from testkit.emulator import client_for, graph_for, in_process_emulator
 from testkit.scenarios import PEOPLE, small_portfolio
+from tests.sync.conftest import Site
 
 INITIATIVES = list_schema("initiatives")
 PLANS = list_schema("plans")
