@@ -126,7 +126,9 @@ def sync_section(data: dict[str, Any]) -> Section:
     method = (
         f"Against the emulator in the same process, over loopback HTTP, page size {data['page_size']:,}; each list "
         f"size in a fresh process. Request budgets: ceil(n/{data['page_size']})+3 for a full read, "
-        "3+ceil(k/100) for k incremental changes, ceil(writes/100)+1 for batched writes. "
+        "3+ceil(k/100) for k incremental changes, ceil(writes/100)+1 for batched writes, 2+ceil(k/100) for the "
+        "sync after k own writes (requests for k own changes: the change log's page and its empty end page, then "
+        "the items by the hundred; nothing written). "
         f"Throughput: ≥ {goals['min_items_per_s']:,} items/s for full reads and writes; an incremental sync of k "
         f"changes within {goals['max_incremental_seconds']:g} s (≥ k items/s). Peak RSS of the process during the "
         f"step, the emulator's in-memory copy of the list included: ≤ {goals['base_rss_mib']} MiB + "

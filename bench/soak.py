@@ -81,7 +81,7 @@ from kksync.core.mapping import to_payload  # noqa: E402
 from kksync.sample import SAMPLE_USERS, large_portfolio  # noqa: E402
 from kksync.services.provision import provision  # noqa: E402
 from kksync.services.records import DATA_LISTS  # noqa: E402
-from kksync.services.seed import seed_portfolio  # noqa: E402
+from kksync.services.seed import DEPARTED_EMAIL, seed_portfolio  # noqa: E402
 from kksync.services.subscriptions import WebhookTarget, subscribe  # noqa: E402
 from kksync.services.sync import SyncService  # noqa: E402
 from kksync.settings import Settings  # noqa: E402
@@ -164,6 +164,9 @@ class Soak:
         with self.console.status("Provisioning and seeding the site ..."):
             provision(self.runtime.client)
             seeded = seed_portfolio(self.runtime.client, portfolio, SAMPLE_USERS)
+            if any(u.get("Email") == DEPARTED_EMAIL for u in self.sp.store.users.values()):
+                # The sample's colleague who left: deleted in Entra ID, still a user of the site.
+                self.sp.delete_account(DEPARTED_EMAIL)
         with self.console.status("First full sync with write-back ..."):
             first = self.runtime.sync_service().sync(full=True)
         self.figures.update(seeded=dict(seeded.created), first_sync_writes=first.writes,

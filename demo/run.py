@@ -40,16 +40,15 @@ def main() -> None:
     started = time.perf_counter()
     shutil.rmtree(DEMO_DIR, ignore_errors=True)
     DEMO_DIR.mkdir(parents=True)
-    from sp_emulator import APP_LOGIN, EmulatorServer
+    from sp_emulator import EmulatorServer
 
     with EmulatorServer(db_path=DEMO_DIR / "sharepoint.db", notification_delay=0.2) as sp:
-        os.environ.update(KKSYNC_SITE_URL=sp.url, KKSYNC_AUTH="emulator", KKSYNC_STATE=str(DEMO_DIR / "state.db"),
-                          KKSYNC_APP_LOGIN=APP_LOGIN)
+        os.environ.update(KKSYNC_SITE_URL=sp.url, KKSYNC_AUTH="emulator", KKSYNC_STATE=str(DEMO_DIR / "state.db"))
         console.print(Panel(f"Lokal SharePoint kører på [bold]{sp.url}[/bold] (SQLite: {DEMO_DIR / 'sharepoint.db'})",
                             title="kksync demo"))
         from kksync.app import open_runtime
         from kksync.services.provision import provision
-        from kksync.services.seed import seed
+        from kksync.services.seed import DEPARTED_EMAIL, seed
 
         runtime = open_runtime()
         _step("1. Klargør lister ud fra den kanoniske model")
@@ -60,6 +59,9 @@ def main() -> None:
 
         _step("2. Eksempeldata: strategi, overgangsplan, fælles og lokale planer")
         console.print(str(seed(runtime.client)))
+        # The sample's colleague who left: the account is deleted in Entra ID; the site keeps the user,
+        # so only Microsoft Graph (the emulator's) tells the sync that the person is gone.
+        sp.delete_account(DEPARTED_EMAIL)
 
         _step("3. Fuld synkronisering → kanonisk model, tjek og advarsler i listerne")
         service = runtime.sync_service()

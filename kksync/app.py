@@ -28,17 +28,18 @@ if TYPE_CHECKING:
     from kksync.core.snapshots import Snapshot, SnapshotDiff
     from kksync.queues import AzureChangeQueue, ChangeMessage
     from kksync.services.checking import CheckView
-    from kksync.services.ports import ChangeQueue
+    from kksync.services.ports import AccountDirectory, ChangeQueue
     from kksync.services.processor import ProcessResult, ReconcileReport
     from kksync.services.publishing import DocumentSetup, Generated, Progress
     from kksync.services.records import RecordCache
     from kksync.services.subscriptions import WebhookTarget
     from kksync.services.sync import SyncService
     from kksync.sharepoint.client import SharePointClient
+    from kksync.sharepoint.graph import GraphClient
     from kksync.sharepoint.transport import GuardedTransport
     from kksync.state.base import StateStore
 
-__all__ = ["Runtime", "build_client", "change_queue", "open_runtime", "reset", "webhook_store"]
+__all__ = ["Runtime", "build_client", "build_directory", "change_queue", "open_runtime", "reset", "webhook_store"]
 
 
 def build_client(settings: Settings, *, transport: GuardedTransport | None = None, deadline: float | None = None) -> SharePointClient:
@@ -54,8 +55,14 @@ def build_client(settings: Settings, *, transport: GuardedTransport | None = Non
         transport=transport or GuardedTransport(policy=policy, deadline=deadline),
         page_size=settings.page_size,
         batch_size=settings.batch_size,
-        app_login=settings.app_login,
     )
+
+
+def build_directory(settings: Settings, *, deadline: float | None = None) -> GraphClient | None:
+    """The Microsoft Graph client the sync asks about accounts; ``None`` when Graph is switched off."""
+    from kksync.sharepoint.graph import graph_client
+
+    return graph_client(settings, deadline=deadline) if settings.graph_enabled else None
 
 
 def _record_cache() -> RecordCache:
@@ -75,13 +82,19 @@ class Runtime:
     governance: Governance
     records: RecordCache = field(default_factory=_record_cache)
     """Parsed stored records, kept for the life of the process (a warm function instance)."""
+    directory: AccountDirectory | None = None
+    """Microsoft Graph's accounts, to know who left (``None``: the site's users only, with a note)."""
 
     # --- sync and checks ------------------------------------------------------------------------
 
     def sync_service(self) -> SyncService:
+        from datetime import timedelta
+
         from kksync.services.sync import SyncService
 
-        return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records)
+        return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records,
+                           directory=self.directory,
+                           token_max_age=timedelta(days=self.settings.change_token_max_age_days))
 
     def load_portfolio(self) -> m.Portfolio:
         """The portfolio as last synced (from the store; no SharePoint request)."""
@@ -164,7 +177,8 @@ class Runtime:
                 unrenewed = f"subscriptions not renewed: {error}"
         report = reconcile(self.client, self.store, scope=self.scope, target=target,
                            silence_minutes=self.settings.silence_alert_minutes, governance=self.governance,
-                           cache=self.records, now=now)
+                           cache=self.records, now=now, directory=self.directory,
+                           token_max_age_days=self.settings.change_token_max_age_days)
         if unrenewed:
             report.notes.insert(0, unrenewed)
         return report
@@ -190,8 +204,10 @@ def open_runtime(settings: Settings | None = None, *, deadline: float | None = N
     settings = settings or load_settings()
     governance = load_governance(settings.governance_file)
     client = build_client(settings, deadline=deadline)
+    directory = build_directory(settings, deadline=deadline)
     store = open_state_store(settings.state)
-    return Runtime(settings, client, store, make_scope(settings.site_url, settings.config_name), governance)
+    return Runtime(settings, client, store, make_scope(settings.site_url, settings.config_name), governance,
+                   directory=directory)
 
 
 # --- long-lived webhook clients: one cache per process ---------------------------------------------

@@ -94,7 +94,7 @@ def sync(full: Annotated[bool, typer.Option("--full", help="Læs alle lister hel
     for key, o in outcome.lists.items():
         n = o.stats
         table.add_row(key, "fuld" if o.mode == "full" else "ændringer", str(n.seen), str(n.added), str(n.updated),
-                      str(n.deleted), str(n.bot_only + o.skipped_own), str(n.written), str(n.conflicts), str(o.requests))
+                      str(n.deleted), str(n.bot_only), str(n.written), str(n.conflicts), str(o.requests))
     console.print(table)
     for note in outcome.notes:
         console.print(f"[yellow]Bemærk:[/yellow] {note}")

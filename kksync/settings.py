@@ -80,8 +80,12 @@ class Settings(BaseSettings):
     notification_url: str | None = None
     queue_name: str = "kksync-changes"
     config_name: str = "default"
-    app_login: str | None = None
-    """Login name SharePoint shows for kksync's own edits (skips them in the change log)."""
+    change_token_max_age_days: Annotated[int, Field(ge=1, le=60)] = 53
+    """A stored change token older than this means a full reconcile: SharePoint keeps its change log
+    about 60 days and answers an older token with nothing, not an error (sp-dev-docs #10389)."""
+    graph_enabled: bool = True
+    """``KKSYNC_GRAPH_ENABLED``: ask Microsoft Graph whether people in person fields still have an account
+    (needs ``User.Read.All``); off, a colleague who left is only noticed if removed from the site."""
     silence_alert_minutes: Annotated[int, Field(ge=5)] = 180
     graph_url: Annotated[str | None, Field(description="Microsoft Graph's base URL (unset: graph_endpoint decides)")] = None
     """``KKSYNC_GRAPH_URL``; read ``graph_endpoint``, which fills in the default."""

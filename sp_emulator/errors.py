@@ -50,8 +50,13 @@ def bad_request(message: str, code: str = "-1, Microsoft.SharePoint.Client.Inval
     return SPError(400, code, message)
 
 
-def version_conflict() -> SPError:
-    return SPError(412, "-2130575305, Microsoft.SharePoint.SPException", "Version conflict.")
+def version_conflict(sent: str, current: str) -> SPError:
+    """412 on a stale IF-MATCH, in the words SharePoint Online uses (sp-dev-fx-controls-react #1509)."""
+    return SPError(
+        412,
+        "-1, Microsoft.SharePoint.Client.ClientServiceException",
+        f"The request ETag value '{sent}' does not match the object's ETag value '{current}'.",
+    )
 
 
 def unauthorized() -> SPError:
@@ -68,6 +73,20 @@ def throttled_query() -> SPError:
         500,
         "-2147024860, Microsoft.SharePoint.SPQueryThrottledException",
         "The attempted operation is prohibited because it exceeds the list view threshold.",
+    )
+
+
+def field_or_property_missing(name: str) -> SPError:
+    """``$select`` of a column the list lacks: the whole read fails (HillbillyCascade #7)."""
+    return SPError(400, "-1, Microsoft.SharePoint.SPException", f"The field or property '{name}' does not exist.")
+
+
+def column_missing(name: str) -> SPError:
+    """A ``$filter``/``$orderby`` (or getByInternalNameOrTitle) naming a column the list lacks (pnp/PnP #1585)."""
+    return SPError(
+        400,
+        "-2147024809, System.ArgumentException",
+        f"Column '{name}' does not exist. It may have been deleted by another user.",
     )
 
 

@@ -9,7 +9,15 @@ from typing import Any
 
 from .errors import bad_request
 
-__all__ = ["KIND_BY_TYPE", "TYPE_BY_KIND", "builtin_fields", "make_field", "field_from_xml", "encode_internal_name"]
+__all__ = [
+    "KIND_BY_TYPE",
+    "TYPE_BY_KIND",
+    "builtin_fields",
+    "make_field",
+    "field_from_xml",
+    "encode_internal_name",
+    "list_entity_name",
+]
 
 # FieldTypeKind numbers from SP.FieldType.
 KIND_BY_TYPE = {
@@ -80,6 +88,25 @@ def encode_internal_name(title: str) -> str:
         else:
             out.append(f"_x{ord(ch):04x}_")
     return "".join(out)[:32]
+
+
+def list_entity_name(url_name: str, is_library: bool, specials: str = "encode") -> str:
+    """``EntityTypeName`` of a list from its URL name, as PnP Core's ListMetaDataMapper derives it: ``_`` ->
+    ``_x005f_``, space -> ``_x0020_``, first letter upper-cased, "List" appended for lists (not libraries).
+    Other characters: ``_xHHHH_`` ("encode") or dropped ("strip") -- unverified either way."""
+    out = []
+    for ch in url_name:
+        if ch == "_":
+            out.append("_x005f_")
+        elif ch == " ":
+            out.append("_x0020_")
+        elif ch.isascii() and ch.isalnum():
+            out.append(ch)
+        elif specials == "encode":
+            out.append(f"_x{ord(ch):04x}_")
+    name = "".join(out) or "List"
+    name = name[0].upper() + name[1:]
+    return name if is_library else name + "List"
 
 
 def _field(name: str, type_as_string: str, title: str | None = None, **extra: Any) -> dict[str, Any]:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .errors import SPError, bad_request
-from .items import serialize_item
-from .rest import Req, Resp, ok, select_props
+from .serialize import serialize_item
+from .site import full_etag
+from .wire import Req, Resp, ok, select_props
 
 if TYPE_CHECKING:
     from .server import EmulatorServer
@@ -142,12 +143,18 @@ class Files:
             if req.method == "DELETE":
 
                 def delete(r: Req) -> Resp:
-                    self.site.delete_item(lid, iid, r.headers.get("if-match"))
+                    # File.DeleteObject is for good; File.recycle() (below) keeps the file restorable.
+                    if self.site.fidelity.rest_delete_recycles:
+                        self.server.recycle.recycle_request(r, lid, iid)
+                    else:
+                        self.site.delete_item(lid, iid, r.headers.get("if-match"), self.server.editor_for(r))
                     return Resp(200)
 
                 return "files", delete
             return "files", lambda r: ok(select_props(self.file_entity(lst, self.site.get_item(lid, iid)), r.params))
         name = op.name
+        if name == "recycle":
+            return "files", lambda r: ok({"Recycle": self.server.recycle.recycle_request(r, lid, iid)})
         if name in ("$value", "openbinarystream"):
             if req.method in ("PUT", "POST"):
                 return "files", lambda r: (self.save(lst, item, r.body, r), Resp(204))[1]
@@ -161,7 +168,7 @@ class Files:
                     updated = self.site.update_item(
                         lid, iid, r.json(), self.server.editor_for(r), r.headers.get("if-match")
                     )
-                    return Resp(204, headers={"ETag": f'"{updated["_version"]}"'})
+                    return Resp(204, headers={"ETag": full_etag(updated)})
 
                 return "update_item", merge
             return "get_item", lambda r: ok(

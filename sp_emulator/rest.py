@@ -6,71 +6,21 @@ behave the same either way.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, urlencode
 
 from . import errors
 from .entities import EntitiesMixin
-from .errors import SPError, bad_request, dumps
+from .errors import SPError, bad_request
 from .fields import field_from_xml, make_field
-from .items import query_items, serialize_item
+from .items_api import ItemsApi
 from .urlpath import Segment, split_path
+from .wire import JSON, Handler, Req, Resp, ok, select_props
 
 if TYPE_CHECKING:
     from .server import EmulatorServer
 
-__all__ = ["Req", "Resp", "Api"]
+__all__ = ["JSON", "Req", "Resp", "Api", "ok", "select_props"]  # Req/Resp/ok stay importable from here
 
-JSON = "application/json;odata=verbose;charset=utf-8"
-
-
-@dataclass
-class Req:
-    method: str
-    path: str  # e.g. /sites/kk-it/_api/web/lists
-    query: str
-    headers: dict[str, str]  # lower-case keys
-    body: bytes = b""
-    inner: bool = False
-
-    def json(self) -> dict[str, Any]:
-        if not self.body.strip():
-            return {}
-        try:
-            data = json.loads(self.body)
-        except ValueError as exc:
-            raise bad_request(f"Invalid JSON. {exc}", "-1, Microsoft.OData.ODataException") from exc
-        return data if isinstance(data, dict) else {}
-
-    @property
-    def params(self) -> dict[str, str]:
-        return dict(parse_qsl(self.query, keep_blank_values=True))
-
-
-@dataclass
-class Resp:
-    status: int = 200
-    body: bytes = b""
-    content_type: str = JSON
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def ok(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Resp:
-    return Resp(status, dumps({"d": payload}), JSON, headers or {})
-
-
-def select_props(entity: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
-    sel = params.get("$select")
-    if not sel or sel.strip() == "*":
-        return entity
-    wanted = {s.strip().lower() for s in sel.split(",")}
-    return {k: v for k, v in entity.items() if k == "__metadata" or k.lower() in wanted}
-
-
-Handler = Callable[[Req], Resp]
 _SYSTEM_OPTIONS = {
     "$select",
     "$expand",
@@ -84,7 +34,7 @@ _SYSTEM_OPTIONS = {
 }
 
 
-class Api(EntitiesMixin):
+class Api(EntitiesMixin, ItemsApi):
     def __init__(self, server: EmulatorServer) -> None:
         self.server = server
         self.site = server.site
@@ -124,18 +74,19 @@ class Api(EntitiesMixin):
             return "web", lambda r: ok(select_props(self.web_entity(), r.params))
         seg, rest = segs[0], segs[1:]
         if seg.name in ("siteusers", "users"):
-            if rest and rest[0].name == "removebyid":  # a user removed from the site (left the municipality)
+            if rest and rest[0].name == "removebyid":  # an administrator removes the user from the site
                 user_id = int(rest[0].arg)
 
                 def remove(r: Req) -> Resp:
-                    site.depart_user(user_id)
+                    site.remove_user(user_id)
                     return ok({})
 
                 return "users", remove
             if seg.has_parens or rest:
                 return "users", self._user_handler(self._find_user(seg, rest), rest[1:] if rest else [])
+            # Users who left stay listed: only Microsoft Graph knows their account is gone or disabled.
             return "users", lambda r: ok(
-                {"results": [self.user_entity(u) for u in site.store.users.values() if not u.get("Departed")]}
+                {"results": [self.user_entity(u) for u in site.store.users.values() if not u.get("Removed")]}
             )
         if seg.name == "getuserbyid":
             return "users", self._user_handler(site.get_user(int(seg.arg)), rest)
@@ -158,6 +109,8 @@ class Api(EntitiesMixin):
                 return self._list(site.find_list(title=str(op.arg)), rest[1:], req)
             if op.name == "getbyid":
                 return self._list(site.find_list(list_id=str(op.arg)), rest[1:], req)
+        if seg.name == "recyclebin":
+            return self.server.recycle.route(seg, rest, req)
         if seg.name in ("getlistbyid",):
             return self._list(site.find_list(list_id=str(seg.arg)), rest, req)
         if seg.name in ("getfolderbyserverrelativeurl", "getfolderbyserverrelativepath"):
@@ -180,7 +133,7 @@ class Api(EntitiesMixin):
             return self.site.get_user(int(op.arg))
         key = str(op.arg or "").lower()
         for user in self.site.store.users.values():
-            if key in (str(user.get("Email") or "").lower(), user["LoginName"].lower()):
+            if key in (str(user.get("Email") or "").lower(), user["LoginName"].lower()) and not user.get("Removed"):
                 return user
         raise SPError(404, "-2146232832, Microsoft.SharePoint.SPException", "User cannot be found.")
 
@@ -223,24 +176,6 @@ class Api(EntitiesMixin):
             return "lists", lambda r: ok({key: entity[key]})
         raise errors.not_supported(req.path)
 
-    def _item(self, lid: str, item_id: int, segs: list[Segment], req: Req) -> tuple[str, Handler]:
-        if segs:
-            name = segs[0].name
-            if name == "parentlist":
-                return "lists", lambda r: ok(select_props(self.list_entity(lid), r.params))
-            if name == "file":
-                return self.server.files.route_item_file(lid, item_id, segs[1:], req)
-            if name == "validateupdatelistitem":
-                return "update_item", lambda r: self.validate_update(r, lid, item_id)
-            if name in ("fieldvaluesastext", "fieldvalues"):
-                return "get_item", lambda r: self.get_item(r, lid, item_id)
-            raise errors.not_supported(req.path)
-        if req.method in ("MERGE", "PATCH", "PUT"):
-            return "update_item", lambda r: self.update_item(r, lid, item_id)
-        if req.method == "DELETE":
-            return "delete_item", lambda r: self.delete_item(r, lid, item_id)
-        return "get_item", lambda r: self.get_item(r, lid, item_id)
-
     def _fields(self, lid: str, seg: Segment, rest: list[Segment], req: Req) -> Handler:
         site = self.site
         target: str | None = None
@@ -264,6 +199,13 @@ class Api(EntitiesMixin):
                 return lambda r: self._add_field(lid, make_field(r.json(), site.store.lists))
             return lambda r: ok({"results": [self.field_entity(lid, f) for f in site.fields(lid).values()]})
         name = site.find_field(lid, target)["InternalName"]
+        if req.method == "DELETE" or (rest and rest[-1].name == "deleteobject"):
+
+            def delete(r: Req) -> Resp:
+                site.delete_field(lid, name)
+                return Resp(200)
+
+            return delete
         if req.method in ("MERGE", "PATCH"):
 
             def merge(r: Req) -> Resp:
@@ -310,72 +252,6 @@ class Api(EntitiesMixin):
             self.site.update_list(lid, req.json())
             return Resp(204)
         if req.method == "DELETE":
-            raise SPError(403, "-2147024891, System.UnauthorizedAccessException", "Deleting lists is not supported.")
+            self.site.delete_list(lid)  # for good, with its items (recycle() would keep them restorable)
+            return Resp(200)
         return ok(select_props(self.list_entity(lid), req.params))
-
-    def _expand(self, req: Req) -> set[str]:
-        return {e.strip().lower() for e in req.params.get("$expand", "").split(",") if e.strip()}
-
-    def get_items(self, req: Req, lid: str) -> Resp:
-        params = req.params
-        lst = self.site.store.lists[lid]
-        with self.site.store.lock:
-            rows, token = query_items(self.site, lst, params, self.server.page_size_max, self.server.honor_skip)
-            select = [s.strip() for s in params["$select"].split(",")] if params.get("$select") else None
-            expand = self._expand(req)
-            results = [serialize_item(self.site, self.base, lst, r, select, expand) for r in rows]
-        body: dict[str, Any] = {"results": results}
-        if token:
-            params = {k: v for k, v in params.items() if k not in ("$skiptoken", "$skip")}
-            params["$skiptoken"] = token
-            host = self.base.split("/sites/")[0]
-            body["__next"] = f"{host}{req.path}?{urlencode(params, quote_via=quote, safe='$,/()')}"
-        return ok(body)
-
-    def _item_resp(self, req: Req, lid: str, item: dict[str, Any], status: int = 200) -> Resp:
-        select = [s.strip() for s in req.params["$select"].split(",")] if req.params.get("$select") else None
-        body = serialize_item(self.site, self.base, self.site.store.lists[lid], item, select, self._expand(req))
-        return ok(body, status, {"ETag": f'"{item["_version"]}"'})
-
-    def get_item(self, req: Req, lid: str, item_id: int) -> Resp:
-        return self._item_resp(req, lid, self.site.get_item(lid, item_id))
-
-    def create_item(self, req: Req, lid: str) -> Resp:
-        item = self.site.create_item(lid, req.json(), self.server.editor_for(req))
-        return self._item_resp(req, lid, item, 201)
-
-    def update_item(self, req: Req, lid: str, item_id: int) -> Resp:
-        item = self.site.update_item(lid, item_id, req.json(), self.server.editor_for(req), req.headers.get("if-match"))
-        return Resp(204, headers={"ETag": f'"{item["_version"]}"'})
-
-    def delete_item(self, req: Req, lid: str, item_id: int) -> Resp:
-        self.site.delete_item(lid, item_id, req.headers.get("if-match"))
-        return Resp(200)
-
-    def validate_update(self, req: Req, lid: str, item_id: int) -> Resp:
-        body = req.json()
-        payload = {v["FieldName"]: v.get("FieldValue") for v in body.get("formValues", [])}
-        results = []
-        try:
-            self.site.update_item(lid, item_id, payload, self.server.editor_for(req))
-            failed = None
-        except SPError as exc:
-            failed = exc.message
-        for name in payload:
-            results.append(
-                {
-                    "__metadata": {"type": "SP.ListItemFormUpdateValue"},
-                    "ErrorCode": 0 if not failed else -1,
-                    "ErrorMessage": failed,
-                    "FieldName": name,
-                    "FieldValue": payload[name],
-                    "HasException": bool(failed),
-                    "ItemId": item_id,
-                }
-            )
-        return ok({"ValidateUpdateListItem": {"results": results}})
-
-    def get_changes(self, req: Req, lid: str) -> Resp:
-        from .changes import get_changes
-
-        return ok({"results": get_changes(self.site, self.base, lid, req.json().get("query", {}))})

@@ -16,7 +16,11 @@ from . import errors
 from .batch import build_batch_response, parse_batch
 from .errors import SPError
 from .faults import Fault, FaultPlan, LoggedRequest, RequestLog
+from .fidelity import Fidelity
 from .files import Files
+from .graph import GRAPH_PREFIX, Graph, GraphError
+from .helpers import HelpersMixin
+from .recyclebin import RecycleBin
 from .rest import JSON, Api, Req, Resp
 from .site import APP_USER_ID, Site
 from .store import Store
@@ -77,8 +81,8 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = do_MERGE = do_HEAD = _serve
 
 
-class EmulatorServer:
-    """A SharePoint Online site on loopback. Use as a context manager in tests:
+class EmulatorServer(HelpersMixin):
+    """A SharePoint Online site on loopback (plus the Microsoft Graph calls at ``graph_url``). In tests:
 
     >>> with EmulatorServer(db_path=tmp_path / "sp.db") as sp:
     ...     ctx = ClientContext(sp.url).with_access_token(token)
@@ -86,6 +90,9 @@ class EmulatorServer:
     Or in-process, without a socket: never ``start()`` it, hand ``EmulatorTransport(sp)`` (from
     ``sp_emulator.transport``) to the client, and ``stop()`` it when done. Its URL then has no port
     (``http://127.0.0.1/sites/kk-it``); webhook notifications still go out over HTTP.
+
+    Behaviour is SharePoint Online's by default; ``fidelity`` switches the behaviours public sources leave
+    open (see ``Fidelity`` and FIDELITY.md).
     """
 
     def __init__(
@@ -99,22 +106,26 @@ class EmulatorServer:
         page_size_max: int = 5000,
         clock: Callable[[], datetime] | None = None,
         expected_token: str | None = None,
-        honor_skip: bool = True,
+        honor_skip: bool = False,
         rate_limit_headers: bool = False,
         fault_seed: int = 0,
+        fidelity: Fidelity | None = None,
     ) -> None:
         self.host, self.port = host, port
-        self.page_size_max = page_size_max
-        self.honor_skip = honor_skip
+        self.page_size_max = page_size_max  # the list view threshold: the largest $top SharePoint accepts
+        self.honor_skip = honor_skip  # SharePoint ignores $skip on list items; True is the unfaithful opposite
         self.expected_token = expected_token
         self.rate_limit_headers = rate_limit_headers
-        self.token_users: dict[str, int] = {}  # bearer token -> user id, for "who edited" realism
+        self.token_users: dict[str, int] = {}  # bearer token -> user id: writes with it are that user's
+        self.fidelity = fidelity or Fidelity()
         self.store = Store(db_path)
-        self.site = Site(self.store, site, clock)
+        self.site = Site(self.store, site, clock, self.fidelity)
         self.faults = FaultPlan(fault_seed)
         self.request_log = RequestLog()
         self.api = Api(self)
         self.files = Files(self)
+        self.recycle = RecycleBin(self)
+        self.graph = Graph(self)
         self.hooks = Webhooks(self, notification_delay)
         self.site.on_change = self.hooks.changed
         self._httpd: ThreadingHTTPServer | None = None
@@ -125,6 +136,12 @@ class EmulatorServer:
     def url(self) -> str:
         netloc = f"{self.host}:{self.port}" if self.port else self.host
         return f"http://{netloc}/sites/{self.site.name}"
+
+    @property
+    def graph_url(self) -> str:
+        """Base URL of the Microsoft Graph surface (``https://graph.microsoft.com/v1.0`` in production)."""
+        netloc = f"{self.host}:{self.port}" if self.port else self.host
+        return f"http://{netloc}{GRAPH_PREFIX}"
 
     def start(self) -> EmulatorServer:
         """Listen on ``host:port`` (a free port for 0) and deliver webhook notifications."""
@@ -164,7 +181,8 @@ class EmulatorServer:
         auth = req.headers.get("authorization", "")
         if not auth.lower().startswith("bearer ") or not auth[7:].strip():
             return False
-        return self.expected_token is None or auth[7:].strip() == self.expected_token
+        token = auth[7:].strip()
+        return self.expected_token is None or token == self.expected_token or token in self.token_users
 
     def _apply_fault(self, fault: Fault | None) -> Resp | None:
         if fault is None:
@@ -198,9 +216,12 @@ class EmulatorServer:
         entry = LoggedRequest(req.method, req.path, "unknown")
         (parent.inner.append(entry) if parent is not None else self.request_log.add(entry))
         try:
+            graph = req.path.startswith(GRAPH_PREFIX + "/")
             if not req.inner and not self._authorized(req):
+                if graph:
+                    raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.")
                 raise errors.unauthorized()
-            kind, handler = self.api.route(req)
+            kind, handler = ("graph", self.graph.handle) if graph else self.api.route(req)
             entry.kind = kind
             fault = self.faults.pick(req.method, req.path, kind, inner=req.inner)
             if fault is not None and fault.drop and req.inner:
@@ -212,6 +233,8 @@ class EmulatorServer:
                 resp = self.batch(req, entry) if kind == "batch" and not req.inner else handler(req)
         except SPError as exc:
             resp = Resp(exc.status, exc.body(), JSON, exc.headers)
+        except GraphError as exc:
+            resp = exc.response(req, self.site.clock().strftime("%Y-%m-%dT%H:%M:%S"))
         except ConnectionDropped:
             entry.status = 0
             raise
@@ -242,43 +265,3 @@ class EmulatorServer:
             results.append((resp.status, headers, resp.body))
         body, content_type = build_batch_response(results)
         return Resp(200, body, content_type)
-
-    # -- test helpers: a department editing in the browser --------------------------------------------
-    def add_user(self, email: str, title: str | None = None) -> dict[str, Any]:
-        return self.site.add_user(f"i:0#.f|membership|{email.lower()}", title or email.split("@")[0], email)
-
-    def depart_user(self, user_id: int) -> None:
-        self.site.depart_user(user_id)
-
-    def create_list(self, title: str, base_template: int = 100, description: str = "") -> dict[str, Any]:
-        return self.site.create_list(title, base_template, description)
-
-    def add_item(self, list_title: str, fields: dict[str, Any], *, editor: int | None = None) -> dict[str, Any]:
-        lst = self.site.find_list(title=list_title)
-        return self.site.create_item(lst["Id"], fields, editor or self._department_user())
-
-    def edit_item(
-        self, list_title: str, item_id: int, fields: dict[str, Any], *, editor: int | None = None
-    ) -> dict[str, Any]:
-        """Like a browser edit: bumps etag/version, sets Modified/Editor, logs a change, fires webhooks."""
-        lst = self.site.find_list(title=list_title)
-        return self.site.update_item(lst["Id"], item_id, fields, editor or self._department_user())
-
-    def _department_user(self) -> int:
-        """Edits made "in the browser" default to a department user, never to the app principal."""
-        return int(self.add_user("forvaltning@kk.dk", "Forvaltningsbruger")["Id"])
-
-    def delete_item(self, list_title: str, item_id: int) -> None:
-        self.site.delete_item(self.site.find_list(title=list_title)["Id"], item_id)
-
-    def get_item(self, list_title: str, item_id: int) -> dict[str, Any]:
-        return dict(self.site.get_item(self.site.find_list(title=list_title)["Id"], item_id))
-
-    def items(self, list_title: str) -> list[dict[str, Any]]:
-        return [dict(i) for i in self.store.items[self.site.find_list(title=list_title)["Id"]].values()]
-
-    def set_indexed(self, list_title: str, field: str, indexed: bool = True) -> None:
-        self.site.update_field(self.site.find_list(title=list_title)["Id"], field, {"Indexed": indexed})
-
-    def expire_change_log(self, before: int | datetime) -> None:
-        self.site.expire_change_log(before)

@@ -14,16 +14,17 @@ from typing import Any
 
 from . import errors
 from .errors import SPError, bad_request
-from .fields import builtin_fields, library_fields
+from .fidelity import Fidelity
+from .fields import builtin_fields, library_fields, list_entity_name
 from .items import coerce_payload
 from .store import Store
 
-__all__ = ["Site", "ticks", "iso"]
+__all__ = ["Site", "ticks", "iso", "item_etag", "full_etag"]
 
 APP_USER_ID = 1073741822  # SharePoint's app principal ("SharePoint App") has this well-known id
 APP_LOGIN = "i:0i.t|ms.sp.ext|app@emulator"  # the login the change log shows for app-only edits here
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
-ADD, UPDATE, DELETE = 1, 2, 3
+ADD, UPDATE, DELETE, RESTORE = 1, 2, 3, 7  # SP.ChangeType values
 
 
 def ticks(moment: datetime) -> int:
@@ -35,11 +36,24 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def item_etag(item: dict[str, Any]) -> str:
+    """The form item reads show in ``__metadata.etag``."""
+    return f'"{item["_version"]}"'
+
+
+def full_etag(item: dict[str, Any]) -> str:
+    """The form update responses and 412 bodies carry (pnpjs #2569, sp-dev-fx-controls-react #1509)."""
+    return f'"{item["GUID"].lower()},{item["_version"]}"'
+
+
 class Site:
-    def __init__(self, store: Store, name: str, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, store: Store, name: str, clock: Callable[[], datetime] | None = None, fidelity: Fidelity | None = None
+    ) -> None:
         self.store = store
         self.name = name
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.fidelity = fidelity or Fidelity()
         self.on_change: Callable[[str], None] = lambda list_id: None
         self.list_view_threshold = 5000
         if APP_USER_ID not in store.users:
@@ -54,7 +68,7 @@ class Site:
         with self.store.lock:
             for user in self.store.users.values():
                 if user["LoginName"].lower() == login.lower():
-                    user = dict(user, Title=title, Email=email, Departed=False)
+                    user = dict(user, Title=title, Email=email, Departed=False, AccountEnabled=True, Removed=False)
                     self.store.put_user(user)
                     return user
             if user_id is None:
@@ -67,18 +81,31 @@ class Site:
                 "UserPrincipalName": email or None,
                 "IsSiteAdmin": False,
                 "PrincipalType": 1,
-                "Departed": False,
+                "Departed": False,  # the Entra ID account is gone; the user stays in the User Information List
+                "AccountEnabled": True,
+                "AadObjectId": str(uuid.uuid5(uuid.NAMESPACE_URL, login.lower())),
             }
             self.store.put_user(user)
             return user
 
     def depart_user(self, user_id: int) -> None:
+        """The person left: their account is deleted, but SharePoint keeps them in ``siteusers``."""
         user = self.get_user(user_id)
         self.store.put_user(dict(user, Departed=True))
 
+    def remove_user(self, user_id: int) -> None:
+        """``siteusers/removebyid``: an administrator takes the user off the site; the account lives on."""
+        try:
+            user = self.get_user(user_id)
+        except SPError:
+            if self.fidelity.remove_missing_user == "ignore":
+                return
+            raise
+        self.store.put_user(dict(user, Removed=True))
+
     def get_user(self, user_id: int) -> dict[str, Any]:
         user = self.store.users.get(int(user_id))
-        if user is None:
+        if user is None or user.get("Removed"):
             raise SPError(404, "-2146232832, Microsoft.SharePoint.SPException", "User cannot be found.")
         return user
 
@@ -90,6 +117,9 @@ class Site:
                 if email.lower() in (user["LoginName"].split("|")[-1].lower(), (user.get("Email") or "").lower()):
                     if user.get("Departed"):
                         break
+                    if user.get("Removed"):  # back on the site, with the same id
+                        user = dict(user, Removed=False)
+                        self.store.put_user(user)
                     return user
             else:
                 if re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
@@ -112,10 +142,10 @@ class Site:
                     "A list, survey, discussion board, or document library with the specified title "
                     "already exists in this Web site.  Please choose another title.",
                 )
-            compact = re.sub(r"[^A-Za-z0-9_]", "", title.replace(" ", "_x0020_")) or "List"
             is_library = int(base_template) == 101
-            entity_name = compact if is_library else compact + "List"
-            url_name = title.replace(" ", "") if is_library else "Lists/" + title.replace(" ", "")
+            leaf = re.sub(r'[#%&*:<>?/\\{|}~"]', "", title).strip() or "List"  # what a URL segment cannot hold
+            entity_name = list_entity_name(leaf, is_library, self.fidelity.entity_name_specials)
+            url_name = leaf if is_library else "Lists/" + leaf
             now = self.clock()
             lst: dict[str, Any] = {
                 "Id": str(uuid.uuid4()),
@@ -124,7 +154,7 @@ class Site:
                 "BaseTemplate": int(base_template),
                 "BaseType": 1 if is_library else 0,
                 "EntityTypeName": entity_name,
-                "ListItemEntityTypeFullName": f"SP.Data.{entity_name}{'Item' if is_library else 'ListItem'}",
+                "ListItemEntityTypeFullName": f"SP.Data.{entity_name}Item",
                 "Created": iso(now),
                 "RootFolderUrl": f"{self.server_relative_url}/{url_name}",
                 "NextItemId": 1,
@@ -160,12 +190,17 @@ class Site:
         return None
 
     def update_list(self, list_id: str, changes: dict[str, Any]) -> None:
+        # A new Title changes neither the URL nor the entity type name: both come from the URL name.
         with self.store.lock:
             lst = dict(self.store.lists[list_id])
             for key in ("Title", "Description", "EnableVersioning", "Hidden"):
                 if key in changes:
                     lst[key] = changes[key]
             self.store.put_list(lst)
+
+    def delete_list(self, list_id: str) -> None:
+        with self.store.lock:
+            self.store.delete_list(list_id)
 
     # -- fields --------------------------------------------------------------------------------------
     def fields(self, list_id: str) -> dict[str, dict[str, Any]]:
@@ -196,7 +231,18 @@ class Site:
             f"Column '{name_or_title}' does not exist. It may have been deleted by another user.",
         )
 
+    def delete_field(self, list_id: str, name: str) -> None:
+        field = self.find_field(list_id, name)
+        if not field.get("CanBeDeleted", True):
+            raise SPError(  # Field.DeleteObject: error code -2130575215 for base-type fields (text unverified)
+                400,
+                "-2130575215, Microsoft.SharePoint.SPException",
+                f"The field '{field['Title']}' cannot be deleted.",
+            )
+        self.store.delete_field(list_id, field["InternalName"])
+
     def update_field(self, list_id: str, name: str, changes: dict[str, Any]) -> None:
+        # New Choices change the column only: stored item values keep their old text.
         with self.store.lock:
             field = dict(self.find_field(list_id, name))
             for key in ("Title", "Indexed", "Required", "Hidden", "Description", "Choices"):
@@ -208,21 +254,23 @@ class Site:
             self.store.put_field(list_id, field)
 
     # -- items ---------------------------------------------------------------------------------------
-    def _log(self, list_id: str, item_id: int, change_type: int, now: datetime, editor_id: int | None = None) -> None:
-        # SharePoint Online names the editor of each change (EditorLoginName); apps use it to skip their own.
+    def log(self, list_id: str, item_id: int, change_type: int, now: datetime, editor_id: int | None = None) -> None:
+        # The editor is recorded for every change; getChanges decides what it shows (null for updates).
         user = self.store.users.get(editor_id) if editor_id is not None else None
         login = user["LoginName"] if user else None
         self.store.add_change(list_id, item_id, change_type, iso(now), ticks(now), login)
         self.on_change(list_id)
 
-    def _check_etag(self, item: dict[str, Any], if_match: str | None) -> None:
+    def check_etag(self, item: dict[str, Any], if_match: str | None) -> None:
+        """IF-MATCH is compared as an opaque string: either form SharePoint hands out names this version."""
         if if_match is None or if_match.strip() == "*":
             return
-        wanted = if_match.strip()
-        if wanted.startswith("W/"):
-            wanted = wanted[2:]
-        if wanted.strip('"') != str(item["_version"]):
-            raise errors.version_conflict()
+        sent = if_match.strip()
+        wanted = sent[2:] if sent.startswith("W/") else sent
+        forms = (item_etag(item), full_etag(item)) if self.fidelity.if_match_long_form else (item_etag(item),)
+        current = {etag.strip('"').lower() for etag in forms}
+        if wanted.strip('"').replace("{", "").replace("}", "").lower() not in current:
+            raise errors.version_conflict(sent, full_etag(item))
 
     def get_item(self, list_id: str, item_id: int) -> dict[str, Any]:
         item = self.store.items[list_id].get(int(item_id))
@@ -254,18 +302,10 @@ class Site:
                 }
             )
             item.update(extra or {})
-            self._require(list_id, item)
+            # Required columns are not enforced for REST/CSOM writes, only by forms (PnP-JS-Core #376).
             self.store.put_item(list_id, item)
-            self._log(list_id, item_id, ADD, now, editor_id)
+            self.log(list_id, item_id, ADD, now, editor_id)
             return item
-
-    def _require(self, list_id: str, item: dict[str, Any]) -> None:
-        for name, field in self.fields(list_id).items():
-            if field["Required"] and item.get(name) in (None, "", []):
-                raise bad_request(
-                    f"Field '{field['Title']}' is required.",
-                    "-2146232832, Microsoft.SharePoint.SPFieldValidationException",
-                )
 
     def update_item(
         self,
@@ -279,24 +319,26 @@ class Site:
     ) -> dict[str, Any]:
         with self.store.lock:
             item = dict(self.get_item(list_id, item_id))
-            self._check_etag(item, if_match)
+            self.check_etag(item, if_match)
             values = coerce_payload(self, self.store.lists[list_id], payload)
             now = self.clock()
             item.update(values)
             item.update(extra or {})
             item.update({"_version": item["_version"] + 1, "Modified": iso(now), "Editor": editor_id})
-            self._require(list_id, item)
             self.store.put_item(list_id, item)
-            self._log(list_id, item_id, UPDATE, now, editor_id)
+            self.log(list_id, item_id, UPDATE, now, editor_id)
             return item
 
-    def delete_item(self, list_id: str, item_id: int, if_match: str | None = None) -> None:
+    def delete_item(
+        self, list_id: str, item_id: int, if_match: str | None = None, editor_id: int | None = None
+    ) -> None:
+        """Delete for good (REST ``DELETE``/``DeleteObject``); ``recyclebin.recycle`` keeps it restorable."""
         with self.store.lock:
             item = self.get_item(list_id, item_id)
-            self._check_etag(item, if_match)
+            self.check_etag(item, if_match)
             self.store.delete_item(list_id, item_id)
             self.store.delete_file(list_id, item_id)
-            self._log(list_id, item_id, DELETE, self.clock())
+            self.log(list_id, item_id, DELETE, self.clock(), editor_id)
 
     # -- change tokens -------------------------------------------------------------------------------
     def current_change_token(self, list_id: str) -> str:
@@ -313,19 +355,23 @@ class Site:
             raise bad_request(
                 "The change token does not refer to this object.", "-2147024809, System.ArgumentException"
             )
+        return int(parts[4])
+
+    def token_expired(self, token: str) -> bool:
+        """Older than the change log (retention by the clock, or trimmed): SharePoint then returns nothing."""
+        parts = token.split(";")
         number = int(parts[4])
-        floor = int(self.store.meta.get("change_floor", "0"))
-        if number < floor - 1:
-            raise SPError(
-                400,
-                "-2146233086, System.ArgumentOutOfRangeException",
-                "Specified argument was out of the range of valid values.\r\nParameter name: The changeToken refers "
-                "to a time before the start of the current change log.",
-            )
-        return number
+        if number < int(self.store.meta.get("change_floor", "0")) - 1:
+            return True
+        try:
+            issued = int(parts[3])
+        except ValueError:
+            return False
+        return issued < ticks(self.clock() - self.fidelity.change_log_retention)
 
     def expire_change_log(self, before: int | datetime) -> None:
-        """Drop change-log entries (all lists) older than a change number or a moment, like the 60-day expiry."""
+        """Drop change-log entries (all lists) older than a change number or a moment; tokens from before then
+        return no changes (and no error), like tokens older than the retention."""
         with self.store.lock:
             if isinstance(before, datetime):
                 row = self.store.db.execute(

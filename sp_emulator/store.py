@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS changes (change_no INTEGER PRIMARY KEY AUTOINCREMENT,
     editor TEXT);
 CREATE INDEX IF NOT EXISTS changes_by_list ON changes (list_id, change_no);
 CREATE TABLE IF NOT EXISTS subscriptions (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS recycle_bin (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS file_versions (list_id TEXT NOT NULL, item_id INTEGER NOT NULL,
     version INTEGER NOT NULL, meta TEXT NOT NULL, content BLOB NOT NULL,
     PRIMARY KEY (list_id, item_id, version));
@@ -57,6 +58,9 @@ class Store:
             self.items.setdefault(lid, {})[iid] = json.loads(data)
         self.subscriptions: dict[str, dict[str, Any]] = {
             row[0]: json.loads(row[1]) for row in self.db.execute("SELECT id, data FROM subscriptions")
+        }
+        self.recycle_bin: dict[str, dict[str, Any]] = {
+            row[0]: json.loads(row[1]) for row in self.db.execute("SELECT id, data FROM recycle_bin ORDER BY rowid")
         }
         for key in ("site_id", "web_id", "tenant_id"):
             if key not in self.meta:
@@ -96,6 +100,29 @@ class Store:
                 "INSERT OR REPLACE INTO fields (list_id, name, pos, data) VALUES (?, ?, ?, ?)",
                 (list_id, name, pos, json.dumps(field)),
             )
+
+    def delete_field(self, list_id: str, name: str) -> None:
+        """Drop the column and its values: a field created later under the same name starts empty."""
+        with self.lock:
+            self.fields[list_id].pop(name, None)
+            self.db.execute("DELETE FROM fields WHERE list_id = ? AND name = ?", (list_id, name))
+            for item in self.items[list_id].values():
+                if name in item:
+                    del item[name]
+                    self.put_item(list_id, item)
+
+    def delete_list(self, list_id: str) -> None:
+        with self.lock:
+            for table in ("fields", "items", "changes", "file_versions"):
+                self.db.execute(f"DELETE FROM {table} WHERE list_id = ?", (list_id,))  # table names are literals above
+            self.db.execute("DELETE FROM lists WHERE id = ?", (list_id,))
+            self.lists.pop(list_id, None)
+            self.fields.pop(list_id, None)
+            self.items.pop(list_id, None)
+            for sub_id in [s for s, sub in self.subscriptions.items() if sub["resource"] == list_id]:
+                self.delete_subscription(sub_id)
+            for entry_id in [e for e, entry in self.recycle_bin.items() if entry["ListId"] == list_id]:
+                self.delete_recycled(entry_id)
 
     # -- items and the change log ---------------------------------------------------------------------
     def put_item(self, list_id: str, item: dict[str, Any]) -> None:
@@ -162,6 +189,19 @@ class Store:
         with self.lock:
             self.subscriptions.pop(sub_id, None)
             self.db.execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
+
+    # -- recycle bin ----------------------------------------------------------------------------------
+    def put_recycled(self, entry: dict[str, Any]) -> None:
+        with self.lock:
+            self.recycle_bin[entry["Id"]] = entry
+            self.db.execute(
+                "INSERT OR REPLACE INTO recycle_bin (id, data) VALUES (?, ?)", (entry["Id"], json.dumps(entry))
+            )
+
+    def delete_recycled(self, entry_id: str) -> None:
+        with self.lock:
+            self.recycle_bin.pop(entry_id, None)
+            self.db.execute("DELETE FROM recycle_bin WHERE id = ?", (entry_id,))
 
     # -- file contents --------------------------------------------------------------------------------
     def put_file_version(self, list_id: str, item_id: int, version: int, meta: dict[str, Any], content: bytes) -> None:

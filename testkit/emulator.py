@@ -6,7 +6,7 @@ exactly as in production while requests cost a function call instead of a loopba
 
 - ``in_process_emulator(db_path)``: an ``EmulatorServer`` that never binds a port, stopped on exit;
 - ``in_process(server)``: the transport, for ``build_client(settings, transport=...)``;
-- ``client_for(server)``: a ``SharePointClient`` on ``server`` in one call;
+- ``client_for(server)``: a ``SharePointClient`` on ``server`` in one call; ``graph_for(server)`` its Graph client;
 - ``serving(server)``: while active, clients the product builds for itself (``kksync.app.build_client``,
   called inside ``open_runtime`` by the functions) reach ``server`` in-process too.
 
@@ -29,10 +29,11 @@ from sp_emulator.transport import EmulatorTransport
 if TYPE_CHECKING:
     from kksync.settings import Settings
     from kksync.sharepoint.client import SharePointClient
+    from kksync.sharepoint.graph import GraphClient
     from kksync.sharepoint.transport import GuardedTransport
     from sp_emulator import EmulatorServer
 
-__all__ = ["client_for", "in_process", "in_process_emulator", "serving"]
+__all__ = ["client_for", "graph_for", "in_process", "in_process_emulator", "serving"]
 
 
 @contextmanager
@@ -68,6 +69,18 @@ def client_for(server: EmulatorServer, settings: Settings | None = None, **guard
     return client
 
 
+def graph_for(server: EmulatorServer, settings: Settings | None = None) -> GraphClient:
+    """The product's Microsoft Graph client for ``server``'s Graph (``settings.graph_endpoint``), in-process."""
+    from kksync.app import build_directory
+    from kksync.settings import Settings
+
+    settings = settings or Settings(site_url=server.url, state=":memory:")
+    directory = build_directory(settings.model_copy(update={"graph_enabled": True}))
+    assert directory is not None
+    directory.transport.inner = EmulatorTransport(server)
+    return directory
+
+
 def _origin(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     return parts.scheme, parts.netloc.lower()
@@ -84,6 +97,7 @@ def serving(server: EmulatorServer) -> Iterator[EmulatorServer]:
     import kksync.app
 
     real = kksync.app.build_client
+    real_directory = kksync.app.build_directory
 
     def build_client(settings: Settings, *args: Any, **kwargs: Any) -> SharePointClient:
         client = real(settings, *args, **kwargs)
@@ -91,8 +105,17 @@ def serving(server: EmulatorServer) -> Iterator[EmulatorServer]:
             client.transport.inner = EmulatorTransport(server)
         return client
 
+    def build_directory(settings: Settings, *args: Any, **kwargs: Any) -> GraphClient | None:
+        directory = real_directory(settings, *args, **kwargs)
+        if directory is not None and type(directory.transport.inner) is RequestsTransport and (
+                _origin(directory.base_url) == _origin(server.url)):
+            directory.transport.inner = EmulatorTransport(server)
+        return directory
+
     kksync.app.build_client = build_client
+    kksync.app.build_directory = build_directory  # type: ignore[assignment]
     try:
         yield server
     finally:
         kksync.app.build_client = real
+        kksync.app.build_directory = real_directory  # type: ignore[assignment]

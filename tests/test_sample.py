@@ -65,7 +65,9 @@ def test_plan_and_portfolio_findings(report: CheckReport) -> None:
 
 
 def test_every_rule_fires_somewhere_in_the_sample(report: CheckReport) -> None:
-    assert {f.rule for f in report.findings} == set(RULES)
+    # A stage none of the model's arises only when SharePoint's choices drift (tests/checks/test_rules.py,
+    # tests/sync/test_online_behaviour.py); the sample's data is read against the model's own choices.
+    assert {f.rule for f in report.findings} == set(RULES) - {"PLAN-STAGE-UNKNOWN"}
 
 
 def test_gate_verdicts(report: CheckReport) -> None:

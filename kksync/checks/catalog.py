@@ -78,6 +78,7 @@ _TABLE: tuple[tuple[str, Requirement], ...] = (
     ("TRANS-PLAN-AT-GATE", R.TRANSITION),
     ("DATA-PROBLEM", R.DATA),
     ("DATA-PLAN-MISSING", R.DATA),
+    ("PLAN-STAGE-UNKNOWN", R.DATA),
 )
 
 RULES: dict[str, Rule] = {code: Rule(code, req, RULE_TEXTS[code]) for code, req in _TABLE}

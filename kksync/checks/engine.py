@@ -12,11 +12,19 @@ from collections import Counter
 from datetime import date, datetime
 
 from kksync.checks.catalog import RULES, Issue
+from kksync.checks.catalog import issue as make_issue
 from kksync.checks.context import Index, Subject
 from kksync.checks.findings import CheckReport, ComputedLight, Finding, PlanVerdict, Requirement, Severity
 from kksync.checks.governance import Governance, load_governance
 from kksync.checks.lights import compute_light
-from kksync.checks.plan_rules import coverage_issues, orphan_issue, plan_issues, project_issues, ranking_order_issues
+from kksync.checks.plan_rules import (
+    STAGE,
+    coverage_issues,
+    orphan_issue,
+    plan_issues,
+    project_issues,
+    ranking_order_issues,
+)
 from kksync.checks.rules import INITIATIVE_RULES, data_issues, located_issue
 from kksync.core.model import Administration, Completeness, Initiative, Plan, PlanStage, Portfolio
 from kksync.texts import VERDICT_TEXTS, counted
@@ -125,6 +133,14 @@ class _Run:
                 tally.add(issues, gate, admin_code or _UNKNOWN_ADMIN)
             self._light(ini)
         own = plan_issues(plan)
+        stage_issue = self._unknown_stage(plan)
+        if stage_issue is not None:
+            # A stage renamed in SharePoint reads as no stage, and no stage is no gate: the plan would
+            # pass silently. It is an error whatever the governance says, and it fails the gate.
+            forced = {stage_issue.code: Severity.ERROR}
+            self._emit([stage_issue], forced, plan, None, plan.administration.value if plan.administration else None)
+            own.append(stage_issue)
+            gate = {**gate, **forced}
         if data and plan.id is not None:
             own.extend(located_issue(p.list_key, p.item_id, p.problem.column, p.problem.message)
                        for p in index.plan_problems.get(plan.id, []))
@@ -132,6 +148,16 @@ class _Run:
         self._emit(own, current, plan, None, plan_admin)
         if plan.id is not None:
             self.verdicts[plan.id] = _verdict(plan, initiatives, own, tally, gate if gated else None)
+
+    def _unknown_stage(self, plan: Plan) -> Issue | None:
+        """The issue for a plan whose stage SharePoint holds as a value none of the model's stages."""
+        if plan.id is None:  # (the model's default stage stands in for the unknown one: look at the problem)
+            return None
+        problem = next((p for p in self.portfolio.problems.get(f"plans/{plan.id}", [])
+                        if p.attr == STAGE.attr and p.code == "unknown_choice"), None)
+        if problem is None:
+            return None
+        return make_issue("PLAN-STAGE-UNKNOWN", (STAGE,), value=problem.value, stages=", ".join(f"«{s.value}»" for s in PlanStage))
 
     def portfolio_level(self) -> None:
         index, severities = self.index, self.gov.severities(None, None)

@@ -291,8 +291,13 @@ def _unassign(values: dict[str, Any], path: tuple[str, ...]) -> None:
         target = target.get(part, {})
     target.pop(path[-1], None)
 
-def from_item(schema: ListSchema, item: Mapping[str, Any], *, refs: Refs | None = None) -> Mapped[Any]:
-    """Map one item as SharePoint returns it to the list's record, collecting problems."""
+def from_item(schema: ListSchema, item: Mapping[str, Any], *, refs: Refs | None = None,
+              previous: Mapped[Any] | None = None) -> Mapped[Any]:
+    """Map one item as SharePoint returns it to the list's record, collecting problems.
+
+    A column the item does not carry at all (deleted from the list, left out of ``$select``) is not
+    an emptied value: with ``previous`` (the stored item) its value and problems are kept.
+    """
     if "d" in item and isinstance(item["d"], dict):
         item = item["d"]
     refs = refs or Refs()
@@ -300,6 +305,12 @@ def from_item(schema: ListSchema, item: Mapping[str, Any], *, refs: Refs | None 
     values: dict[str, Any] = {"id": meta.id}
     problems: list[m.FieldProblem] = []
     for col in schema.columns:
+        if previous is not None and col.wire_name not in item:
+            kept = _get(previous.record, col.path)
+            problems.extend(p for p in previous.problems if p.column == col.name)
+            if kept is not None:
+                _assign(values, col.path, kept)
+            continue
         soft: Soft = []
         try:
             value = _read(col, item, refs, soft)
@@ -396,11 +407,14 @@ def to_item(record: m.Record, *, etag: str = '"1"', entity_type: str | None = No
             )
     return item
 
-def select_expand(schema: ListSchema) -> tuple[list[str], list[str]]:
-    """``$select`` and ``$expand`` to read a list's items in one request per page."""
+def select_expand(schema: ListSchema, *, omit: Container[str] = ()) -> tuple[list[str], list[str]]:
+    """``$select`` and ``$expand`` to read a list's items in one request per page; ``omit``: columns
+    (internal names) the list lacks, which SharePoint would refuse the whole read for."""
     select = ["Id", "Modified", "EditorId", "Editor/Id", "Editor/Title", "Editor/EMail"]
     expand = ["Editor"]
     for col in schema.columns:
+        if col.name in omit:
+            continue
         select.append(col.wire_name)
         if col.kind is FieldKind.USER:
             select.extend((f"{col.name}/Id", f"{col.name}/Title", f"{col.name}/EMail"))

@@ -20,8 +20,13 @@ class CheckView:
 
     @property
     def failing_gate(self) -> bool:
-        """A plan marked ready for political decision that does not pass its gate."""
-        marked = {p.id for p in self.plans if p.stage is m.PlanStage.KLAR}
+        """A plan marked ready for political decision that does not pass its gate.
+
+        A plan whose stage is none of the model's (a choice renamed in SharePoint) counts as marked:
+        it might be the one at the gate, and drift must not switch the gate off.
+        """
+        unknown = {f.plan_id for f in self.findings if f.rule == "PLAN-STAGE-UNKNOWN"}
+        marked = {p.id for p in self.plans if p.stage is m.PlanStage.KLAR or p.id in unknown}
         return any(v.plan_id in marked and v.applies and not v.ready for v in self.verdicts)
 
     def as_json(self) -> dict[str, Any]:

@@ -7,16 +7,18 @@ A service names only what it calls. ``kksync.sharepoint.client.SharePointClient`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from kksync.queues import ChangeMessage
     from kksync.sharepoint.client import Change, ItemWrite, ListInfo, WriteOutcome
+    from kksync.sharepoint.data import AccountState, SiteUser
     from kksync.state.base import RunRecord, StoredItem, Subscription
 
 __all__ = [
+    "AccountDirectory",
     "ChangeQueue",
     "ListLookup",
     "NotificationState",
@@ -26,6 +28,7 @@ __all__ = [
     "SeedTarget",
     "SharePointFiles",
     "SharePointItems",
+    "SiteUsers",
     "SnapshotStore",
     "SubscriptionAdmin",
     "SubscriptionState",
@@ -58,8 +61,6 @@ class SeedTarget(ListLookup, Protocol):
     """What ``services.seed`` needs: users and items, written as a department would."""
 
     def ensure_user(self, login: str) -> dict[str, Any]: ...
-
-    def remove_site_user(self, user_id: int) -> None: ...
 
     def create_items(self, title: str, payloads: Sequence[dict[str, Any]]) -> list[int]: ...
 
@@ -105,11 +106,6 @@ class SharePointItems(Protocol):
     """SharePoint lists as the sync sees them: pages, items by id, the change log, conditional writes."""
 
     @property
-    def app_login(self) -> str | None:
-        """The login SharePoint records for our own writes (to skip them in the change log), if known."""
-        ...
-
-    @property
     def requests_sent(self) -> int:
         """HTTP requests sent so far (retries included); a run reports the difference."""
         ...
@@ -131,7 +127,25 @@ class SharePointItems(Protocol):
         """Each write conditional on its ETag; a stale one comes back as a conflict, not an exception."""
         ...
 
-    def site_user_ids(self) -> set[int]: ...
+    def site_users(self) -> list[SiteUser]:
+        """The site's User Information List; a colleague who left stays in it (ask the directory)."""
+        ...
+
+    def list_fields(self, title: str) -> list[dict[str, Any]]:
+        """The list's columns (``InternalName``, ``Title``, ``Choices`` ...), to see schema drift."""
+        ...
+
+
+class SiteUsers(Protocol):
+    def site_users(self) -> list[SiteUser]: ...
+
+
+class AccountDirectory(Protocol):
+    """Microsoft Graph as the sync sees it: does an account still exist, and may it sign in."""
+
+    def account_states(self, upns: Iterable[str]) -> dict[str, AccountState]:
+        """One state per account; ``UNKNOWN`` when Graph could not say (never act on that)."""
+        ...
 
 
 class SharePointFiles(Protocol):

@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from kksync.core.tokens import change_time
 from kksync.errors import AuthError, BadMessage, ChangeTokenError, ConfigError, RetriableError, SharePointError
 from kksync.queues import ChangeMessage, MemoryChangeQueue
 from kksync.services.ports import (
+    AccountDirectory,
     ChangeQueue,
     NotificationState,
     ReconcileSharePoint,
@@ -67,7 +69,6 @@ ALERT_MARKER = "KKSYNC_ALERT"
 MAX_DEFERRALS = 20
 MAX_VISIBILITY_SECONDS = 24 * 3600  # must stay below the message's time-to-live (7 days by default)
 DEFAULT_DEFERRAL_SECONDS = 60  # a lost connection says nothing about when to come back
-_TICKS_AT_EPOCH = 621_355_968_000_000_000  # .NET ticks (100 ns since 0001-01-01) at 1970-01-01
 
 
 # --- receiving ---------------------------------------------------------------------------------------
@@ -192,17 +193,6 @@ class SilenceAlert:
                 "function's /api/webhook endpoint.")
 
 
-def change_time(token: str) -> datetime | None:
-    """The UTC time inside a change token ``1;3;<listId>;<ticks>;<number>``; ``None`` if it has none."""
-    parts = token.split(";")
-    if len(parts) < 5 or not parts[3].isdigit():
-        return None
-    try:
-        return datetime.fromtimestamp((int(parts[3]) - _TICKS_AT_EPOCH) / 10_000_000, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
 def silence_alerts(
     sp: SharePointItems, store: ReconcileStore, *, scope: str, silence_minutes: int, now: datetime
 ) -> list[SilenceAlert]:
@@ -257,6 +247,8 @@ def reconcile(
     governance: Governance | None = None,
     cache: RecordCache | None = None,
     now: datetime | None = None,
+    directory: AccountDirectory | None = None,
+    token_max_age_days: int | None = None,
 ) -> ReconcileReport:
     """Nightly: silence alerts, subscription renewal (unless ``target`` is None), then a full sync of every list.
 
@@ -279,5 +271,9 @@ def reconcile(
             raise
         except SharePointError as error:
             report.notes.append(f"{ALERT_MARKER} subscription renewal failed: {error}")
-    report.outcome = SyncService(sp, store, scope=scope, governance=governance, cache=cache).sync(full=True)
+    # The nightly full sync is where everyone in a person field is asked about (``directory``: Graph).
+    service = SyncService(sp, store, scope=scope, governance=governance, cache=cache, directory=directory)
+    if token_max_age_days is not None:
+        service.token_max_age = timedelta(days=token_max_age_days)
+    report.outcome = service.sync(full=True)
     return report

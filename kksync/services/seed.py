@@ -20,7 +20,10 @@ from kksync.services.ports import SeedTarget
 from kksync.services.records import DATA_LISTS
 from kksync.sharepoint.data import ItemWrite
 
-__all__ = ["SeedResult", "seed", "seed_portfolio"]
+__all__ = ["DEPARTED_EMAIL", "SeedResult", "seed", "seed_portfolio"]
+
+DEPARTED_EMAIL = "tidligere.medarbejder@kk.dk"
+"""The sample's colleague who left: named as an owner, then their account is deleted in Entra ID."""
 
 Progress = Callable[[str, int, int], None]
 
@@ -94,8 +97,6 @@ def seed_portfolio(sp: SeedTarget, portfolio: m.Portfolio, people: list[m.Person
     for kind, where, item_id in cleanup:
         if kind == "item":
             sp.delete_items(where, [item_id])
-        else:
-            sp.remove_site_user(item_id)
     return SeedResult(created)
 
 
@@ -106,9 +107,11 @@ def _replay(sp: SeedTarget, schema: ListSchema, problem: m.FieldProblem, payload
     if problem.code == "unknown_choice":
         payload[col.wire_name] = problem.value  # a fill-in value outside the column's choices
     elif problem.code == "unknown_person":
-        user = sp.ensure_user("tidligere.medarbejder@kk.dk")
+        user = sp.ensure_user(DEPARTED_EMAIL)
         payload[col.wire_name] = int(user["Id"])
-        cleanup.append(("user", "", int(user["Id"])))  # the colleague leaves after being named owner
+        # The colleague leaves after being named owner. That happens in Entra ID (the account is deleted),
+        # not on the site, which keeps them among its users: whoever runs the sample makes them leave
+        # (the demo and the tests: the emulator's ``delete_account(DEPARTED_EMAIL)``).
     elif problem.code == "deleted_lookup" and col.lookup:
         target = list_schema(col.lookup)
         template = next(iter(getattr(portfolio, target.key)))

@@ -6,17 +6,23 @@ the whole portfolio and write back the bot-owned columns that actually changed, 
 conditional on the ETag we hold; a 412 means a department just edited the item, so we re-read
 it, re-check and try again — a department's edit is never overwritten.
 
-The loop guard: our own write-back shows up in the change log. Changes made by our own account
-are skipped without reading the item; if SharePoint does not name the editor, the item is read
-and its department fingerprint compared — a change only in bot-owned columns writes nothing.
+The loop guard: our own write-back shows up in the change log, and SharePoint does not say who
+made an update (``Editor`` is null there; app-only writes all show as "SharePoint App"). So every
+changed item is read again, batched by id, and its department fingerprint compared: a change only
+in bot-owned columns writes nothing.
+
+What SharePoint Online does not say, the sync finds out: a stored token older than the change log
+(which then answers with nothing at all), or of a recreated list, means a full reconcile; columns
+deleted from a list are left out of the read and keep their stored values; a colleague who left is
+known from Microsoft Graph (``services.people``), not from the site's users.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kksync.checks import check_portfolio, initiative_bot_values, plan_bot_values
@@ -25,8 +31,11 @@ from kksync.checks.governance import Governance
 from kksync.core import model as m
 from kksync.core.mapping import Mapped, Refs, from_item, select_expand, to_payload
 from kksync.core.schema import ListSchema, list_schema
-from kksync.errors import ChangeTokenError
-from kksync.services.ports import SharePointItems, SyncStore
+from kksync.core.tokens import token_doubt
+from kksync.errors import ChangeTokenError, SharePointError
+from kksync.services.drift import ListDrift, compare_fields, is_missing_field_error
+from kksync.services.people import RunPeople, person_columns, row_person_ids, stored_person_ids
+from kksync.services.ports import AccountDirectory, SharePointItems, SyncStore
 from kksync.services.records import (
     DATA_LISTS,
     RecordCache,
@@ -38,10 +47,15 @@ from kksync.services.records import (
 )
 from kksync.sharepoint.client import ItemWrite
 from kksync.state.base import ChangeAction, ChangeRecord, ListRunStats, RunRecord, StoredItem
+from kksync.texts import sync_note
 
-__all__ = ["ListOutcome", "SyncOutcome", "SyncService"]
+__all__ = ["CHANGE_LOG_DAYS", "TOKEN_MAX_AGE", "ListOutcome", "SyncOutcome", "SyncService"]
 
 MAX_CONFLICT_ROUNDS = 5
+CHANGE_LOG_DAYS = 60
+"""SharePoint Online keeps the change log about this long (sp-dev-docs #2361, #10389)."""
+TOKEN_MAX_AGE = timedelta(days=CHANGE_LOG_DAYS - 7)
+"""Older stored tokens mean a full reconcile: a week's margin, as "about 60 days" is not a promise."""
 Progress = Callable[[str, int, int], None]
 
 
@@ -51,13 +65,19 @@ class ListOutcome:
 
     mode: str = "incremental"
     stats: ListRunStats = field(default_factory=ListRunStats)
-    skipped_own: int = 0
-    """Changes made by our own account, skipped without reading the item."""
     requests: int = 0
 
     def count(self, **counters: int) -> None:
         """Add to the run-history counters (``seen=3, added=1``); the history record is immutable."""
         self.stats = replace(self.stats, **{name: getattr(self.stats, name) + n for name, n in counters.items()})
+
+
+@dataclass
+class _Run:
+    """What one run learns once and reuses: the people's states, each list's drift (when checked)."""
+
+    people: RunPeople
+    drift: dict[str, ListDrift] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,14 +108,20 @@ class SyncService:
         governance: Governance | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         cache: RecordCache | None = None,
+        directory: AccountDirectory | None = None,
+        token_max_age: timedelta = TOKEN_MAX_AGE,
     ) -> None:
         self.client = client
+        self.directory = directory
+        """Microsoft Graph's accounts (``None``: site users only, and the run says so)."""
+        self.token_max_age = token_max_age
+        """A stored token older than this is not trusted (the change log's retention minus a margin)."""
         self.store = store
         self.scope = scope
         self.governance = governance
         self.now = now
         self.cache = cache or RecordCache()
-        self._users: set[int] | None = None
+        self._run = _Run(RunPeople(client, directory, []))
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -105,7 +131,7 @@ class SyncService:
         started = self.now()
         start_requests = self.client.requests_sent
         changes: list[ChangeRecord] = []
-        self._users = None
+        self._run = _Run(RunPeople(self.client, self.directory, outcome.notes))
         chosen = [s for s in DATA_LISTS if lists is None or s.key in lists]
         for index, schema in enumerate(chosen):
             if progress:
@@ -131,7 +157,7 @@ class SyncService:
         )
         return outcome
 
-    def _refs(self, schema: ListSchema, rows: list[dict[str, Any]]) -> Refs:
+    def _refs(self, schema: ListSchema, rows: list[dict[str, Any]], trusted: Container[int] = ()) -> Refs:
         known: dict[str, set[int]] = {}
         for col in schema.columns:
             if col.lookup and col.lookup not in known:
@@ -139,42 +165,43 @@ class SyncService:
                 if col.lookup == schema.key:  # a list looking into itself: the rows being read exist too
                     # (a row without a usable id is refused when it is mapped, with the reason)
                     known[col.lookup].update(r["Id"] for r in rows if isinstance(r.get("Id"), int))
-        needs_users = any(c.kind.value.startswith("User") for c in schema.columns)
-        if needs_users and self._users is None:
-            self._users = self.client.site_user_ids()
-        return Refs(users=self._users if needs_users else None, items=known)
+        people = person_columns(schema)
+        if not people:
+            return Refs(users=None, items=known)
+        asked = {i for row in rows for i in row_person_ids(row, people)}
+        self._run.people.prepare(i for i in asked if i not in trusted)
+        return Refs(users=self._run.people.known(trusted), items=known)
 
     def _sync_list(self, schema: ListSchema, *, full: bool, changes: list[ChangeRecord], notes: list[str]) -> ListOutcome:
         token = None if full else self.store.get_token(self.scope, schema.key)
         if token is None:
             if not full:
-                notes.append(f"{schema.title}: intet gemt ændrings-token – fuld læsning")
-            return self._full(schema, changes)
+                notes.append(sync_note("no_token", list=schema.title))
+            return self._full(schema, changes, notes)
+        stale = self._stale_token(schema, token)
+        if stale is not None:
+            notes.append(stale)
+            return self._full(schema, changes, notes)
         try:
             found = self.client.changes(schema.title, token)
         except ChangeTokenError as error:
-            notes.append(f"{schema.title}: ændrings-token afvist ({error}) – fuld afstemning")
-            return self._full(schema, changes)
+            notes.append(sync_note("token_rejected", list=schema.title, error=error))
+            return self._full(schema, changes, notes)
         outcome = ListOutcome(mode="incremental")
         if not found:
             return outcome
+        # Every changed item is read again, our own write-back included: SharePoint names no editor on
+        # updates (and app-only writes all show as one "SharePoint App"), so only the department
+        # fingerprint can tell a department's edit from ours — an echo of our write stores nothing new.
         latest: dict[int, str] = {}
-        others: set[int] = set()
-        own: set[int] = set()
         for change in found:
             latest[change.item_id] = change.kind
-            if self.client.app_login and change.editor == self.client.app_login and change.kind == "update":
-                own.add(change.item_id)
-            else:
-                others.add(change.item_id)
         deleted = [i for i, kind in latest.items() if kind == "delete"]
-        to_read = sorted(i for i in others if latest[i] != "delete")
-        outcome.skipped_own = len(own - others)
-        select, expand = select_expand(schema)
-        rows = self.client.items_by_ids(schema.title, to_read, select=select, expand=expand) if to_read else []
+        to_read = sorted(i for i, kind in latest.items() if kind != "delete")
         stored = self.store.get_items(self.scope, schema.key, to_read + deleted)
+        rows = self._read_ids(schema, to_read, notes) if to_read else []
         missing = set(to_read) - {int(r["Id"]) for r in rows}  # deleted again after the change was logged
-        upserts = self._apply(schema, rows, stored, outcome, changes)
+        upserts = self._apply(schema, rows, stored, outcome, changes, trust_stored=True)
         gone = [i for i in (*deleted, *missing) if i in stored]
         for item_id in gone:
             changes.append(ChangeRecord(schema.key, item_id, "deleted"))
@@ -182,11 +209,45 @@ class SyncService:
         self.store.commit(self.scope, schema.key, upserts=upserts, deletes=gone, token=found[-1].token)
         return outcome
 
-    def _full(self, schema: ListSchema, changes: list[ChangeRecord]) -> ListOutcome:
+    def _stale_token(self, schema: ListSchema, token: str) -> str | None:
+        """Why the stored token cannot be trusted to list every change since it, or None.
+
+        SharePoint answers a token older than its change log (about 60 days) with no changes and no
+        error (sp-dev-docs #10389), so the age is read from the token itself, with a margin.
+        """
+        doubt = token_doubt(token, self.client.list_info(schema.title).id, now=self.now(), max_age=self.token_max_age)
+        if doubt is None:
+            return None
+        reason, days = doubt
+        return sync_note(f"token_{reason}", list=schema.title, days=days, retention=CHANGE_LOG_DAYS)
+
+    def _check_fields(self, schema: ListSchema, notes: list[str]) -> ListDrift:
+        drift = compare_fields(schema, self.client.list_fields(schema.title))
+        self._run.drift[schema.key] = drift
+        notes.extend(n for n in drift.notes if n not in notes)
+        return drift
+
+    def _omit(self, schema: ListSchema) -> frozenset[str]:
+        drift = self._run.drift.get(schema.key)
+        return drift.missing_names if drift else frozenset()
+
+    def _read_ids(self, schema: ListSchema, ids: list[int], notes: list[str]) -> list[dict[str, Any]]:
+        """Items by id; a read SharePoint refuses for a deleted column is checked and read without it."""
+        select, expand = select_expand(schema, omit=self._omit(schema))
+        try:
+            return self.client.items_by_ids(schema.title, ids, select=select, expand=expand)
+        except SharePointError as error:
+            if not is_missing_field_error(error) or schema.key in self._run.drift:
+                raise
+        select, expand = select_expand(schema, omit=self._check_fields(schema, notes).missing_names)
+        return self.client.items_by_ids(schema.title, ids, select=select, expand=expand)
+
+    def _full(self, schema: ListSchema, changes: list[ChangeRecord], notes: list[str]) -> ListOutcome:
         outcome = ListOutcome(mode="full")
+        drift = self._check_fields(schema, notes)
         # The token is taken before reading: an edit made during the read is seen again next time.
         token = self.client.list_info(schema.title, refresh=True).change_token
-        select, expand = select_expand(schema)
+        select, expand = select_expand(schema, omit=drift.missing_names)
         stored = self.store.load_items(self.scope, schema.key)
         rows = [row for page in self.client.iter_pages(schema.title, select=select, expand=expand) for row in page]
         upserts = self._apply(schema, rows, stored, outcome, changes)
@@ -199,12 +260,27 @@ class SyncService:
         return outcome
 
     def _apply(self, schema: ListSchema, rows: list[dict[str, Any]], stored: dict[int, StoredItem],
-               outcome: ListOutcome, changes: list[ChangeRecord]) -> list[StoredItem]:
-        refs = self._refs(schema, rows) if rows else Refs()
+               outcome: ListOutcome, changes: list[ChangeRecord], *, trust_stored: bool = False) -> list[StoredItem]:
+        """Map and compare; ``trust_stored``: people the stored item already held pass without asking
+        (an incremental read; the nightly full reconcile asks about everyone)."""
+        people = person_columns(schema)
+        previous: dict[int, Mapped[Any]] = {}
+        trusted: set[int] = set()
+        for row in rows:
+            row_id = row.get("Id")
+            before = stored.get(row_id) if isinstance(row_id, int) else None
+            lacks = before is not None and any(c.wire_name not in row for c in schema.columns)
+            if before is not None and (lacks or (trust_stored and people)):
+                record, problems = unpack(schema, before.record_json)
+                previous[before.item_id] = Mapped(record, tuple(problems))
+                if trust_stored:
+                    trusted |= stored_person_ids(record, people)
+        refs = self._refs(schema, rows, trusted) if rows else Refs()
         upserts: list[StoredItem] = []
         counted = {"seen": 0, "added": 0, "updated": 0, "bot_only": 0}
         for row in rows:
-            mapped = from_item(schema, row, refs=refs)
+            kept = previous.get(row["Id"]) if any(c.wire_name not in row for c in schema.columns) else None
+            mapped = from_item(schema, row, refs=refs, previous=kept)
             item = _stored(schema, mapped)
             counted["seen"] += 1
             before = stored.get(item.item_id)
@@ -216,6 +292,8 @@ class SyncService:
             elif before.bot_fingerprint != item.bot_fingerprint:
                 action = "bot-only"
             else:
+                # The same content: keep the ETag as read (``"<n>"``; our write stored ``"<guid>,<n>"``):
+                # ETags are opaque, the next conditional write sends back what a read gave.
                 if before.etag != item.etag or before.record_json != item.record_json:
                     upserts.append(item)
                 continue
@@ -251,15 +329,14 @@ class SyncService:
             # A department edited these items after we read them: read them again, re-check, retry.
             for list_key, ids in conflicted.items():
                 schema = list_schema(list_key)
-                select, expand = select_expand(schema)
-                rows = self.client.items_by_ids(schema.title, ids, select=select, expand=expand)
+                rows = self._read_ids(schema, ids, outcome.notes)
                 current = self.store.get_items(self.scope, list_key, ids)
                 upserts = self._apply(schema, rows, current, outcome.lists.setdefault(list_key, ListOutcome()), changes)
                 self.store.commit(self.scope, list_key, upserts=upserts, deletes=[], token=None)
             portfolio, stored = self._load()
             outcome.portfolio = portfolio
             report = self.check(portfolio)
-        outcome.notes.append("Nogle elementer blev ved med at blive ændret under tilbageskrivningen; de tages ved næste kørsel.")
+        outcome.notes.append(sync_note("write_back_unsettled"))
         return report
 
     def check(self, portfolio: m.Portfolio) -> CheckReport:
@@ -280,9 +357,15 @@ class SyncService:
             stored = stored_lists[list_key]
             updated: dict[int, m.Record] = {}
             writes: list[ItemWrite] = []
+            # A bot column deleted from the list is not written (SharePoint would refuse the whole MERGE);
+            # the others are. Its stored value stays as it was.
+            omit = self._omit(schema)
+            skip = {c.path[0] for c in schema.bot_columns if c.name in omit}
+            columns = [c for c in schema.bot_columns if c.name not in omit]
             for record, values in pairs:
                 if record.id is None or record.id not in stored:
                     continue
+                values = {k: v for k, v in values.items() if k not in skip}
                 if all(_same(getattr(record, k), v) for k, v in values.items()):
                     continue
                 if not stored[record.id].etag:
@@ -290,8 +373,7 @@ class SyncService:
                     conflicted.setdefault(list_key, []).append(record.id)
                     continue
                 stamp_attr = "checked_at" if list_key == "initiatives" else "gate_checked_at"
-                new = record.model_copy(update={**values, stamp_attr: stamp})
-                columns = schema.bot_columns
+                new = record.model_copy(update={**values, **({} if stamp_attr in skip else {stamp_attr: stamp})})
                 writes.append(ItemWrite(record.id, str(stored[record.id].etag), to_payload(new, columns=columns)))
                 updated[record.id] = new
             if not writes:
@@ -314,6 +396,10 @@ class SyncService:
                     conflicted.setdefault(list_key, []).append(result.item_id)
                 elif result.status == "missing":
                     self.store.commit(self.scope, list_key, upserts=[], deletes=[result.item_id], token=None)
+                elif "does not exist" in result.message and list_key not in self._run.drift:
+                    # A bot column deleted since this run last looked: learn which, and write the rest next round.
+                    self._check_fields(schema, outcome.notes)
+                    conflicted.setdefault(list_key, []).append(result.item_id)
             if upserts:
                 self.store.commit(self.scope, list_key, upserts=upserts, deletes=[], token=None)
         return conflicted

@@ -34,14 +34,11 @@ class SharePointClient:
         transport: GuardedTransport | None = None,
         page_size: int = 2000,
         batch_size: int = 100,
-        app_login: str | None = None,
     ) -> None:
         self._http = SiteHttp(site_url=site_url, token_provider=token_provider, transport=transport or GuardedTransport())
         self._items = ListItems(self._http, page_size=page_size, batch_size=batch_size)
         self._admin = SiteAdmin(self._http)
         self._files = SiteFiles(self._http)
-        self.app_login = app_login
-        """Login name SharePoint records for our own writes (to skip them in the change log)."""
 
     @property
     def site_url(self) -> str:

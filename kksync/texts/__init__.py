@@ -6,6 +6,7 @@ One module per audience, each a page to read and review on its own:
 - ``checks``: the message of every rule code (the rule table itself is ``kksync.checks.catalog``), the
   computed traffic lights' reasons and the plans' verdicts;
 - ``state``: what the state stores tell the person running kksync;
+- ``sync``: a sync run's notes (full reads and why, missing columns, what Graph could not say);
 - ``documents``: the documents' titles, headings, sentences and chart texts.
 
 Texts are ``str.format`` templates; they are only ever formatted, never built from data
@@ -21,6 +22,7 @@ from kksync.texts.checks import LIGHT_TEXTS, MISSING_LIST, PLURALS, RULE_TEXTS, 
 from kksync.texts.documents import MISSING, ORGANISATION, T
 from kksync.texts.problems import PROBLEMS, problem_text
 from kksync.texts.state import STATE_MESSAGES, state_error
+from kksync.texts.sync import SYNC_NOTES, sync_note
 
 __all__ = [
     "LIGHT_TEXTS",
@@ -32,9 +34,11 @@ __all__ = [
     "RULE_TEXTS",
     "RULE_WORDS",
     "STATE_MESSAGES",
+    "SYNC_NOTES",
     "VERDICT_TEXTS",
     "T",
     "counted",
     "problem_text",
     "state_error",
+    "sync_note",
 ]

@@ -58,6 +58,7 @@ RULE_TEXTS: dict[str, str] = {
     "TRANS-PLAN-AT-GATE": "Overgangshandlingsplanen fremlægges ikke samlet til politisk behandling; dens initiativer forankres dér, hvor de allerede hører hjemme. Ret {field}.",
     "DATA-PROBLEM": "{where}{message}",
     "DATA-PLAN-MISSING": "Initiativet er ikke knyttet til en eksisterende handlingsplan. Vælg planen i {field}.",
+    "PLAN-STAGE-UNKNOWN": "Planens stadie «{value}» er ikke et af kksyncs stadier ({stages}), så planen kan ikke vurderes til politisk behandling. Ret {field} i SharePoint (er valget omdøbt, så kør kksync provision).",
 }
 
 RULE_WORDS: dict[str, str] = {

@@ -74,3 +74,49 @@ def test_validation_and_limits(sp: EmulatorServer) -> None:
         assert ok.notifications == []
         assert requests.delete(base, headers=H, timeout=5).status_code == 204
         assert requests.get(base, headers=H, timeout=5).status_code == 404
+
+
+def test_failed_deliveries_are_retried_five_times_then_dropped(sp: EmulatorServer, receiver: WebhookReceiver) -> None:
+    lid = sp.create_list("A")["Id"]
+    assert _subscribe(sp, lid, receiver.url).status_code == 201
+    receiver.status = 503
+    sp.add_item("A", {"Title": "x"})
+    assert receiver.wait_for(1, timeout=5)
+    assert sp.hooks.wait_idle()
+    # One delivery and five retries (SharePoint waits 5 minutes between them; the emulator's interval is
+    # compressed for tests via hooks.retry_interval), then the notification is dropped.
+    assert [d.attempt for d in sp.hooks.deliveries] == [1, 2, 3, 4, 5, 6]
+    assert {d.status for d in sp.hooks.deliveries} == {503}
+
+
+def test_validation_must_answer_within_the_timeout(sp: EmulatorServer) -> None:
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Slow(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            time.sleep(0.5)
+            token = self.path.split("validationtoken=")[-1].encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(token)))
+            self.end_headers()
+            self.wfile.write(token)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        lid = sp.create_list("A")["Id"]
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/hook"
+        assert sp.hooks.validation_timeout == 5.0  # SharePoint's 5 seconds
+        sp.hooks.validation_timeout = 0.2  # compressed so the test stays fast
+        assert _subscribe(sp, lid, url).status_code == 400
+        sp.hooks.validation_timeout = 5.0
+        assert _subscribe(sp, lid, url).status_code == 201
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -117,6 +117,12 @@ def _unknown_owner(s: Scenario) -> None:
     s.problems["initiatives/1"] = [_problem("initiatives", "project_owner", "unknown_person", "87")]
 
 
+def _renamed_stage(s: Scenario) -> None:
+    """The plan's stage was renamed in SharePoint: the mapper read no stage and noted the unknown choice."""
+    s.plans[0] = s.plans[0].model_copy(update={"stage": None})
+    s.problems[f"plans/{s.plans[0].id}"] = [_problem("plans", "stage", "unknown_choice", "Klar til behandling")]
+
+
 def _unlinked_project(s: Scenario) -> None:
     s.projects[0] = s.projects[0].model_copy(update={"initiative_id": None})
 
@@ -177,7 +183,24 @@ CASES: dict[str, tuple[Callable[[Scenario], None], list[str]]] = {
     "DATA-PROBLEM": (lambda s: s.problems.update({"funding_lines/1": [_problem("funding_lines", "amount", "not_a_number")]}),
                      ["DATA-PROBLEM"]),
     "DATA-PLAN-MISSING": (_orphan, ["DATA-PLAN-MISSING"]),
+    "PLAN-STAGE-UNKNOWN": (_renamed_stage, ["PLAN-STAGE-UNKNOWN"]),
 }
+
+
+def test_a_renamed_stage_fails_the_gate_instead_of_switching_it_off() -> None:
+    from kksync.checks.findings import Severity
+    from kksync.services.checking import check_report
+
+    s = base()
+    _renamed_stage(s)
+    p = make_portfolio(s.plans, s.bundles, it_projects=s.projects, problems=s.problems)
+    report = check(p, s.governance)
+    view = check_report(p, report, plan_key=s.plans[0].key)
+    finding = next(f for f in view.findings if f.rule == "PLAN-STAGE-UNKNOWN")
+    assert finding.severity is Severity.ERROR
+    assert "«Klar til behandling»" in finding.message
+    assert not report.verdicts[s.plans[0].id].ready
+    assert view.failing_gate  # without the rule, a plan with no stage is not at the gate and passes
 
 
 def test_every_rule_has_a_case() -> None:

@@ -39,7 +39,8 @@ def test_department_edit_updates_warnings_once(handlers: dict[str, Handler], env
                                                adapter: WebhookAdapter, caplog) -> None:
     caplog.set_level(logging.INFO, "kksync.functions")
     handlers["nightly_reconcile"](timer())
-    assert [kind for kind, status in adapter.calls] == ["validation"] * 8 and {s for _, s in adapter.calls} == {200}
+    # (the write-back's own notification may already be in, on a busy machine: only the validations count here)
+    assert [status for kind, status in adapter.calls if kind == "validation"] == [200] * 8
     site.hooks.wait_idle()  # the first write-back notified us too; that message is processed below
     for message in receive_all(env):
         handlers["process_changes"](message)

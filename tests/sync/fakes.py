@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from kksync.core.schema import LISTS
 from kksync.sharepoint.client import Change, ItemWrite, ListInfo, WriteOutcome
+from kksync.sharepoint.data import SiteUser
 
 _TICKS_AT_EPOCH = 621_355_968_000_000_000
 
@@ -25,14 +27,13 @@ class FakeSharePoint:
     pending: list[Change] = field(default_factory=list)
     changes_error: Exception | None = None
     sync_error: Exception | None = None
-    app_login: str | None = None
     requests_sent: int = 0
     full_reads: list[str] = field(default_factory=list)
 
     def list_info(self, title: str, *, refresh: bool = False) -> ListInfo:
         self.requests_sent += 1
         return ListInfo(id="list-id", title=title, item_count=0, entity_type=f"SP.Data.{title}ListItem",
-                        change_token="1;3;list-id;0;0", base_template=100)
+                        change_token=token_at(datetime.now(UTC), 0), base_template=100)
 
     def iter_pages(self, title: str, *, select: Sequence[str], expand: Sequence[str] = ()) -> Iterator[list[dict[str, Any]]]:
         if self.sync_error is not None:
@@ -56,6 +57,12 @@ class FakeSharePoint:
         self.requests_sent += 1
         return [WriteOutcome(w.item_id, "ok", etag="2") for w in writes]
 
-    def site_user_ids(self) -> set[int]:
+    def site_users(self) -> list[SiteUser]:
         self.requests_sent += 1
-        return set()
+        return []
+
+    def list_fields(self, title: str) -> list[dict[str, Any]]:
+        """Every column the schema expects: the fake's lists never drift."""
+        self.requests_sent += 1
+        schema = next(s for s in LISTS if s.title == title)
+        return [{"InternalName": c.name, "Title": c.title, "Choices": list(c.choices)} for c in schema.columns]

@@ -32,7 +32,7 @@ from kksync.state.base import Subscription
 from kksync.state.sqlite import SqliteStateStore
 from tests.sync.fakes import FakeSharePoint, token_at
 
-NOW = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0)  # the sync reads token ages by the real clock
 SCOPE = "http://127.0.0.1:9/sites/kk#default"
 SECRET = "a-client-state-secret-of-some-length"
 

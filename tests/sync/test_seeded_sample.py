@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kksync.app import build_client
+from kksync.app import build_client, build_directory
 from kksync.checks import check_portfolio
 from kksync.core.model import Portfolio
 from kksync.sample import sample_portfolio
 from kksync.services.provision import provision
-from kksync.services.seed import seed
+from kksync.services.seed import DEPARTED_EMAIL, seed
 from kksync.services.sync import SyncService
 from kksync.settings import Settings
 from kksync.state.sqlite import SqliteStateStore
@@ -31,11 +31,14 @@ def _findings(portfolio: Portfolio) -> set[tuple[str | None, str | None, str]]:
 
 def test_seeded_site_reports_the_sample_findings(tmp_path: Path) -> None:
     with EmulatorServer(db_path=tmp_path / "sp.db") as sp:
-        client = build_client(Settings(site_url=sp.url, state=str(tmp_path / "state.db")))
+        settings = Settings(site_url=sp.url, state=str(tmp_path / "state.db"))
+        client = build_client(settings)
         provision(client)
         assert not seed(client).skipped
         assert seed(client).skipped  # seeding twice does nothing
-        service = SyncService(client, SqliteStateStore(tmp_path / "state.db"), scope="seed", now=lambda: NOW)
+        sp.delete_account(DEPARTED_EMAIL)  # the colleague leaves as people do: in Entra ID, not on the site
+        service = SyncService(client, SqliteStateStore(tmp_path / "state.db"), scope="seed", now=lambda: NOW,
+                              directory=build_directory(settings))
         service.sync(full=True)
         synced = service.load_portfolio()
 

@@ -9,6 +9,7 @@ import pytest
 from kksync.core.schema import list_schema
 from kksync.errors import StateError
 from kksync.services.records import DATA_LISTS
+from kksync.services.sync import SyncService
 from tests.sync.conftest import Site
 
 INITIATIVES = list_schema("initiatives")
@@ -117,14 +118,35 @@ def test_a_crash_before_the_token_is_stored_loses_nothing(site: Site, monkeypatc
     assert _store_records(site)[4].purpose == "Skrevet lige før nedbruddet"
 
 
-def test_rejected_change_token_falls_back_to_a_full_reconcile(site: Site) -> None:
+def test_a_trimmed_change_log_answers_nothing_so_only_the_tokens_age_can_tell(site: Site) -> None:
+    """SharePoint Online answers a token older than its change log with no changes and no error
+    (sp-dev-docs #10389): the edit is invisible to an incremental read, and the product's full
+    reconcile (by the token's age, tests/sync/test_online_behaviour.py) is what finds it."""
+    from datetime import UTC, datetime, timedelta
+
     site.service.sync(full=True)
     site.sp.edit_item(INITIATIVES.title, 5, {PURPOSE.name: "Efter udløb"})
     site.sp.expire_change_log(before=10**9)
     outcome = site.service.sync()
-    assert any("afvist" in note for note in outcome.notes)
+    assert outcome.lists["initiatives"].mode == "incremental" and outcome.changed == 0  # SharePoint said nothing
+    later = SyncService(site.client, site.store, scope="test", now=lambda: datetime.now(UTC) + timedelta(days=61))
+    outcome = later.sync()
     assert outcome.lists["initiatives"].mode == "full"
+    assert any("dage gammelt" in note for note in outcome.notes)
     assert _store_records(site)[5].purpose == "Efter udløb"
+
+
+def test_a_refused_change_token_still_falls_back_to_a_full_reconcile(site: Site) -> None:
+    site.service.sync(full=True)
+    token = site.store.get_token("test", "initiatives")
+    assert token is not None
+    head, number = token.rsplit(";", 1)
+    site.store.commit("test", "initiatives", upserts=[], deletes=[], token=f"{head};x{number}")  # SharePoint: 400
+    site.sp.edit_item(INITIATIVES.title, 5, {PURPOSE.name: "Efter afvisning"})
+    outcome = site.service.sync()
+    assert outcome.lists["initiatives"].mode == "full"
+    assert any(INITIATIVES.title in note for note in outcome.notes)
+    assert _store_records(site)[5].purpose == "Efter afvisning"
 
 
 def test_deletes_are_applied(site: Site) -> None:
