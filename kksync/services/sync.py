@@ -26,6 +26,7 @@ from kksync.core import model as m
 from kksync.core.mapping import Mapped, Refs, from_item, select_expand, to_payload
 from kksync.core.schema import ListSchema, list_schema
 from kksync.errors import ChangeTokenError
+from kksync.services.leases import LeasePolicy, lease_owner
 from kksync.services.ports import SharePointItems, SyncStore
 from kksync.services.records import (
     DATA_LISTS,
@@ -88,8 +89,10 @@ class SyncService:
         governance: Governance | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         cache: RecordCache | None = None,
+        leases: LeasePolicy | None = None,
     ) -> None:
         self.client = client
+        self.leases = leases or LeasePolicy()  # by default: give up at once if another run holds a list
         self.store = store
         self.scope = scope
         self.governance = governance
@@ -111,7 +114,9 @@ class SyncService:
             if progress:
                 progress(schema.title, index, len(chosen))
             before = self.client.requests_sent
-            result = self._sync_list(schema, full=full, changes=changes, notes=outcome.notes)
+            # The list's lease, from reading its stored token to storing the next: one run at a time.
+            with self.leases.hold(self.store, self.scope, schema.key, schema.title, owner=lease_owner(outcome.run_id)):
+                result = self._sync_list(schema, full=full, changes=changes, notes=outcome.notes)
             result.requests = self.client.requests_sent - before
             outcome.lists[schema.key] = result
         if progress:

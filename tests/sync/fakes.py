@@ -31,8 +31,9 @@ class FakeSharePoint:
 
     def list_info(self, title: str, *, refresh: bool = False) -> ListInfo:
         self.requests_sent += 1
+        # The list's current token is later than every change it logged (the store refuses to go back).
         return ListInfo(id="list-id", title=title, item_count=0, entity_type=f"SP.Data.{title}ListItem",
-                        change_token="1;3;list-id;0;0", base_template=100)
+                        change_token="1;3;list-id;0;999999", base_template=100)
 
     def iter_pages(self, title: str, *, select: Sequence[str], expand: Sequence[str] = ()) -> Iterator[list[dict[str, Any]]]:
         if self.sync_error is not None:
