@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from kksync.core.snapshots import Snapshot, SnapshotDiff
     from kksync.queues import AzureChangeQueue, ChangeMessage
     from kksync.services.checking import CheckView
+    from kksync.services.leases import LeasePolicy
     from kksync.services.ports import ChangeQueue
     from kksync.services.processor import ProcessResult, ReconcileReport
     from kksync.services.publishing import DocumentSetup, Generated, Progress
@@ -39,6 +40,10 @@ if TYPE_CHECKING:
     from kksync.state.base import StateStore
 
 __all__ = ["Runtime", "build_client", "change_queue", "open_runtime", "reset", "webhook_store"]
+
+# The nightly reconcile waits this long for a list a queue message is being processed for: that
+# sync is short, and failing would only hand the night's work to the timer's retry.
+RECONCILE_LEASE_WAIT_SECONDS = 120
 
 
 def build_client(settings: Settings, *, transport: GuardedTransport | None = None, deadline: float | None = None) -> SharePointClient:
@@ -78,10 +83,12 @@ class Runtime:
 
     # --- sync and checks ------------------------------------------------------------------------
 
-    def sync_service(self) -> SyncService:
+    def sync_service(self, *, leases: LeasePolicy | None = None) -> SyncService:
+        """The sync; ``leases`` says how long to wait for a list another run is syncing (default: not at all)."""
         from kksync.services.sync import SyncService
 
-        return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records)
+        return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records,
+                           leases=leases)
 
     def load_portfolio(self) -> m.Portfolio:
         """The portfolio as last synced (from the store; no SharePoint request)."""
@@ -154,6 +161,7 @@ class Runtime:
     def reconcile(self, *, now: datetime | None = None, renew: bool = True) -> ReconcileReport:
         """The nightly reconcile; without a usable webhook target it syncs and notes why nothing was renewed."""
         from kksync.errors import ConfigError
+        from kksync.services.leases import LeasePolicy
         from kksync.services.processor import reconcile
 
         target, unrenewed = None, None
@@ -164,7 +172,7 @@ class Runtime:
                 unrenewed = f"subscriptions not renewed: {error}"
         report = reconcile(self.client, self.store, scope=self.scope, target=target,
                            silence_minutes=self.settings.silence_alert_minutes, governance=self.governance,
-                           cache=self.records, now=now)
+                           cache=self.records, now=now, leases=LeasePolicy(wait_seconds=RECONCILE_LEASE_WAIT_SECONDS))
         if unrenewed:
             report.notes.insert(0, unrenewed)
         return report
