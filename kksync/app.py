@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from kksync.core.snapshots import Snapshot, SnapshotDiff
     from kksync.queues import AzureChangeQueue, ChangeMessage
     from kksync.services.checking import CheckView
+    from kksync.services.leases import LeasePolicy
     from kksync.services.ports import AccountDirectory, ChangeQueue
     from kksync.services.processor import ProcessResult, ReconcileReport
     from kksync.services.publishing import DocumentSetup, Generated, Progress
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
     from kksync.state.base import StateStore
 
 __all__ = ["Runtime", "build_client", "build_directory", "change_queue", "open_runtime", "reset", "webhook_store"]
+
+# The nightly reconcile waits this long for a list a queue message is being processed for: that
+# sync is short, and failing would only hand the night's work to the timer's retry.
+RECONCILE_LEASE_WAIT_SECONDS = 120
 
 
 def build_client(settings: Settings, *, transport: GuardedTransport | None = None, deadline: float | None = None) -> SharePointClient:
@@ -87,13 +92,14 @@ class Runtime:
 
     # --- sync and checks ------------------------------------------------------------------------
 
-    def sync_service(self) -> SyncService:
+    def sync_service(self, *, leases: LeasePolicy | None = None) -> SyncService:
+        """The sync; ``leases`` says how long to wait for a list another run is syncing (default: not at all)."""
         from datetime import timedelta
 
         from kksync.services.sync import SyncService
 
         return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records,
-                           directory=self.directory,
+                           directory=self.directory, leases=leases,
                            token_max_age=timedelta(days=self.settings.change_token_max_age_days))
 
     def load_portfolio(self) -> m.Portfolio:
@@ -167,6 +173,7 @@ class Runtime:
     def reconcile(self, *, now: datetime | None = None, renew: bool = True) -> ReconcileReport:
         """The nightly reconcile; without a usable webhook target it syncs and notes why nothing was renewed."""
         from kksync.errors import ConfigError
+        from kksync.services.leases import LeasePolicy
         from kksync.services.processor import reconcile
 
         target, unrenewed = None, None
@@ -178,7 +185,8 @@ class Runtime:
         report = reconcile(self.client, self.store, scope=self.scope, target=target,
                            silence_minutes=self.settings.silence_alert_minutes, governance=self.governance,
                            cache=self.records, now=now, directory=self.directory,
-                           token_max_age_days=self.settings.change_token_max_age_days)
+                           token_max_age_days=self.settings.change_token_max_age_days,
+                           leases=LeasePolicy(wait_seconds=RECONCILE_LEASE_WAIT_SECONDS))
         if unrenewed:
             report.notes.insert(0, unrenewed)
         return report

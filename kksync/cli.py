@@ -84,10 +84,15 @@ def seed() -> None:
 
 @app.command()
 def sync(full: Annotated[bool, typer.Option("--full", help="Læs alle lister helt (fuld afstemning).")] = False,
-         no_write_back: Annotated[bool, typer.Option("--no-write-back", help="Skriv ikke tjekresultater tilbage.")] = False) -> None:
+         no_write_back: Annotated[bool, typer.Option("--no-write-back", help="Skriv ikke tjekresultater tilbage.")] = False,
+         lease_wait: Annotated[float, typer.Option("--lease-wait", min=0, help=(
+             "Sekunder der højst ventes på en liste, som en anden kørsel synkroniserer."))] = 120) -> None:
     """Synkronisér listerne med den kanoniske model, tjek og skriv advarsler tilbage."""
+    from kksync.services.leases import LeasePolicy
+
     with _runtime() as rt, _progress("Synkroniserer") as progress:
-        outcome = rt.sync_service().sync(full=full, progress=progress, write_back=not no_write_back)
+        leases = LeasePolicy(wait_seconds=lease_wait, on_wait=lambda text: console.print(f"[yellow]{text}[/yellow]"))
+        outcome = rt.sync_service(leases=leases).sync(full=full, progress=progress, write_back=not no_write_back)
     table = Table(title="Synkronisering", title_justify="left")
     for header in ("Liste", "Måde", "Læst", "Nye", "Ændrede", "Slettede", "Kun kksync", "Skrevet", "Konflikter", "Kald"):
         table.add_column(header, justify="right" if header not in ("Liste", "Måde") else "left")

@@ -18,6 +18,10 @@
     │   │                            → fatal (index the column, kksync provision), never retried
     │   └── ChangeTokenError         the stored change token was rejected or has expired  → full reconcile
     ├── StateError                   the state store is unreachable or inconsistent       → fatal, alert
+    │   └── StaleTokenError (R)      a commit would move a list's change token back: another run got
+    │                                further meanwhile; nothing was stored         → run again
+    ├── LeaseHeldError (R)           another run holds the list's lease (is syncing it right now);
+    │                                ``retry_after``, ``list_key``               → wait, or requeue
     ├── DocumentError                a document could not be generated, linted or published
     │   └── TemplateError            the Word template is broken or foreign
     ├── WebhookRejected              a request to the webhook is not a notification; ``status`` (400/413)
@@ -43,12 +47,14 @@ __all__ = [
     "ConflictError",
     "DocumentError",
     "KksyncError",
+    "LeaseHeldError",
     "ListViewThresholdError",
     "NotFoundError",
     "RetriableError",
     "SchemaError",
     "SharePointError",
     "SnapshotNotFoundError",
+    "StaleTokenError",
     "StateError",
     "TemplateError",
     "ThrottledError",
@@ -137,6 +143,31 @@ class ChangeTokenError(SharePointError):
 
 class StateError(KksyncError):
     """The state store failed."""
+
+
+class StaleTokenError(RetriableError, StateError):
+    """A commit would have moved a list's change token back (older change number, same list id).
+
+    Another run synced the list further meanwhile (its lease had lapsed); this run's commit is refused
+    whole, and running again reads on from the newer token.
+    """
+
+    def __init__(self, message: str, *, list_key: str) -> None:
+        super().__init__(message)
+        self.list_key = list_key
+
+
+class LeaseHeldError(RetriableError):
+    """Another run holds the list's lease: it is being synced right now.
+
+    ``retry_after`` is a suggestion (about when the holder's lease would lapse if it crashed); a queue
+    message comes back then, the CLI says what to do.
+    """
+
+    def __init__(self, message: str, *, list_key: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.list_key = list_key
+        self.retry_after = retry_after
 
 
 class DocumentError(KksyncError):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kksync.checks import RULES
 from kksync.texts import (
+    LEASE_MESSAGES,
     LIGHT_TEXTS,
     MISSING_LIST,
     PROBLEMS,
@@ -60,7 +61,7 @@ def test_every_state_message_the_stores_raise_is_in_the_catalogue() -> None:
 
 
 def _templates() -> list[str]:
-    tables = (PROBLEMS, RULE_TEXTS, STATE_MESSAGES, RULE_WORDS, LIGHT_TEXTS, VERDICT_TEXTS, MISSING_LIST)
+    tables = (PROBLEMS, RULE_TEXTS, STATE_MESSAGES, LEASE_MESSAGES, RULE_WORDS, LIGHT_TEXTS, VERDICT_TEXTS, MISSING_LIST)
     texts = [text for table in tables for text in table.values()]
     return texts + [value for name, value in vars(T).items() if not name.startswith("_") and isinstance(value, str)]
 

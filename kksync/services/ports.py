@@ -15,11 +15,12 @@ if TYPE_CHECKING:
     from kksync.queues import ChangeMessage
     from kksync.sharepoint.client import Change, ItemWrite, ListInfo, WriteOutcome
     from kksync.sharepoint.data import AccountState, SiteUser
-    from kksync.state.base import RunRecord, StoredItem, Subscription
+    from kksync.state.base import Lease, RunRecord, StoredItem, Subscription
 
 __all__ = [
     "AccountDirectory",
     "ChangeQueue",
+    "LeaseStore",
     "ListLookup",
     "NotificationState",
     "ReconcileSharePoint",
@@ -172,8 +173,18 @@ class ChangeQueue(Protocol):
         ...
 
 
-class SyncStore(Protocol):
-    """The sync's slice of the state store: change tokens, stored items, run history."""
+class LeaseStore(Protocol):
+    """A lease per (scope, list): only its holder syncs the list (``kksync.services.leases``)."""
+
+    def acquire_lease(self, scope: str, list_key: str, *, owner: str, ttl_seconds: int) -> Lease | None: ...
+
+    def renew_lease(self, lease: Lease) -> Lease | None: ...
+
+    def release_lease(self, lease: Lease) -> None: ...
+
+
+class SyncStore(LeaseStore, Protocol):
+    """The sync's slice of the state store: change tokens, stored items, run history, the lists' leases."""
 
     def get_token(self, scope: str, list_key: str) -> str | None: ...
 

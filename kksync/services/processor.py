@@ -12,7 +12,8 @@ processing is idempotent: a duplicate or redelivered message reads an empty chan
 nothing. A notification for a list that already has a message waiting in the queue is coalesced
 into it. When SharePoint throttles longer than the function may wait (or cannot be reached: any
 ``RetriableError``), the work goes back to the queue as a new message that becomes visible after
-``Retry-After`` instead of sleeping.
+``Retry-After`` instead of sleeping. That includes a list another run is syncing right now
+(``LeaseHeldError``): the processor does not wait for the lease, its message comes back shortly.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from kksync.services.webhooks import Refusal, parse_notifications, route_notific
 
 if TYPE_CHECKING:
     from kksync.checks.governance import Governance
+    from kksync.services.leases import LeasePolicy
     from kksync.services.subscriptions import SubscriptionResult
     from kksync.services.sync import SyncOutcome
 
@@ -249,6 +251,7 @@ def reconcile(
     now: datetime | None = None,
     directory: AccountDirectory | None = None,
     token_max_age_days: int | None = None,
+    leases: LeasePolicy | None = None,
 ) -> ReconcileReport:
     """Nightly: silence alerts, subscription renewal (unless ``target`` is None), then a full sync of every list.
 
@@ -272,7 +275,8 @@ def reconcile(
         except SharePointError as error:
             report.notes.append(f"{ALERT_MARKER} subscription renewal failed: {error}")
     # The nightly full sync is where everyone in a person field is asked about (``directory``: Graph).
-    service = SyncService(sp, store, scope=scope, governance=governance, cache=cache, directory=directory)
+    service = SyncService(sp, store, scope=scope, governance=governance, cache=cache, directory=directory,
+                          leases=leases)
     if token_max_age_days is not None:
         service.token_max_age = timedelta(days=token_max_age_days)
     report.outcome = service.sync(full=True)

@@ -34,6 +34,7 @@ from kksync.core.schema import ListSchema, list_schema
 from kksync.core.tokens import token_doubt
 from kksync.errors import ChangeTokenError, SharePointError
 from kksync.services.drift import ListDrift, compare_fields, is_missing_field_error
+from kksync.services.leases import LeasePolicy, lease_owner
 from kksync.services.people import RunPeople, person_columns, row_person_ids, stored_person_ids
 from kksync.services.ports import AccountDirectory, SharePointItems, SyncStore
 from kksync.services.records import (
@@ -110,12 +111,14 @@ class SyncService:
         cache: RecordCache | None = None,
         directory: AccountDirectory | None = None,
         token_max_age: timedelta = TOKEN_MAX_AGE,
+        leases: LeasePolicy | None = None,
     ) -> None:
         self.client = client
         self.directory = directory
         """Microsoft Graph's accounts (``None``: site users only, and the run says so)."""
         self.token_max_age = token_max_age
         """A stored token older than this is not trusted (the change log's retention minus a margin)."""
+        self.leases = leases or LeasePolicy()  # by default: give up at once if another run holds a list
         self.store = store
         self.scope = scope
         self.governance = governance
@@ -137,7 +140,9 @@ class SyncService:
             if progress:
                 progress(schema.title, index, len(chosen))
             before = self.client.requests_sent
-            result = self._sync_list(schema, full=full, changes=changes, notes=outcome.notes)
+            # The list's lease, from reading its stored token to storing the next: one run at a time.
+            with self.leases.hold(self.store, self.scope, schema.key, schema.title, owner=lease_owner(outcome.run_id)):
+                result = self._sync_list(schema, full=full, changes=changes, notes=outcome.notes)
             result.requests = self.client.requests_sent - before
             outcome.lists[schema.key] = result
         if progress:

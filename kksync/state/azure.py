@@ -6,12 +6,16 @@ Layout (``{p}`` is the prefix, every key part encoded with :func:`kksync.state.c
   binary property, or a blob ``items/scope/list/{id}-{hash}`` when it is too large for an entity.
 - table ``{p}lists``: partition ``scope``, rows ``token|list``, ``notified|list``, ``sub|list``.
 - table ``{p}runs``: partition ``scope``, row = inverted start time, so the newest run lists first.
-- container ``{p}-state``: ``snapshots/scope/plan/YYYY-MM-DD``, large item bodies and large runs.
+- container ``{p}-state``: ``snapshots/scope/plan/YYYY-MM-DD``, large item bodies and large runs, and
+  one empty blob ``leases/scope/list/lease`` per list whose blob lease is the list's sync lease.
 
 Table storage has no transaction across partitions or tables, so ``commit`` orders its writes: item
 blobs, then item entities, then stale blobs are removed, and the change token goes last. A crash at
 any point leaves the old token with some or all of the new items; the next run reads the same
 changes again and re-applies them, which is idempotent.
+
+The lease is the service's own blob lease (15–60 s, renewed by its holder while the work runs), so
+exclusion does not depend on the instances' clocks, and a crashed holder's lease lapses by itself.
 """
 
 from __future__ import annotations
@@ -38,7 +42,17 @@ from kksync.state._azure_io import (
     run_row,
     submit_batches,
 )
-from kksync.state.base import RunRecord, StoredItem, StoreLifetime, Subscription, check_commit, check_limit
+from kksync.state._azure_lease import acquire_blob_lease, release_blob_lease, renew_blob_lease
+from kksync.state.base import (
+    Lease,
+    RunRecord,
+    StoredItem,
+    StoreLifetime,
+    Subscription,
+    check_commit,
+    check_limit,
+    check_token_order,
+)
 from kksync.state.codec import dt_from_text, dt_to_text, encode_key, run_from_json, run_sort_key, run_to_json
 from kksync.texts import state_error
 
@@ -181,6 +195,10 @@ class AzureStateStore(StoreLifetime):
     ) -> None:
         by_id = check_commit(list_key, upserts, deletes)
         partition = join_keys(scope, list_key)
+        if token is not None:
+            # Checked before any item is stored. There is no transaction to close the gap to the token
+            # write below; the list's lease is what keeps another run out of it.
+            check_token_order(scope, list_key, self.get_token(scope, list_key), token)
         with guard("gem elementer"):
             old_blobs = self._item_blobs(scope, list_key) if by_id or deletes else {}
             keep: set[str] = set()
@@ -267,6 +285,16 @@ class AzureStateStore(StoreLifetime):
             for operations in by_partition.values():
                 submit_batches(self._items, operations)
             self._delete_blobs(list(self._blobs.list_blob_names(name_starts_with=blobs)))
+
+    # -- leases (kksync.state._azure_lease) --------------------------------------------------------
+    def acquire_lease(self, scope: str, list_key: str, *, owner: str, ttl_seconds: int) -> Lease | None:
+        return acquire_blob_lease(self._blobs, scope, list_key, owner=owner, ttl_seconds=ttl_seconds)
+
+    def renew_lease(self, lease: Lease) -> Lease | None:
+        return renew_blob_lease(self._blobs, lease)
+
+    def release_lease(self, lease: Lease) -> None:
+        release_blob_lease(self._blobs, lease)
 
     # -- run history -------------------------------------------------------------------------------
     def record_run(self, run: RunRecord) -> None:

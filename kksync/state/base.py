@@ -20,11 +20,12 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Literal, Protocol, Self, runtime_checkable
 
-from kksync.texts import state_error
+from kksync.texts import stale_token_error, state_error
 
 __all__ = [
     "ChangeAction",
     "ChangeRecord",
+    "Lease",
     "ListRunStats",
     "RunMode",
     "RunRecord",
@@ -33,7 +34,9 @@ __all__ = [
     "StoreLifetime",
     "Subscription",
     "check_commit",
+    "change_number",
     "check_limit",
+    "check_token_order",
     "make_scope",
 ]
 
@@ -116,6 +119,23 @@ class Subscription:
     client_state_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """The right to sync one list for a while: only its holder reads, stores and advances that list's token.
+
+    ``lease_id`` is what renewing and releasing need (the blob lease id in Azure); ``expires_at`` is
+    the store's view of when it lapses unless renewed (for Azure, the local clock plus the duration).
+    """
+
+    scope: str
+    list_key: str
+    owner: str
+    lease_id: str
+    expires_at: datetime
+    ttl_seconds: int
+    """How long the lease lasts from a renewal (for Azure rounded into 15–60 s)."""
+
+
 @runtime_checkable
 class StateStore(Protocol):
     """Where kksync keeps its state. Every method is scoped; implementations raise ``StateError``."""
@@ -142,6 +162,9 @@ class StateStore(Protocol):
     ) -> None:
         """Store item changes, then advance the change token (``None`` leaves the token as it is).
 
+        A token older than the stored one of the same list (see :func:`check_token_order`) is refused
+        with ``StaleTokenError`` before anything is stored: another run got further meanwhile.
+
         The token never moves before the items are stored: a crash in between only makes the next run
         read the same changes again, and applying them again is harmless.
         """
@@ -156,6 +179,23 @@ class StateStore(Protocol):
 
         Run history, snapshots and webhook bookkeeping stay.
         """
+        ...
+
+    # -- leases ------------------------------------------------------------------------------------
+    def acquire_lease(self, scope: str, list_key: str, *, owner: str, ttl_seconds: int) -> Lease | None:
+        """Take the list's lease for ``ttl_seconds``, or ``None`` while someone else holds it.
+
+        A lease that has lapsed (its holder crashed or stalled) is taken over. Azure rounds the
+        duration into its 15–60 s range.
+        """
+        ...
+
+    def renew_lease(self, lease: Lease) -> Lease | None:
+        """Extend a held lease by its duration; ``None`` when it was lost (lapsed and taken by another)."""
+        ...
+
+    def release_lease(self, lease: Lease) -> None:
+        """Give the lease up now; releasing a lease that is no longer held does nothing."""
         ...
 
     # -- run history -------------------------------------------------------------------------------
@@ -222,6 +262,29 @@ def check_commit(list_key: str, upserts: Sequence[StoredItem], deletes: Sequence
     if both:
         raise state_error("upsert_and_delete", ids=sorted(both))
     return by_id
+
+
+def change_number(token: str) -> tuple[str, int] | None:
+    """The list id and change number of a token ``1;3;<listId>;<ticks>;<number>``; ``None`` if it has none."""
+    parts = token.split(";")
+    if len(parts) < 5 or not parts[4].strip().isdigit():
+        return None
+    return parts[2].lower(), int(parts[4])
+
+
+def check_token_order(scope: str, list_key: str, stored: str | None, new: str | None) -> None:
+    """Refuse to move a list's change token back, the same way in every backend.
+
+    Only tokens of the same SharePoint list are compared: after a list was recreated (a new list id)
+    the new token starts over, and a token we cannot parse is not judged at all.
+    """
+    if stored is None or new is None:
+        return
+    old, fresh = change_number(stored), change_number(new)
+    if old is None or fresh is None or old[0] != fresh[0]:
+        return
+    if fresh[1] < old[1]:
+        raise stale_token_error(list_key=list_key, stored=old[1], new=fresh[1])
 
 
 def check_limit(limit: int) -> None:

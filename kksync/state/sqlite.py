@@ -4,25 +4,37 @@ The Azure Functions host and the CLI may open the same file at once, from severa
 processes. WAL lets readers proceed while one process writes; ``BEGIN IMMEDIATE`` takes the write
 lock up front, so two writers queue on the busy timeout instead of failing half-way through a
 transaction when both try to upgrade a read lock. Within one process a lock serialises use of the
-single connection.
+single connection. The same write lock makes a list's lease (the ``leases`` table: owner, id, expiry)
+safe across processes: checking and taking it happen in one ``BEGIN IMMEDIATE`` transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kksync.state.base import RunRecord, StoredItem, StoreLifetime, Subscription, check_commit, check_limit
+from kksync.state.base import (
+    Lease,
+    RunRecord,
+    StoredItem,
+    StoreLifetime,
+    Subscription,
+    check_commit,
+    check_limit,
+    check_token_order,
+)
 from kksync.state.codec import dt_from_text, dt_to_text, run_from_json, run_sort_key, run_to_json
 from kksync.texts import state_error
 
 __all__ = ["SqliteStateStore"]
 
+# The leases table came later without a new version: an older kksync ignores it (and takes no leases).
 SCHEMA_VERSION = 1
 _BUSY_TIMEOUT_MS = 30_000
 # Below SQLite's historical limit of 999 bound variables per statement.
@@ -52,6 +64,10 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     scope TEXT NOT NULL, list_key TEXT NOT NULL, subscription_id TEXT NOT NULL,
     expiration TEXT NOT NULL, client_state_hash TEXT NOT NULL,
     PRIMARY KEY (scope, list_key));
+CREATE TABLE IF NOT EXISTS leases (
+    scope TEXT NOT NULL, list_key TEXT NOT NULL, owner TEXT NOT NULL, lease_id TEXT NOT NULL,
+    ttl_seconds INTEGER NOT NULL, expires_at TEXT NOT NULL,
+    PRIMARY KEY (scope, list_key));
 """
 
 _ITEM_COLUMNS = "item_id, record_json, fingerprint, bot_fingerprint, etag, modified, editor"
@@ -65,8 +81,16 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]
 class SqliteStateStore(StoreLifetime):
     """State in one SQLite file (``":memory:"`` for a private, throw-away store)."""
 
-    def __init__(self, path: str | Path, *, timeout: float = _BUSY_TIMEOUT_MS / 1000) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        timeout: float = _BUSY_TIMEOUT_MS / 1000,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._path = str(path)
+        # Leases expire by this clock; processes sharing a file share the machine's clock.
+        self._clock = clock
         self._lock = threading.RLock()
         # Test seam: called after the items of a commit are written and before the token is.
         self._fault: Callable[[str], None] | None = None
@@ -205,6 +229,11 @@ class SqliteStateStore(StoreLifetime):
             for i in by_id.values()
         ]
         with self._write() as conn:
+            if token is not None:
+                # Inside the write transaction: no other writer can move the token between check and write.
+                row = conn.execute("SELECT token FROM tokens WHERE scope = ? AND list_key = ?", (scope, list_key))
+                stored = row.fetchone()
+                check_token_order(scope, list_key, None if stored is None else str(stored[0]), token)
             conn.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             conn.executemany(
                 "DELETE FROM items WHERE scope = ? AND list_key = ? AND item_id = ?",
@@ -230,6 +259,40 @@ class SqliteStateStore(StoreLifetime):
             else:
                 conn.execute("DELETE FROM items WHERE scope = ? AND list_key = ?", (scope, list_key))
                 conn.execute("DELETE FROM tokens WHERE scope = ? AND list_key = ?", (scope, list_key))
+
+    # -- leases ------------------------------------------------------------------------------------
+    def acquire_lease(self, scope: str, list_key: str, *, owner: str, ttl_seconds: int) -> Lease | None:
+        now = self._clock()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT expires_at FROM leases WHERE scope = ? AND list_key = ?", (scope, list_key)
+            ).fetchone()
+            if row is not None and datetime.fromisoformat(row[0]) > now:
+                return None
+            lease = Lease(scope, list_key, owner, uuid.uuid4().hex, now + timedelta(seconds=ttl_seconds), ttl_seconds)
+            conn.execute(
+                "INSERT OR REPLACE INTO leases VALUES (?, ?, ?, ?, ?, ?)",
+                (scope, list_key, owner, lease.lease_id, ttl_seconds, lease.expires_at.isoformat()),
+            )
+        return lease
+
+    def renew_lease(self, lease: Lease) -> Lease | None:
+        with self._write() as conn:
+            renewed = Lease(lease.scope, lease.list_key, lease.owner, lease.lease_id,
+                            self._clock() + timedelta(seconds=lease.ttl_seconds), lease.ttl_seconds)
+            # A lapsed lease nobody took since is still ours, as with an Azure blob lease.
+            updated = conn.execute(
+                "UPDATE leases SET expires_at = ? WHERE scope = ? AND list_key = ? AND lease_id = ?",
+                (renewed.expires_at.isoformat(), lease.scope, lease.list_key, lease.lease_id),
+            )
+        return renewed if updated.rowcount == 1 else None
+
+    def release_lease(self, lease: Lease) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM leases WHERE scope = ? AND list_key = ? AND lease_id = ?",
+                (lease.scope, lease.list_key, lease.lease_id),
+            )
 
     # -- run history -------------------------------------------------------------------------------
     def record_run(self, run: RunRecord) -> None:

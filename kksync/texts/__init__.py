@@ -21,10 +21,11 @@ from __future__ import annotations
 from kksync.texts.checks import LIGHT_TEXTS, MISSING_LIST, PLURALS, RULE_TEXTS, RULE_WORDS, VERDICT_TEXTS, counted
 from kksync.texts.documents import MISSING, ORGANISATION, T
 from kksync.texts.problems import PROBLEMS, problem_text
-from kksync.texts.state import STATE_MESSAGES, state_error
+from kksync.texts.state import LEASE_MESSAGES, STATE_MESSAGES, lease_held_error, stale_token_error, state_error
 from kksync.texts.sync import SYNC_NOTES, sync_note
 
 __all__ = [
+    "LEASE_MESSAGES",
     "LIGHT_TEXTS",
     "MISSING",
     "MISSING_LIST",
@@ -38,7 +39,9 @@ __all__ = [
     "VERDICT_TEXTS",
     "T",
     "counted",
+    "lease_held_error",
     "problem_text",
+    "stale_token_error",
     "state_error",
     "sync_note",
 ]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kksync.errors import StateError
+from kksync.errors import LeaseHeldError, StaleTokenError, StateError
 
-__all__ = ["STATE_MESSAGES", "state_error"]
+__all__ = ["LEASE_MESSAGES", "STATE_MESSAGES", "lease_held_error", "stale_token_error", "state_error"]
 
 STATE_MESSAGES: dict[str, str] = {
     "wrong_list": "Element {item_id} tilhører listen «{item_list}», ikke «{list_key}». Det er en programfejl i synkroniseringen.",
@@ -21,7 +21,34 @@ STATE_MESSAGES: dict[str, str] = {
     "bad_limit": "Antallet af kørsler skal være mindst 1 (fik {limit}).",
 }
 
+# The leases and the token order: raised by the stores and the sync alike, as their own error classes.
+LEASE_MESSAGES: dict[str, str] = {
+    "stale_token": (
+        "Listen «{list_key}» er allerede synkroniseret længere af en anden kørsel (gemt ændring nr. {stored}, "
+        "denne kørsel nåede nr. {new}); intet er gemt. Kør synkroniseringen igen – den læser videre derfra."
+    ),
+    "waiting": "Listen «{title}» synkroniseres allerede af en anden kørsel – venter op til {seconds} s …",
+    "held": (
+        "Listen «{title}» synkroniseres allerede af en anden kørsel, og den blev ikke færdig inden for {seconds} s. "
+        "Prøv igen om lidt, eller vent længere med --lease-wait SEKUNDER. Er den anden kørsel gået ned, "
+        "frigives listen af sig selv efter højst {ttl} s."
+    ),
+    "lost": "Listen «{title}»: låsen kunne ikke fornyes og er måske overtaget af en anden kørsel.",
+}
+
 
 def state_error(code: str, **values: object) -> StateError:
     """A ``StateError`` with the Danish message for ``code``."""
     return StateError(STATE_MESSAGES[code].format(**values))
+
+
+def stale_token_error(*, list_key: str, stored: int, new: int) -> StaleTokenError:
+    """The ``StaleTokenError`` for a commit that would move ``list_key``'s token from ``stored`` back to ``new``."""
+    return StaleTokenError(LEASE_MESSAGES["stale_token"].format(list_key=list_key, stored=stored, new=new),
+                           list_key=list_key)
+
+
+def lease_held_error(*, list_key: str, title: str, seconds: float, ttl: int) -> LeaseHeldError:
+    """The ``LeaseHeldError`` of a run that gave up waiting for ``title``'s lease; come back within a TTL."""
+    message = LEASE_MESSAGES["held"].format(title=title, seconds=round(seconds), ttl=ttl)
+    return LeaseHeldError(message, list_key=list_key, retry_after=min(15.0, float(ttl)))

@@ -148,3 +148,20 @@ def test_removing_a_user_twice(tmp_path) -> None:
             assert r.status_code == second
             if second == 404:
                 assert r.json()["error"]["message"]["value"] == "User cannot be found."
+
+
+def test_graph_json_batching_answers_each_request_by_id(sp: EmulatorServer) -> None:
+    sp.add_user("anna@kk.dk", "Anna")
+    sp.add_user("bo@kk.dk", "Bo")
+    sp.delete_account("bo@kk.dk")
+    batch = {"requests": [
+        {"id": "1", "method": "GET", "url": "/users/anna@kk.dk?$select=id,accountEnabled"},
+        {"id": "2", "method": "GET", "url": "/users/bo@kk.dk?$select=id,accountEnabled"},
+    ]}
+    r = requests.post(f"{sp.graph_url}/$batch", json=batch, headers=G, timeout=5)
+    assert r.status_code == 200
+    answers = {a["id"]: a for a in r.json()["responses"]}
+    assert answers["1"]["status"] == 200 and answers["1"]["body"]["accountEnabled"] is True
+    assert answers["2"]["status"] == 404 and answers["2"]["body"]["error"]["code"] == "Request_ResourceNotFound"
+    too_many = {"requests": [{"id": str(i), "method": "GET", "url": "/users/anna@kk.dk"} for i in range(21)]}
+    assert requests.post(f"{sp.graph_url}/$batch", json=too_many, headers=G, timeout=5).status_code == 400

@@ -16,6 +16,7 @@ import pytest
 
 from kksync.errors import StateError
 from kksync.state import ChangeRecord, ListRunStats, RunRecord, StateStore, StoredItem, Subscription
+from tests.state.lease_contract import LeaseContract
 
 ODD_SCOPES = [
     "https://kk.sharepoint.com/sites/it-strategi#handleplan",
@@ -56,8 +57,9 @@ def run(run_id: str, scope: str, started: datetime, **kw: Any) -> RunRecord:
     return RunRecord(run_id=run_id, scope=scope, started_at=started, **kw)
 
 
-class StateStoreContract:
-    """Behaviour every state store must show. Subclasses provide the ``store`` fixture."""
+class StateStoreContract(LeaseContract):
+    """Behaviour every state store must show. Subclasses provide the ``store`` fixture, and say how time
+    passes for their leases (``advance`` and ``lapse``, see :class:`LeaseContract`)."""
 
     scope = "https://kk.sharepoint.com/sites/it-strategi#default"
 

@@ -78,3 +78,12 @@ def test_backend_selection(tmp_path: Path) -> None:
     with open_state_store(settings) as store:
         assert isinstance(store, SqliteStateStore)
     assert (tmp_path / "b.db").exists()
+
+
+def test_change_number_reads_the_fifth_field() -> None:
+    from kksync.state.base import change_number
+
+    assert change_number("1;3;ABC-id;638500000000000000;42") == ("abc-id", 42)
+    assert change_number("1;3;abc;638500000000000000") is None
+    assert change_number("1;3;abc;638500000000000000;x") is None
+    assert change_number("") is None

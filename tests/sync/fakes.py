@@ -32,8 +32,9 @@ class FakeSharePoint:
 
     def list_info(self, title: str, *, refresh: bool = False) -> ListInfo:
         self.requests_sent += 1
+        # The list's current token is later than every change it logged (the store refuses to go back).
         return ListInfo(id="list-id", title=title, item_count=0, entity_type=f"SP.Data.{title}ListItem",
-                        change_token=token_at(datetime.now(UTC), 0), base_template=100)
+                        change_token=token_at(datetime.now(UTC), 999_999), base_template=100)
 
     def iter_pages(self, title: str, *, select: Sequence[str], expand: Sequence[str] = ()) -> Iterator[list[dict[str, Any]]]:
         if self.sync_error is not None:
