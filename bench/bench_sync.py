@@ -17,6 +17,7 @@ import json
 import math
 import multiprocessing
 import resource
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,6 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: sp_emulator and testkit are not installed
 
 from kksync.app import build_client
 from kksync.core.mapping import to_payload
