@@ -28,17 +28,32 @@ from kksync.documents.content.model import (
     Table,
 )
 from kksync.documents.word.charts import add_chart
+from kksync.documents.word.furniture import (
+    APP_XML,
+    Heading,
+    add_toc,
+    bookmark,
+    header_name,
+    set_language,
+    set_update_fields,
+)
+from kksync.documents.word.layout import column_widths
 from kksync.documents.word.package import deterministic_zip
 from kksync.documents.word.template import open_template
-from kksync.errors import TemplateError
 from kksync.texts import ORGANISATION
 
-__all__ = ["TEXT_WIDTH_TWIPS", "render_docx"]
+__all__ = ["TEXT_WIDTH_TWIPS", "full_title", "render_docx"]
 
 TEXT_WIDTH_TWIPS = 9070  # 16 cm between A4 margins of 2,5 cm
+TABLE_FONT_PT = 9.0
+"""The "KK Tabel" style's size; column widths are measured at it."""
+CELL_MARGIN_TWIPS = 85
+AFTER_TABLE_TWIPS = 200
+SHORT_TABLE_ROWS = 12
+TOC_MIN_HEADINGS = 8
+"""Documents with at least this many headings get a table of contents after the cover."""
 HEADER_FILL = "1F3A5F"
 HEADER_TEXT = "FFFFFF"
-_HEADINGS = ("Heading 1", "Heading 2", "Heading 3")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -54,14 +69,20 @@ class _Body:
         self.document = document
         self.created = created
         styles = {style.name: style.style_id for style in document.styles}
+        # Word's built-in names are lower case in styles.xml ("toc 1"); python-docx shows some capitalised
+        styles.update({name.lower(): sid for name, sid in list(styles.items())})
         self.style = styles
         self.body = document.element.body
         self.sect_pr = self.body.find(qn("w:sectPr"))
         for child in list(self.body):
             self.body.remove(child)
         self.charts = 0
+        self.headings: list[Heading] = []
+        self.after_table = False
 
     def finish(self) -> None:
+        if len(self.body) and self.body[-1].tag == qn("w:tbl"):
+            self.paragraph(None)  # a body cannot end in a table
         if self.sect_pr is not None:
             self.body.append(self.sect_pr)
 
@@ -69,13 +90,19 @@ class _Body:
 
     def paragraph(self, style: str | None, text: str = "", *, bold_lead: str = "", parent: Any = None,
                   align: str | None = None, bold: bool = False, keep_next: bool = False) -> Any:
-        p = _el(self.body if parent is None else parent, "w:p")
-        if style is not None or align or keep_next:
+        in_body = parent is None
+        p = _el(self.body if in_body else parent, "w:p")
+        space_before = in_body and self.after_table
+        if in_body:
+            self.after_table = False
+        if style is not None or align or keep_next or space_before:
             ppr = _el(p, "w:pPr")
             if style is not None:
                 _el(ppr, "w:pStyle", val=self.style[style])
             if keep_next:
                 _el(ppr, "w:keepNext")
+            if space_before:  # air after a table, as spacing rather than an empty paragraph
+                _el(ppr, "w:spacing", before=str(AFTER_TABLE_TWIPS))
             if align:
                 _el(ppr, "w:jc", val=align)
         if bold_lead:
@@ -104,31 +131,49 @@ class _Body:
                     if piece != piece.strip():
                         t.set(_XML_SPACE, "preserve")
 
-    def page_break(self) -> None:
-        _el(_el(_el(self.body, "w:p"), "w:r"), "w:br", type="page")
+    def page_break(self) -> Any:
+        p = _el(self.body, "w:p")
+        _el(_el(p, "w:r"), "w:br", type="page")
+        return p
+
+    def heading(self, level: int, text: str) -> None:
+        names = [f"Heading {n}" for n in range(1, 10) if f"Heading {n}" in self.style]
+        style = names[min(level, len(names)) - 1]
+        p = self.paragraph(style, text or "–")
+        number = len(self.headings) + 1
+        name = f"_Toc{number:06d}"
+        bookmark(p, name, number)
+        self.headings.append(Heading(level, text or "–", name))
 
     # --- blocks -------------------------------------------------------------------------
 
-    def block(self, block: Block) -> None:
+    def block(self, block: Block, level: int, following: Block | None) -> None:
         if isinstance(block, Paragraph):
-            self.paragraph("Normal", block.text, bold_lead=(block.bold_lead + (": " if block.text else "")) if block.bold_lead else "",
-                           keep_next=not block.text)
+            if block.bold_lead and not block.text:
+                # a label over the blocks that follow is a heading, not bold body text
+                self.heading(level + 1, block.bold_lead)
+            else:
+                self.paragraph("Normal", block.text, bold_lead=f"{block.bold_lead}: " if block.bold_lead else "")
         elif isinstance(block, Marking):
             self.paragraph("KK Markering", block.text)
         elif isinstance(block, BulletList):
-            for item in block.items:
-                self.paragraph("List Bullet", item or "–")
+            for n, item in enumerate(block.items):
+                self.paragraph("List Bullet", item or "–", keep_next=n < len(block.items) - 1 and len(block.items) <= 8)
         elif isinstance(block, KeyValues):
-            for key, value in block.pairs:
-                self.paragraph("KK Felt", value or "–", bold_lead=f"{key}: ")
+            for n, (key, value) in enumerate(block.pairs):
+                # the fields of one item stay together (and with the heading above them)
+                self.paragraph("KK Felt", value or "–", bold_lead=f"{key}: ", keep_next=n < len(block.pairs) - 1)
         elif isinstance(block, Table):
-            self.table(block)
+            self.table(block, separate=isinstance(following, Table | Chart) and not _caption_of(following))
         elif isinstance(block, Chart):
             self.chart(block)
 
-    def table(self, table: Table) -> None:
+    def table(self, table: Table, *, separate: bool = False) -> None:
         if table.caption:
             self.paragraph("Caption", table.caption, keep_next=True)
+        elif self.after_table:
+            self.paragraph(None)  # two tables side by side would merge into one
+        self.after_table = False
         tbl = _el(self.body, "w:tbl")
         tbl_pr = _el(tbl, "w:tblPr")
         _el(tbl_pr, "w:tblStyle", val=self.style["KK Tabel"])
@@ -138,19 +183,23 @@ class _Body:
             noHBand="1", noVBand="1")
         if table.caption:
             _el(tbl_pr, "w:tblCaption", val=table.caption[:255])
-        weights = sum(c.width for c in table.columns) or 1.0
-        widths = [str(int(TEXT_WIDTH_TWIPS * c.width / weights)) for c in table.columns]
+        rows = table.rows or (tuple("–" for _ in table.columns),)
+        widths = [str(w) for w in column_widths(
+            [c.header for c in table.columns], rows, [c.width for c in table.columns],
+            total=TEXT_WIDTH_TWIPS, size_pt=TABLE_FONT_PT, margin=2 * CELL_MARGIN_TWIPS,
+        )]
         grid = _el(tbl, "w:tblGrid")
         for width in widths:
             _el(grid, "w:gridCol", w=width)
         aligns = ["right" if c.numeric else None for c in table.columns]
-        self.row(tbl, [c.header for c in table.columns], widths, aligns, header=True)
-        rows = table.rows or (tuple("–" for _ in table.columns),)
-        for row in rows:
-            self.row(tbl, list(row), widths, aligns, header=False)
-        self.paragraph(None)  # Word needs a paragraph between adjacent tables; it also gives air
+        short = len(rows) <= SHORT_TABLE_ROWS  # a short table is kept on one page
+        self.row(tbl, [c.header for c in table.columns], widths, aligns, header=True, keep_next=True)
+        for n, row in enumerate(rows):
+            self.row(tbl, list(row), widths, aligns, header=False, keep_next=short and n < len(rows) - 1)
+        self.after_table = True
 
-    def row(self, tbl: Any, cells: list[str], widths: list[str], aligns: list[str | None], *, header: bool) -> None:
+    def row(self, tbl: Any, cells: list[str], widths: list[str], aligns: list[str | None], *, header: bool,
+            keep_next: bool) -> None:
         tr = _el(tbl, "w:tr")
         tr_pr = _el(tr, "w:trPr")
         _el(tr_pr, "w:cantSplit")
@@ -163,24 +212,32 @@ class _Body:
             if header:
                 # direct formatting too: not every reader applies a table style's first-row look
                 _el(tc_pr, "w:shd", val="clear", color="auto", fill=HEADER_FILL)
-            p = self.paragraph(None, parent=tc, align=align)
+            p = self.paragraph(None, parent=tc, align=align, keep_next=keep_next)
             if text:
                 self.run(p, text, bold=header, color=HEADER_TEXT if header else None)
 
     def chart(self, chart: Chart) -> None:
         self.charts += 1
         self.paragraph("Caption", chart.title, keep_next=True)
-        p = self.paragraph(None, keep_next=True)
+        p = self.paragraph(None)
         p.append(add_chart(self.document.part, chart, number=self.charts, created=self.created))
         self.table(chart.table)
 
     def section(self, section: Section, level: int) -> None:
-        style = _HEADINGS[min(level, len(_HEADINGS)) - 1]
-        self.paragraph(style, section.title or "–")
-        for block in section.blocks:
-            self.block(block)
+        self.heading(level, section.title or "–")
+        for n, block in enumerate(section.blocks):
+            following = section.blocks[n + 1] if n + 1 < len(section.blocks) else None
+            self.block(block, level, following)
         for child in section.sections:
             self.section(child, level + 1)
+
+
+def _caption_of(block: Block | None) -> str:
+    if isinstance(block, Table):
+        return block.caption
+    if isinstance(block, Chart):
+        return block.title
+    return ""
 
 
 def _header_marking(document: Any, text: str) -> None:
@@ -193,30 +250,19 @@ def _header_marking(document: Any, text: str) -> None:
     run.font.color.rgb = RGBColor(0xB0, 0x00, 0x20)
 
 
-def _set_language(document: Any, language: str) -> None:
-    """Make sure the default run language is set even in a restyled template."""
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    if defaults is None:
-        raise TemplateError("Skabelonen har ingen standardformatering (w:docDefaults); byg den med scripts/build_template.py.")
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = _el(defaults, "w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = _el(rpr_default, "w:rPr")
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = _el(rpr, "w:lang")
-    lang.set(qn("w:val"), language)
-
-
 _PROPERTY_MAX = 255
 """python-docx refuses longer core properties; a 255-character plan key plus "; 2012" is one."""
 
 
 def _property(text: str) -> str:
     return text if len(text) <= _PROPERTY_MAX else text[: _PROPERTY_MAX - 1].rstrip() + "…"
+
+
+def full_title(doc: Document) -> str:
+    """The document's title naming its plan: the title, and the plan (subject) when the title leaves it out."""
+    if not doc.subject or doc.subject in doc.title:
+        return doc.title or "–"
+    return f"{doc.title} – {doc.subject}"
 
 
 def render_docx(doc: Document, *, template: bytes, status_date: date, identifier: str = "", category: str = "") -> bytes:
@@ -232,16 +278,24 @@ def render_docx(doc: Document, *, template: bytes, status_date: date, identifier
     for line in doc.cover_lines:
         if line and line not in (doc.subtitle, doc.title):
             body.paragraph("Normal", line)
-    body.page_break()
+    cover_end = body.page_break()
     for section in doc.sections:
         body.section(section, 1)
     body.finish()
+    if len(body.headings) >= TOC_MIN_HEADINGS and cover_end.getnext() is not None:
+        first = cover_end.getnext()
+        add_toc(first, body.headings, body.style, TEXT_WIDTH_TWIPS)
+        breaker = body.page_break()  # appended at the end: move it before the first section
+        first.addprevious(breaker)
+        set_update_fields(document)
+    title = full_title(doc)
+    header_name(document, title)
     if doc.marking:
         _header_marking(document, doc.marking)
-    _set_language(document, doc.language)
+    set_language(document, doc.language)
 
     props = document.core_properties
-    props.title = _property(doc.title)
+    props.title = _property(title)
     props.subject = _property(doc.subject)
     props.keywords = _property(doc.keywords)
     props.category = _property(category)
@@ -254,4 +308,8 @@ def render_docx(doc: Document, *, template: bytes, status_date: date, identifier
     props.revision = 1
     out = io.BytesIO()
     document.save(out)
-    return deterministic_zip(out.getvalue())
+    return deterministic_zip(out.getvalue(), replace={"docProps/app.xml": APP_XML}, drop=_LEFTOVERS)
+
+
+_LEFTOVERS = ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml")
+"""Template leftovers a generated document does not carry (a blank preview picture, Word 2010 style copies)."""

@@ -1,0 +1,159 @@
+"""What surrounds a document's content: table of contents, page header, language, package properties (adapter).
+
+The table of contents is a real Word ``TOC`` field whose result is already filled in: one entry per
+heading of level 1 and 2, each a link to a bookmark on its heading with a ``PAGEREF`` field for the
+page number. Word renumbers the whole field when fields are updated (``w:updateFields`` asks for
+that when the document opens); LibreOffice computes the ``PAGEREF`` page numbers itself as it lays the
+pages out. The cached page numbers are left empty rather than guessed, since a guessed page number
+would be a false statement until the first update.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.sax.saxutils import escape
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+from kksync.errors import TemplateError
+from kksync.texts.word import WORD
+
+__all__ = ["APP_XML", "Heading", "add_toc", "bookmark", "header_name", "set_language", "set_update_fields"]
+
+TOC_LEVELS = 2
+_AFTER_UPDATE_FIELDS = frozenset(qn(f"w:{t}") for t in (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator",
+))
+
+
+class Heading:
+    """A heading the writer placed: its level, text and bookmark name."""
+
+    __slots__ = ("bookmark", "level", "text")
+
+    def __init__(self, level: int, text: str, bookmark: str) -> None:
+        self.level, self.text, self.bookmark = level, text, bookmark
+
+
+def _el(parent: Any, tag: str, **attrs: str) -> Any:
+    element = etree.SubElement(parent, qn(tag))
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def bookmark(p: Any, name: str, number: int) -> None:
+    """Wrap the paragraph's runs in a bookmark (the target of a TOC entry)."""
+    start = etree.Element(qn("w:bookmarkStart"))
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    ppr = p.find(qn("w:pPr"))
+    (ppr.addnext(start) if ppr is not None else p.insert(0, start))
+    end = _el(p, "w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+
+
+def _field_char(p: Any, kind: str) -> None:
+    _el(_el(p, "w:r"), "w:fldChar", fldCharType=kind)
+
+
+def _instr(p: Any, text: str) -> None:
+    t = _el(_el(p, "w:r"), "w:instrText")
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def add_toc(anchor: Any, headings: list[Heading], styles: dict[str, str], text_width: int) -> None:
+    """Insert the contents heading and a pre-filled TOC field before ``anchor`` (a body element)."""
+    entries = [h for h in headings if h.level <= TOC_LEVELS]
+    title = etree.Element(qn("w:p"))
+    _el(_el(title, "w:pPr"), "w:pStyle", val=styles.get("TOC Heading", styles["Heading 1"]))
+    run = _el(title, "w:r")
+    _el(run, "w:t").text = WORD.toc_title
+    paragraphs = [title]
+    for n, heading in enumerate(entries):
+        p = etree.Element(qn("w:p"))
+        ppr = _el(p, "w:pPr")
+        style = styles.get(f"toc {heading.level}")
+        if style:
+            _el(ppr, "w:pStyle", val=style)
+        tabs = _el(ppr, "w:tabs")
+        _el(tabs, "w:tab", val="right", leader="dot", pos=str(text_width))
+        if style is None and heading.level > 1:
+            _el(ppr, "w:ind", left="284")
+        if n == 0:
+            _field_char(p, "begin")
+            _instr(p, f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u ')
+            _field_char(p, "separate")
+        link = _el(p, "w:hyperlink", anchor=heading.bookmark, history="1")
+        _el(_el(link, "w:r"), "w:t").text = heading.text
+        r = _el(link, "w:r")
+        _el(r, "w:tab")
+        _field_char(link, "begin")
+        _instr(link, f" PAGEREF {heading.bookmark} \\h ")
+        _field_char(link, "separate")
+        _field_char(link, "end")
+        if n == len(entries) - 1:
+            _field_char(p, "end")
+        paragraphs.append(p)
+    for p in paragraphs:
+        anchor.addprevious(p)
+
+
+def header_name(document: Any, text: str) -> None:
+    """Name the document in the running page header, before what the template's header says."""
+    header = document.sections[0].header
+    paragraphs = header.paragraphs
+    first = paragraphs[0] if paragraphs else header.add_paragraph()
+    p = first.insert_paragraph_before(text)
+    p.alignment = first.alignment
+    for run in p.runs:
+        run.font.size = first.runs[0].font.size if first.runs else None
+
+
+def set_language(document: Any, language: str) -> None:
+    """The default run language and the theme font language, even in a restyled template."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is None:
+        raise TemplateError("Skabelonen har ingen standardformatering (w:docDefaults); byg den med scripts/build_template.py.")
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = _el(defaults, "w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = _el(rpr_default, "w:rPr")
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = _el(rpr, "w:lang")
+    lang.set(qn("w:val"), language)
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), language)
+
+
+def set_update_fields(document: Any) -> None:
+    """Ask Word to update the fields (the TOC's page numbers) when the document is opened."""
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        update = etree.Element(qn("w:updateFields"))
+        update.set(qn("w:val"), "true")
+        # schema order (CT_Settings): updateFields stands just before hdrShapeDefaults … compat … rsids
+        later = next((c for c in settings if c.tag in _AFTER_UPDATE_FIELDS), None)
+        (later.addprevious(update) if later is not None else settings.append(update))
+
+
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    f"<Template>kksync.docx</Template><Application>{escape(WORD.application)}</Application>"
+    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+).encode("utf-8")
+"""docProps/app.xml of every written document: no Word version or application it did not come from."""
