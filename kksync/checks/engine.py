@@ -20,6 +20,7 @@ from kksync.checks.lights import compute_light
 from kksync.checks.plan_rules import (
     STAGE,
     coverage_issues,
+    duplicate_key_issues,
     orphan_issue,
     plan_issues,
     project_issues,
@@ -97,7 +98,7 @@ class _Run:
     def _light(self, initiative: Initiative) -> None:
         if initiative.id is not None:
             statuses = self.index.statuses.get(initiative.id, [])
-            self.lights[initiative.id] = compute_light(statuses, self.gov.lights, until_year=self.today.year)
+            self.lights[initiative.id] = compute_light(statuses, self.gov.lights, until_year=self.today.year, today=self.today)
 
     def plan(self, plan: Plan) -> None:
         gov, index = self.gov, self.index
@@ -108,16 +109,19 @@ class _Run:
         functions = [fn for codes, fn in INITIATIVE_RULES if codes & wanted]
         initiatives = index.by_plan.get(plan.id, []) if plan.id is not None else []
         ranks = ranking_order_issues(initiatives) if wanted & {"RANK-DUPLICATE", "RANK-GAP"} else {}
+        keys = duplicate_key_issues(initiatives) if "DATA-KEY-DUPLICATE" in wanted else {}
         coverage, data = "CONTRIB-UNCOVERED" in wanted, "DATA-PROBLEM" in wanted
         owner_reported = "RESP-OWNER-UNKNOWN" in current  # else the DATA finding is the only word on it
         tally = _Tally()
         for ini in initiatives:
-            subject = Subject.of(ini, plan, index, gov.thresholds)
+            subject = Subject.of(ini, plan, index, gov.thresholds, today=self.today)
             issues: list[Issue] = []
             for fn in functions:
                 issues.extend(fn(subject))
             if ranks and ini.id is not None and ini.id in ranks:
                 issues.extend(ranks[ini.id])
+            if keys and ini.id is not None and ini.id in keys:
+                issues.extend(keys[ini.id])
             if coverage:
                 issues.extend(coverage_issues(ini, index))
             if data and subject.problems:
@@ -132,7 +136,7 @@ class _Run:
             if gated:
                 tally.add(issues, gate, admin_code or _UNKNOWN_ADMIN)
             self._light(ini)
-        own = plan_issues(plan)
+        own = plan_issues(plan, self.today)
         stage_issue = self._unknown_stage(plan)
         if stage_issue is not None:
             # A stage renamed in SharePoint reads as no stage, and no stage is no gate: the plan would

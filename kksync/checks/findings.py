@@ -56,8 +56,15 @@ class ComputedLight(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     light: Light | None
+    """The worse of the cost and schedule lights; ``None`` when neither can be computed."""
     reason: str
     reported: Light | None = None
+    cost: Light | None = None
+    """Project costs: baseline vs forecast cost (no baseline, no light)."""
+    cost_reason: str = ""
+    schedule: Light | None = None
+    """Schedule: baseline vs forecast end; a passed end on unfinished work is red."""
+    schedule_reason: str = ""
 
 
 class PlanVerdict(BaseModel):
