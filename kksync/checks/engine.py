@@ -77,7 +77,8 @@ class _Run:
         )
 
     def _emit(self, issues: list[Issue], severities: dict[str, Severity], plan: Plan | None,
-              initiative: Initiative | None, administration: str | None) -> bool:
+              initiative: Initiative | None, administration: str | None,
+              gate: dict[str, Severity] | None = None) -> bool:
         """Turn enabled issues into findings; report whether any of them blocks completeness."""
         blocking = False
         for code, message, fields in issues:
@@ -92,6 +93,7 @@ class _Run:
                 initiative_id=initiative.id if initiative is not None else None,
                 initiative_key=initiative.key if initiative is not None else None,
                 administration=administration,
+                blocks_gate=gate is not None and gate.get(code) is Severity.ERROR,
             ))
         return blocking
 
@@ -128,7 +130,7 @@ class _Run:
                 issues.extend(data_issues(subject, owner_reported=owner_reported))
             admin = ini.administration or plan.administration
             admin_code = admin.value if admin is not None else None
-            blocking = self._emit(issues, current, plan, ini, admin_code)
+            blocking = self._emit(issues, current, plan, ini, admin_code, gate if gated else None)
             if ini.id is not None:
                 self.completeness[ini.id] = (
                     Completeness.MANGLER if blocking else Completeness.KOMPLET if current else Completeness.IKKE_KRAEVET
@@ -142,14 +144,15 @@ class _Run:
             # A stage renamed in SharePoint reads as no stage, and no stage is no gate: the plan would
             # pass silently. It is an error whatever the governance says, and it fails the gate.
             forced = {stage_issue.code: Severity.ERROR}
-            self._emit([stage_issue], forced, plan, None, plan.administration.value if plan.administration else None)
+            self._emit([stage_issue], forced, plan, None, plan.administration.value if plan.administration else None,
+                       forced)
             own.append(stage_issue)
             gate = {**gate, **forced}
         if data and plan.id is not None:
             own.extend(located_issue(p.list_key, p.item_id, p.problem.column, p.problem.message)
                        for p in index.plan_problems.get(plan.id, []))
         plan_admin = plan.administration.value if plan.administration is not None else None
-        self._emit(own, current, plan, None, plan_admin)
+        self._emit(own, current, plan, None, plan_admin, gate if gated else None)
         if plan.id is not None:
             self.verdicts[plan.id] = _verdict(plan, initiatives, own, tally, gate if gated else None)
 

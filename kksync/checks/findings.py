@@ -48,6 +48,9 @@ class Finding(BaseModel):
     initiative_id: int | None = None
     initiative_key: str | None = None
     administration: str | None = None
+    blocks_gate: bool = False
+    """An error at the gate "Klar til politisk behandling": it keeps the plan from political decision
+    (a draft's findings are warnings to its departments, yet some of them will block the gate)."""
 
 
 class ComputedLight(BaseModel):

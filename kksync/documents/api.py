@@ -19,6 +19,7 @@ from kksync.documents.content.names import safe_file_name
 from kksync.documents.content.plan import build_plan
 from kksync.documents.content.readiness import build_readiness
 from kksync.documents.content.status import build_status
+from kksync.documents.content.typography import typeset_document
 from kksync.documents.word.template import TemplateSource, load_template
 
 __all__ = [
@@ -60,12 +61,14 @@ def build_document(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
     previous: Snapshot | None = None,
 ) -> Document:
-    """The content model of one document (pure; no python-docx)."""
+    """The content model of one document (pure; no python-docx), typeset (units and ranges kept together)."""
     if document_type is DocumentType.STATUS:
-        return build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
-    if document_type is DocumentType.READINESS:
-        return build_readiness(snapshot, report)
-    return build_plan(snapshot, report)
+        doc = build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
+    elif document_type is DocumentType.READINESS:
+        doc = build_readiness(snapshot, report)
+    else:
+        doc = build_plan(snapshot, report)
+    return typeset_document(doc)
 
 
 def document_spec(snapshot: Snapshot, document_type: DocumentType, *, title: str, year: int | None = None) -> DocumentSpec:
