@@ -122,6 +122,7 @@ class T:
     reported = "Rapporteret"
     computed = "Beregnet"
     not_computed = "beregnes ikke"
+    no_computed_light = "intet lys"
     benefits_not_computed = "Gevinster rapporteres af forvaltningen; listerne har ingen realiserede gevinster at beregne ud fra"
     no_status_reason = "Ingen status at beregne ud fra"
     reported_light = "Rapporteret trafiklys"
@@ -189,7 +190,7 @@ class T:
         "Hver forvaltning har sit eget afsnit med sine initiativer og hvad de mangler. «Skal rettes» hindrer politisk "
         "behandling; «Bør rettes» gør ikke."
     )
-    admin_summary = "{count} initiativer, heraf {failing} med mangler ({findings} mangler, der skal rettes)."
+    admin_summary = "{count}, heraf {failing} med mangler ({findings}, der skal rettes)."
     findings_of = "Mangler: {admin}"
     at_gate = "Ved politisk behandling"
     must_fix = "Skal rettes"

@@ -16,7 +16,7 @@ from kksync.core.model import Administration, Initiative, PlanStage
 from kksync.core.snapshots import Snapshot
 from kksync.documents.content.common import ADMIN_ORDER, cover_lines, initiative_name, ordered, plan_period, ranked_table
 from kksync.documents.content.model import BulletList, Column, Document, Paragraph, Section, Table
-from kksync.texts import T
+from kksync.texts import T, counted
 
 __all__ = ["ReadinessCounts", "build_readiness", "decision_passed", "plan_findings", "plan_ready", "readiness_counts"]
 
@@ -171,8 +171,8 @@ def _per_administration(doc: Document, initiatives: list[Initiative], per_initia
         members = groups[key]
         sub: Section = top.sub(_admin_name(key))
         sub.add(Paragraph(T.admin_summary.format(
-            count=fmt.number(len(members)), failing=fmt.number(counts.by_admin_failing[key]),
-            findings=fmt.number(counts.by_admin_findings[key]))))
+            count=counted(len(members), "initiativ"), failing=fmt.number(counts.by_admin_failing[key]),
+            findings=counted(counts.by_admin_findings[key], "mangel"))))
         sub.add(_findings_table(T.findings_of.format(admin=_admin_name(key)), members, per_initiative))
 
 

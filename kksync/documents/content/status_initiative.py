@@ -70,16 +70,19 @@ def _measures(status: InitiativeStatus) -> Table:
     def reported(light: Light | None) -> str:
         return light_text(light)
 
+    def lit(light: Light | None) -> str:
+        return light_text(light) if light is not None else T.no_computed_light
+
     rows = (
         (T.measure_cost, reported(entry.cost_light if entry else None),
-         light_text(computed.cost) if computed else T.not_computed, computed.cost_reason if computed else T.no_status_reason),
+         lit(computed.cost) if computed else T.not_computed, computed.cost_reason if computed else T.no_status_reason),
         (T.measure_schedule, reported(entry.schedule_light if entry else None),
-         light_text(computed.schedule) if computed else T.not_computed,
+         lit(computed.schedule) if computed else T.not_computed,
          computed.schedule_reason if computed else T.no_status_reason),
         (T.measure_benefits, reported(entry.benefit_light if entry else None), T.not_computed, T.benefits_not_computed),
         (T.measure_nonfinancial, reported(entry.nonfinancial_light if entry else None), T.not_computed,
          T.benefits_not_computed),
-        (T.measure_overall, reported(status.reported), light_text(status.computed), status.reason or fmt.MISSING),
+        (T.measure_overall, reported(status.reported), lit(status.computed), status.reason or fmt.MISSING),
     )
     return Table(
         T.measures_caption,

@@ -10,7 +10,8 @@ remember it:
   space (LibreOffice honours it; Word treats it as a zero-width no-break character);
 - one full stop where two met ("151.550.000 kr.." → "151.550.000 kr."); an ellipsis is left alone.
 
-Metadata (the document's title, subject, keywords) is left as typed: it is searched, not wrapped.
+The title is typeset too (the writer shows it on the cover, where a long plan title wraps); the subject
+and keywords are left as typed, so a search for "2011–2012" finds the document by its plan.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def _section(section: Section) -> None:
 
 def typeset_document(doc: Document) -> Document:
     """The same document with every visible text typeset (in place; returned for chaining)."""
+    doc.title = typeset(doc.title)
     doc.subtitle = typeset(doc.subtitle)
     doc.cover_lines = [typeset(line) for line in doc.cover_lines]
     if doc.marking:
