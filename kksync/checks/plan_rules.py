@@ -7,10 +7,10 @@ from collections import defaultdict
 from datetime import date
 
 from kksync.checks.catalog import Issue, column, issue
-from kksync.texts import LIST_NAMES
 from kksync.checks.context import Index
 from kksync.core import fmt
 from kksync.core.model import Administration, Initiative, ItProject, Plan, PlanKind, PlanStage
+from kksync.texts import LIST_NAMES
 
 __all__ = [
     "coverage_issues", "duplicate_key_issues", "orphan_issue", "plan_issues", "project_issues", "ranking_order_issues",

@@ -17,8 +17,8 @@ from kksync.core.schema import LISTS
 from kksync.core.snapshots import Snapshot, snapshot_of
 from kksync.documents import render
 from kksync.documents.api import build_document
-from kksync.documents.content.readiness import readiness_counts
 from kksync.documents.content.model import Table
+from kksync.documents.content.readiness import readiness_counts
 from kksync.documents.content.status import status_rows
 from kksync.documents.word.lint import lint_docx
 from kksync.sample import sample_portfolio

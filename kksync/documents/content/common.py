@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from functools import cache
 
 from kksync.checks.findings import CheckReport, ComputedLight
 from kksync.core import fmt
-import re
-from enum import StrEnum
-
 from kksync.core.model import Administration, FocusArea, Initiative, Light, Person, Phase, Plan, StatusEntry
 from kksync.core.schema import list_schema
 from kksync.core.snapshots import Snapshot, latest_status

@@ -14,7 +14,14 @@ from kksync.checks.findings import CheckReport, Finding, PlanVerdict, Requiremen
 from kksync.core import fmt
 from kksync.core.model import Administration, Initiative, PlanStage
 from kksync.core.snapshots import Snapshot
-from kksync.documents.content.common import ADMIN_ORDER, cover_lines, initiative_name, ordered, plan_period, ranked_table
+from kksync.documents.content.common import (
+    ADMIN_ORDER,
+    cover_lines,
+    initiative_name,
+    ordered,
+    plan_period,
+    ranked_table,
+)
 from kksync.documents.content.model import BulletList, Column, Document, Paragraph, Section, Table
 from kksync.texts import T, counted
 

@@ -249,11 +249,15 @@ def build_status(snapshot: Snapshot, report: CheckReport, *, year: int, previous
     _over_time(doc, snapshot, rows, year)
     add_changes(doc, snapshot, previous, year)
     areas = {a.id: a for a in snapshot.portfolio.focus_areas if a.id is not None}
-    for group, title, empty in ((Progress.RUNNING, T.running, T.none_running),
-                                (Progress.NOT_STARTED, T.not_started, T.none_not_started),
-                                (Progress.COMPLETED, T.completed, T.none_completed)):
-        members = [r for r in rows if progress_of(r.status.phase, r.status.entry) is group]
-        section = doc.section(title.format(count=fmt.number(len(members))))
+    grouped = {g: [r for r in rows if progress_of(r.status.phase, r.status.entry) is g] for g in Progress}
+    for title, members, empty in (
+        (T.running.format(count=fmt.number(len(grouped[Progress.RUNNING]))), grouped[Progress.RUNNING], T.none_running),
+        (T.not_started.format(count=fmt.number(len(grouped[Progress.NOT_STARTED]))), grouped[Progress.NOT_STARTED],
+         T.none_not_started),
+        (T.completed.format(count=fmt.number(len(grouped[Progress.COMPLETED]))), grouped[Progress.COMPLETED],
+         T.none_completed),
+    ):
+        section = doc.section(title)
         if not members:
             section.add(Paragraph(empty))
         for row in members:

@@ -51,6 +51,10 @@ class YearChanges:
         return not (self.new or self.closed or self.phase or self.light or self.unreported)
 
 
+def _n(items: list[str]) -> str:
+    return fmt.number(len(items))
+
+
 def _phase(entry: StatusEntry) -> str:
     return entry.phase.value if entry.phase else fmt.MISSING
 
@@ -65,14 +69,16 @@ def add_changes(doc: Document, snapshot: Snapshot, previous: Snapshot | None, ye
     section = top.sub(T.changes_years_title.format(year=year, previous=year - 1))
     section.add(Paragraph(T.changes_years.format(year=year, previous=year - 1)))
     groups = (
-        (T.first_status, changes.new), (T.closed, changes.closed), (T.phase_changed, changes.phase),
-        (T.light_changed, changes.light), (T.unreported, changes.unreported),
+        (T.first_status.format(count=_n(changes.new)), changes.new), (T.closed.format(count=_n(changes.closed)), changes.closed),
+        (T.phase_changed.format(count=_n(changes.phase)), changes.phase),
+        (T.light_changed.format(count=_n(changes.light)), changes.light),
+        (T.unreported.format(count=_n(changes.unreported)), changes.unreported),
     )
     if changes.empty:
         section.add(Paragraph(T.no_year_changes.format(year=year, previous=year - 1)))
     for title, items in groups:
         if items:
-            section.sub(title.format(count=fmt.number(len(items)))).add(BulletList(tuple(items)))
+            section.sub(title).add(BulletList(tuple(items)))
     section = top.sub(T.changes_records_title)
     if previous is None:
         section.add(Paragraph(T.no_previous))
@@ -82,15 +88,16 @@ def add_changes(doc: Document, snapshot: Snapshot, previous: Snapshot | None, ye
     def name(ref: object) -> str:
         return f"{getattr(ref, 'key', '')} {getattr(ref, 'title', '')}".strip()
 
+    added, removed = [name(r) for r in diff.added], [name(r) for r in diff.removed]
+    reranked = [T.change.format(name=name(r), old=r.old_rank or T.unranked, new=r.new_rank or T.unranked)
+                for r in diff.reranked]
+    refunded = [T.change.format(name=name(r), old=fmt.mio(r.old_total), new=fmt.mio(r.new_total)) for r in diff.refunded]
+    owners = [T.change.format(name=name(r), old=r.old_owner or fmt.MISSING, new=r.new_owner or fmt.MISSING)
+              for r in diff.owner_changed]
     records = (
-        (T.added, [name(r) for r in diff.added]),
-        (T.removed, [name(r) for r in diff.removed]),
-        (T.reranked, [T.change.format(name=name(r), old=r.old_rank or T.unranked, new=r.new_rank or T.unranked)
-                      for r in diff.reranked]),
-        (T.refunded, [T.change.format(name=name(r), old=fmt.mio(r.old_total), new=fmt.mio(r.new_total))
-                      for r in diff.refunded]),
-        (T.owner_changed, [T.change.format(name=name(r), old=r.old_owner or fmt.MISSING, new=r.new_owner or fmt.MISSING)
-                           for r in diff.owner_changed]),
+        (T.added.format(count=_n(added)), added), (T.removed.format(count=_n(removed)), removed),
+        (T.reranked.format(count=_n(reranked)), reranked), (T.refunded.format(count=_n(refunded)), refunded),
+        (T.owner_changed.format(count=_n(owners)), owners),
     )
     when = fmt.long_date(previous.status_date)
     if not any(items for _, items in records):
@@ -99,5 +106,5 @@ def add_changes(doc: Document, snapshot: Snapshot, previous: Snapshot | None, ye
     section.add(Paragraph(T.record_changes.format(date=when)))
     for title, items in records:
         if items:
-            section.sub(title.format(count=fmt.number(len(items)))).add(BulletList(tuple(items)))
+            section.sub(title).add(BulletList(tuple(items)))
     return changes
