@@ -237,7 +237,10 @@ class Soak:
         """Every promise, against a fresh read of SharePoint into a store of its own."""
         with self.console.status("Judging the run ..."):
             settled = self.runtime.sync_service().sync()
-            fresh = SyncService(self.runtime.client, SqliteStateStore(fresh_db), scope="kontrol")
+            # The judge asks Microsoft Graph as the product does: a colleague deleted in Entra ID stays a
+            # site user, and only Graph says they left.
+            fresh = SyncService(self.runtime.client, SqliteStateStore(fresh_db), scope="kontrol",
+                                directory=self.runtime.directory)
             fresh.sync(full=True, write_back=False)
             writes, changes = self.figures["product_writes"], self.journal.changes
             thread_errors = [e for d in self.departments for e in d.errors]

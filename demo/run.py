@@ -58,6 +58,12 @@ def main() -> None:
         console.print(f"Anden kørsel: {again.changes} ændringer (idempotent).")
 
         _step("2. Eksempeldata: strategi, overgangsplan, fælles og lokale planer")
+        # SharePoint Online's ensureuser takes a person's display name from Entra ID; the emulator's
+        # directory learns the sample's employees by name first, so lists and documents show names.
+        from kksync.sample import SAMPLE_USERS
+
+        for person in SAMPLE_USERS:
+            sp.add_user(str(person.email), str(person.name))
         console.print(str(seed(runtime.client)))
         # The sample's colleague who left: the account is deleted in Entra ID; the site keeps the user,
         # so only Microsoft Graph (the emulator's) tells the sync that the person is gone.

@@ -162,7 +162,7 @@ class Runtime:
 
         return process_change(self.client, self.store, message, scope=self.scope,
                               queue=queue if queue is not None else self.change_queue(),
-                              governance=self.governance, cache=self.records)
+                              governance=self.governance, cache=self.records, directory=self.directory)
 
     def webhook_target(self, notification_url: str | None = None, client_state: str | None = None) -> WebhookTarget:
         """Where notifications go, from the settings unless given; ``ConfigError`` if incomplete."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -141,7 +141,10 @@ DEFECTS: dict[str, tuple[str, ...]] = {
     "F13-14": ("no_deliverer", "no_milestones", "not_agreed"),
     "F13-15": ("outside_period", "no_focus", "rank_14"),
     "F13-16": ("no_rank", "no_ranked_by", "no_ranked_on", "no_end"),
+    "F11-02": ("milestone_overdue",),
+    "F13-02": ("milestone_overdue",),
     "L-KFF-2": ("no_contrib",),
+    "L-BIF-2": ("duplicate_key",),
     "L-TMF-3": ("contrib_not_joint",),
     "L-SOF-3": ("no_manager", "no_focus"),
 }
@@ -163,6 +166,11 @@ class _Draft:
 
 
 _KR = Decimal(1)
+_RISKS = (
+    "Leverandørens tidsplan for {title} er stram; en forsinkelse udskyder gevinsterne.",
+    "Forvaltningernes medarbejdere skal nå at blive uddannet, før gevinsterne kan hentes.",
+    "Integrationen til de eksisterende fagsystemer kan blive dyrere end budgetteret.",
+)
 
 
 def _m(mio: float) -> Decimal:
@@ -198,6 +206,7 @@ def _draft(key: str, title: str, admin: Administration | None, focus: tuple[int,
         "purpose": "At give borgere og medarbejdere bedre og billigere it-understøttelse.",
         "goals": "Målbare gevinster i drift og sagsbehandling inden for planperioden.",
         "deliverables": "Analyse, anskaffelse, implementering og gevinstrealisering.",
+        "risks": _RISKS[variant % len(_RISKS)].format(title=title),
         "phase": (Phase.ANALYSE, Phase.ANSKAFFELSE, Phase.GENNEMFOERELSE)[variant % 3],
         "rank": rank, "ranked_by": users[1] if rank else None, "ranked_on": date(decided.year, 9, 12) if rank else None,
         "project_owner": users[owner], "project_manager": users[manager], "benefit_owner": users[owner],
@@ -217,10 +226,11 @@ def _draft(key: str, title: str, admin: Administration | None, focus: tuple[int,
          "agreed_on": date(decided.year, 9, 30)}
         for f, y in ((figures[0], y0), (figures[1], y0 + 1))
     ]
+    # Reached on the day or a week or two late (a reached milestone is never overdue).
     milestones = [
-        {"title": "Analyse og kravspecifikation afsluttet", "due": date(y0, 6, 30)},
-        {"title": "Løsningen sat i drift", "due": date(y0 + 1, 3, 31)},
-        {"title": "Gevinstrealisering påbegyndt", "due": end},
+        {"title": title_, "due": due, "completed_on": due + timedelta(days=7 * (variant % 3))}
+        for title_, due in (("Analyse og kravspecifikation afsluttet", date(y0, 6, 30)),
+                            ("Løsningen sat i drift", date(y0 + 1, 3, 31)), ("Gevinstrealisering påbegyndt", end))
     ]
     return _Draft(ini, figures, funding, milestones)
 
@@ -239,6 +249,8 @@ def _statuses(draft: _Draft, n: int, first_year: int) -> None:
             "title": f"Status {year}", "year": year, "status_date": date(year, 11, 15),
             "phase": (Phase.ANALYSE, Phase.ANSKAFFELSE, Phase.GENNEMFOERELSE, Phase.REALISERING)[min(year - first_year, 3)],
             "reported_light": Light.GROEN if drift < 5 else Light.GUL,
+            "cost_light": Light.GUL if drift in (3, 4) else Light.GROEN, "schedule_light": Light.GUL if drift == 5 else Light.GROEN,
+            "benefit_light": Light.GUL if drift == 4 else Light.GROEN, "nonfinancial_light": Light.GROEN,
             "baseline_cost": baseline, "forecast_cost": forecast.quantize(Decimal(1)), "spent": (baseline * min(year - first_year + 1, 3) / 3).quantize(Decimal(1)),
             "baseline_end": end, "forecast_end": add_months(end, late_months),
             "progress": min(100, (year - first_year + 1) * 30), "comment": "Forløber efter planen." if drift < 3 else "Se risici.",
@@ -294,6 +306,10 @@ def _apply(draft: _Draft, defect: str) -> None:
         delivery["end"] = date(delivery["end"].year + 1, 6, 30)
     elif defect == "no_milestones":
         draft.milestones = []
+    elif defect == "milestone_overdue":
+        draft.milestones[1]["completed_on"] = None
+    elif defect == "duplicate_key":
+        ini["key"] = ini["key"].rsplit("-", 1)[0] + "-1"  # the same id as the plan's first initiative
     elif defect == "no_contrib":
         draft.contributes_to = ()
     elif defect == "contrib_not_joint":

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -86,11 +86,12 @@ def make_person(id: int, name: str | None = None, *, email: str | None = None) -
 def make_plan(id: int = 1, *, start_year: int = 2013, kind: PlanKind | None = PlanKind.FAELLES,
               stage: PlanStage = PlanStage.KLAR, administration: Administration | None = None,
               **fields: Any) -> Plan:
-    """A plan ready for its gate: two years from ``start_year``, up for decision the autumn before."""
+    """A plan ready for its gate: two years from ``start_year``, up for decision the autumn before, and never
+    before ``TODAY`` + 3 months (a plan at the gate whose decision date has passed is a finding)."""
     values: dict[str, Any] = {
         "key": f"P-{id}", "title": f"Plan {id}", "kind": kind, "stage": stage, "administration": administration,
         "period_start": date(start_year, 1, 1), "period_end": date(start_year + 1, 12, 31),
-        "decision_date": date(start_year - 1, 10, 4),
+        "decision_date": max(date(start_year - 1, 10, 4), TODAY + timedelta(days=92)),
     }
     return Plan(id=id, **{**values, **fields})
 
@@ -178,14 +179,16 @@ def make_bundle(plan: Plan, id: int = 1, *, rank: int | None = 1, investment: De
                 drift: Decimal = Decimal(500_000), saving: Decimal = Decimal(100_000),
                 benefit: Decimal = Decimal(900_000), rate: Decimal = Decimal("4.0"),
                 administration: Administration = Administration.OKF) -> Bundle:
-    """A complete initiative in ``plan``: figures for five years, its funding agreed, one milestone."""
+    """A complete initiative in ``plan``: figures for five years, its funding agreed, one milestone (reached
+    on its day when that lies before ``TODAY``: a complete initiative has no overdue milestone)."""
     assert plan.period_start is not None and plan.period_end is not None
     first = plan.period_start.year
     figures = make_figures(id, first_year=first, investment=investment, drift=drift, saving=saving, benefit=benefit)
     case = make_business_case(figures, rate=rate, first_year=first)
     initiative = make_initiative(id, plan=plan, rank=rank, administration=administration, business_case=case)
     funding = [make_funding(id, year=first, amount=investment)]
-    return Bundle(initiative, figures, funding, [make_milestone(id, due=plan.period_end)])
+    reached = plan.period_end if plan.period_end < TODAY else None
+    return Bundle(initiative, figures, funding, [make_milestone(id, due=plan.period_end, completed_on=reached)])
 
 
 def make_portfolio(plans: Sequence[Plan], bundles: Iterable[Bundle] = (), *,

@@ -10,8 +10,7 @@ from kksync.checks.finance import CashFlows, cash_flows, npv, payback_years
 from kksync.core import fmt
 from kksync.core.fmt import and_list
 from kksync.core.model import AgreementStatus, FigureKind, FundingLine
-from kksync.core.schema import list_schema
-from kksync.texts import RULE_WORDS
+from kksync.texts import LIST_NAMES, RULE_WORDS
 
 __all__ = ["check_business_case", "check_funding", "filled"]
 
@@ -34,8 +33,8 @@ FUND_AMOUNT = column(_FUND, "amount")
 FUND_STATUS = column(_FUND, "status")
 FUND_AGREED_ON = column(_FUND, "agreed_on")
 _FIG_COLUMNS = (FIG_KIND, FIG_YEAR, FIG_AMOUNT)
-_FIG_LIST = list_schema(_FIG).title
-_FUND_LIST = list_schema(_FUND).title
+_FIG_LIST = LIST_NAMES[_FIG]
+_FUND_LIST = LIST_NAMES[_FUND]
 _ALL_KINDS = frozenset(FigureKind)
 _SCENARIO_NAMES = {0: RULE_WORDS["scenario_0"], 1: RULE_WORDS["scenario_1"]}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from kksync.checks.governance import Thresholds
 from kksync.core.model import (
@@ -133,14 +134,17 @@ class Subject:
     figures: list[BusinessCaseFigure]
     milestones: list[Milestone]
     problems: list[LocatedProblem]
+    today: date | None = None
+    """The day the check stands on (a milestone due before it and not reached is overdue)."""
 
     @classmethod
-    def of(cls, initiative: Initiative, plan: Plan, index: Index, thresholds: Thresholds) -> Subject:
+    def of(cls, initiative: Initiative, plan: Plan, index: Index, thresholds: Thresholds, *,
+           today: date | None = None) -> Subject:
         iid = initiative.id
         if iid is None:
-            return cls(initiative, plan, index, thresholds, [], [], [], [])
+            return cls(initiative, plan, index, thresholds, [], [], [], [], today)
         return cls(
             initiative, plan, index, thresholds,
             index.funding.get(iid, []), index.figures.get(iid, []), index.milestones.get(iid, []),
-            index.problems.get(iid, []),
+            index.problems.get(iid, []), today,
         )

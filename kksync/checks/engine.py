@@ -20,6 +20,7 @@ from kksync.checks.lights import compute_light
 from kksync.checks.plan_rules import (
     STAGE,
     coverage_issues,
+    duplicate_key_issues,
     orphan_issue,
     plan_issues,
     project_issues,
@@ -76,7 +77,8 @@ class _Run:
         )
 
     def _emit(self, issues: list[Issue], severities: dict[str, Severity], plan: Plan | None,
-              initiative: Initiative | None, administration: str | None) -> bool:
+              initiative: Initiative | None, administration: str | None,
+              gate: dict[str, Severity] | None = None) -> bool:
         """Turn enabled issues into findings; report whether any of them blocks completeness."""
         blocking = False
         for code, message, fields in issues:
@@ -91,13 +93,14 @@ class _Run:
                 initiative_id=initiative.id if initiative is not None else None,
                 initiative_key=initiative.key if initiative is not None else None,
                 administration=administration,
+                blocks_gate=gate is not None and gate.get(code) is Severity.ERROR,
             ))
         return blocking
 
     def _light(self, initiative: Initiative) -> None:
         if initiative.id is not None:
             statuses = self.index.statuses.get(initiative.id, [])
-            self.lights[initiative.id] = compute_light(statuses, self.gov.lights, until_year=self.today.year)
+            self.lights[initiative.id] = compute_light(statuses, self.gov.lights, until_year=self.today.year, today=self.today)
 
     def plan(self, plan: Plan) -> None:
         gov, index = self.gov, self.index
@@ -108,23 +111,26 @@ class _Run:
         functions = [fn for codes, fn in INITIATIVE_RULES if codes & wanted]
         initiatives = index.by_plan.get(plan.id, []) if plan.id is not None else []
         ranks = ranking_order_issues(initiatives) if wanted & {"RANK-DUPLICATE", "RANK-GAP"} else {}
+        keys = duplicate_key_issues(initiatives) if "DATA-KEY-DUPLICATE" in wanted else {}
         coverage, data = "CONTRIB-UNCOVERED" in wanted, "DATA-PROBLEM" in wanted
         owner_reported = "RESP-OWNER-UNKNOWN" in current  # else the DATA finding is the only word on it
         tally = _Tally()
         for ini in initiatives:
-            subject = Subject.of(ini, plan, index, gov.thresholds)
+            subject = Subject.of(ini, plan, index, gov.thresholds, today=self.today)
             issues: list[Issue] = []
             for fn in functions:
                 issues.extend(fn(subject))
             if ranks and ini.id is not None and ini.id in ranks:
                 issues.extend(ranks[ini.id])
+            if keys and ini.id is not None and ini.id in keys:
+                issues.extend(keys[ini.id])
             if coverage:
                 issues.extend(coverage_issues(ini, index))
             if data and subject.problems:
                 issues.extend(data_issues(subject, owner_reported=owner_reported))
             admin = ini.administration or plan.administration
             admin_code = admin.value if admin is not None else None
-            blocking = self._emit(issues, current, plan, ini, admin_code)
+            blocking = self._emit(issues, current, plan, ini, admin_code, gate if gated else None)
             if ini.id is not None:
                 self.completeness[ini.id] = (
                     Completeness.MANGLER if blocking else Completeness.KOMPLET if current else Completeness.IKKE_KRAEVET
@@ -132,20 +138,21 @@ class _Run:
             if gated:
                 tally.add(issues, gate, admin_code or _UNKNOWN_ADMIN)
             self._light(ini)
-        own = plan_issues(plan)
+        own = plan_issues(plan, self.today)
         stage_issue = self._unknown_stage(plan)
         if stage_issue is not None:
             # A stage renamed in SharePoint reads as no stage, and no stage is no gate: the plan would
             # pass silently. It is an error whatever the governance says, and it fails the gate.
             forced = {stage_issue.code: Severity.ERROR}
-            self._emit([stage_issue], forced, plan, None, plan.administration.value if plan.administration else None)
+            self._emit([stage_issue], forced, plan, None, plan.administration.value if plan.administration else None,
+                       forced)
             own.append(stage_issue)
             gate = {**gate, **forced}
         if data and plan.id is not None:
             own.extend(located_issue(p.list_key, p.item_id, p.problem.column, p.problem.message)
                        for p in index.plan_problems.get(plan.id, []))
         plan_admin = plan.administration.value if plan.administration is not None else None
-        self._emit(own, current, plan, None, plan_admin)
+        self._emit(own, current, plan, None, plan_admin, gate if gated else None)
         if plan.id is not None:
             self.verdicts[plan.id] = _verdict(plan, initiatives, own, tally, gate if gated else None)
 

@@ -48,6 +48,9 @@ class Finding(BaseModel):
     initiative_id: int | None = None
     initiative_key: str | None = None
     administration: str | None = None
+    blocks_gate: bool = False
+    """An error at the gate "Klar til politisk behandling": it keeps the plan from political decision
+    (a draft's findings are warnings to its departments, yet some of them will block the gate)."""
 
 
 class ComputedLight(BaseModel):
@@ -56,8 +59,15 @@ class ComputedLight(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     light: Light | None
+    """The worse of the cost and schedule lights; ``None`` when neither can be computed."""
     reason: str
     reported: Light | None = None
+    cost: Light | None = None
+    """Project costs: baseline vs forecast cost (no baseline, no light)."""
+    cost_reason: str = ""
+    schedule: Light | None = None
+    """Schedule: baseline vs forecast end; a passed end on unfinished work is red."""
+    schedule_reason: str = ""
 
 
 class PlanVerdict(BaseModel):

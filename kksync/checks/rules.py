@@ -12,15 +12,15 @@ from datetime import date
 from kksync.checks.business_case import check_business_case, check_funding, filled
 from kksync.checks.catalog import RULES, Issue, column, issue
 from kksync.checks.context import Subject
-from kksync.core.fmt import and_list, short_date
+from kksync.core.fmt import and_list, long_date
 from kksync.core.model import Plan, TransitionOrigin
 from kksync.core.schema import list_schema
 from kksync.errors import SchemaError
-from kksync.texts import RULE_WORDS
+from kksync.texts import LIST_NAMES, RULE_WORDS
 
 __all__ = [
     "INITIATIVE_RULES", "RuleFn", "check_contribution", "check_delivery", "check_ranking", "check_responsibility",
-    "check_strategy", "check_transition", "data_issues", "located_issue",
+    "check_strategy", "check_transition", "data_issues", "located_issue", "overdue_milestone_issues",
 ]
 
 RuleFn = Callable[[Subject], list[Issue]]
@@ -43,7 +43,8 @@ ORIGIN = column(_I, "transition_origin")
 REFERENCE = column(_I, "transition_reference")
 MILESTONE_TITLE = column("milestones", "title")
 MILESTONE_DUE = column("milestones", "due")
-_MILESTONE_LIST = list_schema("milestones").title
+MILESTONE_DONE = column("milestones", "completed_on")
+_MILESTONE_LIST = LIST_NAMES["milestones"]
 _UNKNOWN_PERSON = "unknown_person"
 
 
@@ -93,18 +94,31 @@ def check_delivery(s: Subject) -> list[Issue]:
         what = and_list([name for name, _ in gaps])
         out.append(issue("DEL-DATES-MISSING", tuple(col for _, col in gaps), what=what))
     elif end < start:
-        out.append(issue("DEL-DATES-INVALID", (START, END), start=short_date(start), end=short_date(end)))
+        out.append(issue("DEL-DATES-INVALID", (START, END), start=long_date(start), end=long_date(end)))
     elif _outside(start, end, plan) and not filled(delivery.overlap_reason):
         assert plan.period_start is not None and plan.period_end is not None
         out.append(issue(
-            "DEL-OUTSIDE-PERIOD", (OVERLAP, START, END), start=short_date(start), end=short_date(end),
-            period=f"{short_date(plan.period_start)} – {short_date(plan.period_end)}",
+            "DEL-OUTSIDE-PERIOD", (OVERLAP, START, END), start=long_date(start), end=long_date(end),
+            period=f"{long_date(plan.period_start)} – {long_date(plan.period_end)}",
         ))
     if not s.milestones:
         out.append(issue("DEL-MILESTONES-MISSING", (MILESTONE_TITLE, MILESTONE_DUE), list=_MILESTONE_LIST))
+    out.extend(overdue_milestone_issues(s))
     if not delivery.agreed:
         out.append(issue("DEL-NOT-AGREED", (AGREED,)))
     return out
+
+
+def overdue_milestone_issues(s: Subject) -> list[Issue]:
+    """A milestone whose date has passed on the check's day without being reached (in date order)."""
+    today = s.today
+    if today is None:
+        return []
+    late = sorted((m for m in s.milestones if m.due is not None and m.due < today
+                   and (m.completed_on is None or m.completed_on > today)),
+                  key=lambda m: (m.due, m.title, m.id or 0))
+    return [issue("DEL-MILESTONE-OVERDUE", (MILESTONE_DONE,), title=m.title, due=long_date(m.due),
+                  list=_MILESTONE_LIST) for m in late]
 
 
 def _outside(start: date, end: date, plan: Plan) -> bool:
@@ -161,8 +175,10 @@ def located_issue(list_key: str, item_id: int, column_name: str, message: str) -
 
 
 def _list_title(list_key: str) -> str:
+    if list_key in LIST_NAMES:
+        return LIST_NAMES[list_key]
     try:
-        return list_schema(list_key).title
+        return list_schema(list_key).description
     except SchemaError:  # a problem key from a list this version does not know
         return list_key
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from kksync.checks.findings import CheckReport
-from kksync.core.model import DocumentType
+from kksync.core.model import TEXT_MAX, DocumentType
 from kksync.core.snapshots import Snapshot
 from kksync.documents.content.model import Document
 from kksync.documents.content.names import safe_file_name
 from kksync.documents.content.plan import build_plan
 from kksync.documents.content.readiness import build_readiness
 from kksync.documents.content.status import build_status
+from kksync.documents.content.typography import NBSP, WORD_JOINER, typeset_document
 from kksync.documents.word.template import TemplateSource, load_template
 
 __all__ = [
@@ -60,12 +61,14 @@ def build_document(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
     previous: Snapshot | None = None,
 ) -> Document:
-    """The content model of one document (pure; no python-docx)."""
+    """The content model of one document (pure; no python-docx), typeset (units and ranges kept together)."""
     if document_type is DocumentType.STATUS:
-        return build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
-    if document_type is DocumentType.READINESS:
-        return build_readiness(snapshot, report)
-    return build_plan(snapshot, report)
+        doc = build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
+    elif document_type is DocumentType.READINESS:
+        doc = build_readiness(snapshot, report)
+    else:
+        doc = build_plan(snapshot, report)
+    return typeset_document(doc)
 
 
 def document_spec(snapshot: Snapshot, document_type: DocumentType, *, title: str, year: int | None = None) -> DocumentSpec:
@@ -78,6 +81,12 @@ def document_spec(snapshot: Snapshot, document_type: DocumentType, *, title: str
     )
 
 
+def _library_title(title: str) -> str:
+    """The title as the library holds it: typed characters only, within SharePoint's 255 for a text column."""
+    plain = title.replace(WORD_JOINER, "").replace(NBSP, " ")
+    return plain if len(plain) <= TEXT_MAX else plain[: TEXT_MAX - 1].rstrip() + "…"
+
+
 def render(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
     previous: Snapshot | None = None, template: TemplateSource = None,
@@ -87,7 +96,7 @@ def render(
 
     template_bytes = load_template(template)
     content = build_document(snapshot, report, document_type, year=year, previous=previous)
-    spec = document_spec(snapshot, document_type, title=content.title, year=year)
+    spec = document_spec(snapshot, document_type, title=_library_title(content.title), year=year)
     data = render_docx(
         content, template=template_bytes, status_date=snapshot.status_date, identifier=spec.snapshot_digest,
         category=document_type.value,

@@ -150,18 +150,20 @@ def process_change(
     queue: ChangeQueue,
     governance: Governance | None = None,
     cache: RecordCache | None = None,
+    directory: AccountDirectory | None = None,
 ) -> ProcessResult:
     """Incremental sync, checks and write-back for the message's list; transient failures go back to the queue.
 
     Any other error propagates, so the Functions runtime retries the message and finally moves it to
-    the poison queue.
+    the poison queue. ``directory`` (Graph) is asked only about people the store has not accepted
+    before, so a department's edit never clears a departed colleague's finding until the night.
     """
     from kksync.services.sync import SyncService  # the receiver imports this module too: keep it light
 
     if message.scope != scope:
         return ProcessResult("skipped", message.list_key,
                              note=f"message for another site or configuration ({message.scope[:80]}); dropped")
-    service = SyncService(sp, store, scope=scope, governance=governance, cache=cache)
+    service = SyncService(sp, store, scope=scope, governance=governance, cache=cache, directory=directory)
     try:
         outcome = service.sync(lists=[message.list_key], write_back=True)
     except RetriableError as error:

@@ -18,7 +18,16 @@ documents import it. Column display names are not here: they are part of the mod
 
 from __future__ import annotations
 
-from kksync.texts.checks import LIGHT_TEXTS, MISSING_LIST, PLURALS, RULE_TEXTS, RULE_WORDS, VERDICT_TEXTS, counted
+from kksync.texts.checks import (
+    LIGHT_TEXTS,
+    LIST_NAMES,
+    MISSING_LIST,
+    PLURALS,
+    RULE_TEXTS,
+    RULE_WORDS,
+    VERDICT_TEXTS,
+    counted,
+)
 from kksync.texts.documents import MISSING, ORGANISATION, T
 from kksync.texts.problems import PROBLEMS, problem_text
 from kksync.texts.state import LEASE_MESSAGES, STATE_MESSAGES, lease_held_error, stale_token_error, state_error
@@ -27,6 +36,7 @@ from kksync.texts.sync import SYNC_NOTES, sync_note
 __all__ = [
     "LEASE_MESSAGES",
     "LIGHT_TEXTS",
+    "LIST_NAMES",
     "MISSING",
     "MISSING_LIST",
     "ORGANISATION",

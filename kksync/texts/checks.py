@@ -11,7 +11,7 @@ text: change one and every item is rewritten.
 
 from __future__ import annotations
 
-__all__ = ["LIGHT_TEXTS", "MISSING_LIST", "PLURALS", "RULE_TEXTS", "RULE_WORDS", "VERDICT_TEXTS", "counted"]
+__all__ = ["LIGHT_TEXTS", "LIST_NAMES", "MISSING_LIST", "PLURALS", "RULE_TEXTS", "RULE_WORDS", "VERDICT_TEXTS", "counted"]
 
 RULE_TEXTS: dict[str, str] = {
     "RANK-MISSING": "Initiativet har ingen prioritet. Udfyld {field} med initiativets plads i planens indbyrdes prioritering (1 = højest).",
@@ -48,6 +48,7 @@ RULE_TEXTS: dict[str, str] = {
     "DEL-OUTSIDE-PERIOD": "Gennemførelsen {start} – {end} ligger uden for planens periode {period}. Ret datoerne, eller begrund det i {field}.",
     "DEL-MILESTONES-MISSING": "Gennemførelsesaftalen har ingen milepæle. Tilføj mindst én milepæl med dato i listen «{list}».",
     "DEL-NOT-AGREED": "Gennemførelsesaftalen er ikke indgået. Indgå aftalen med udføreren, og markér {field}.",
+    "DEL-MILESTONE-OVERDUE": "Milepælen «{title}» skulle være nået {due}, men er ikke nået. Udfyld {field} i listen «{list}», når den er nået, eller aftal en ny dato.",
     "STRAT-FOCUS-MISSING": "Initiativet er ikke knyttet til et af it-strategiens indsatsområder. Vælg mindst ét i {field}.",
     "CONTRIB-MISSING": "Det lokale initiativ angiver ikke, hvilke fælles initiativer det bidrager til. Vælg dem i {field}.",
     "CONTRIB-NOT-JOINT": "{field} peger på {refs}, som ikke er initiativer i en fælles handlingsplan. Vælg fælles initiativer.",
@@ -58,8 +59,22 @@ RULE_TEXTS: dict[str, str] = {
     "TRANS-PLAN-AT-GATE": "Overgangshandlingsplanen fremlægges ikke samlet til politisk behandling; dens initiativer forankres dér, hvor de allerede hører hjemme. Ret {field}.",
     "DATA-PROBLEM": "{where}{message}",
     "DATA-PLAN-MISSING": "Initiativet er ikke knyttet til en eksisterende handlingsplan. Vælg planen i {field}.",
+    "DATA-KEY-DUPLICATE": "{field} «{key}» bruges også af {others} i samme plan. Giv hvert initiativ sit eget id.",
+    "PLAN-DECISION-PASSED": "Planen står som «{stage}», men den forventede politiske behandling {date} er passeret. Ret {field} eller planens stadie.",
     "PLAN-STAGE-UNKNOWN": "Planens stadie «{value}» er ikke et af kksyncs stadier ({stages}), så planen kan ikke vurderes til politisk behandling. Ret {field} i SharePoint (er valget omdøbt, så kør kksync provision).",
 }
+
+LIST_NAMES: dict[str, str] = {
+    "focus_areas": "Indsatsområder",
+    "plans": "Handlingsplaner",
+    "initiatives": "Initiativer",
+    "funding_lines": "Finansiering",
+    "figures": "Business casens tal pr. år",
+    "milestones": "Milepæle",
+    "statuses": "Statusrapportering",
+    "it_projects": "It-projekter",
+}
+"""The lists as the departments know them (never the lists' internal URL names)."""
 
 RULE_WORDS: dict[str, str] = {
     "scenario_0": "scenarie 0 (i dag)",
@@ -79,7 +94,12 @@ RULE_WORDS: dict[str, str] = {
 LIGHT_TEXTS: dict[str, str] = {
     "no_data": "Ingen status med baseline og prognose",
     "within_budget": "Forventet forbrug inden for budget",
-    "no_budget": "Forventet forbrug {forecast} uden budget (baseline 0 kr.)",
+    "no_cost_baseline": "Intet budget (baseline) – intet beregnet trafiklys for økonomi",
+    "zero_cost_baseline": "Budget (baseline) er 0 kr. – intet beregnet trafiklys for økonomi",
+    "no_cost_forecast": "Intet forventet forbrug – intet beregnet trafiklys for økonomi",
+    "no_end_baseline": "Ingen planlagt slutdato (baseline) – intet beregnet trafiklys for tidsplan",
+    "no_end_forecast": "Ingen forventet slutdato – intet beregnet trafiklys for tidsplan",
+    "end_passed": "Forventet slut {end} er passeret, og initiativet er ikke afsluttet",
     "overrun": "Forventet overskridelse {percent} ({amount})",
     "on_time": "Forventet slut til tiden",
     "late": "Forventet {delay} forsinket",

@@ -34,12 +34,16 @@ def _late(baseline: date, forecast: date) -> StatusEntry:
         (9.6 * M, 10.8 * M, Light.ROED, "Forventet overskridelse 12,5 % (1,2 mio. kr.) – over grænsen på 10 %"),
         (100 * M, 106 * M, Light.GUL, "Forventet overskridelse 6 % (6,0 mio. kr.)"),
         (100 * M, 106 * M + 1, Light.ROED, "Forventet overskridelse 6,0 % (6,0 mio. kr.) – over grænsen på 6,0 mio. kr."),
-        (0, 1 * M, Light.ROED, "Forventet forbrug 1,0 mio. kr. uden budget (baseline 0 kr.)"),
     ],
 )
 def test_cost_limits(baseline: float, forecast: float, light: Light, reason: str) -> None:
     computed = compute_light([_cost(baseline, forecast)], LIMITS)
-    assert (computed.light, computed.reason) == (light, reason)
+    assert (computed.light, computed.cost, computed.cost_reason) == (light, light, reason)
+    # the schedule cannot be computed without dates, and the reason says so beside the cost's
+    assert computed.schedule is None
+    # below red the reason says so beside the cost's (a red needs no second half to be read right)
+    assert computed.reason.startswith(reason)
+    assert ("intet beregnet trafiklys for tidsplan" in computed.reason) is (light is not Light.ROED)
 
 
 END = date(2013, 3, 31)
@@ -59,7 +63,8 @@ END = date(2013, 3, 31)
 )
 def test_schedule_limits(forecast: date, light: Light, reason: str) -> None:
     computed = compute_light([_late(END, forecast)], LIMITS)
-    assert (computed.light, computed.reason) == (light, reason)
+    assert (computed.light, computed.schedule, computed.schedule_reason) == (light, light, reason)
+    assert computed.cost is None and computed.cost_reason == "Intet budget (baseline) – intet beregnet trafiklys for økonomi"
 
 
 def test_worst_of_cost_and_schedule_wins_and_reported_light_is_kept() -> None:
@@ -74,7 +79,36 @@ def test_no_data() -> None:
     assert compute_light([], LIMITS).light is None
     assert compute_light([], LIMITS).reason == NO_DATA == "Ingen status med baseline og prognose"
     bare = StatusEntry(id=1, initiative_id=1, year=2013, reported_light=Light.GUL)
-    assert compute_light([bare], LIMITS).model_dump() == {"light": None, "reason": NO_DATA, "reported": Light.GUL}
+    assert compute_light([bare], LIMITS).model_dump() == {
+        "light": None, "reason": NO_DATA, "reported": Light.GUL,
+        "cost": None, "cost_reason": "Intet budget (baseline) – intet beregnet trafiklys for økonomi",
+        "schedule": None, "schedule_reason": "Ingen planlagt slutdato (baseline) – intet beregnet trafiklys for tidsplan",
+    }
+
+
+@pytest.mark.parametrize("baseline", [Decimal(0), None])
+def test_no_baseline_no_cost_light_with_the_reason(baseline: Decimal | None) -> None:
+    """Statens It-råd: without a baseline there is no light; a zero budget is no baseline."""
+    entry = StatusEntry(id=1, initiative_id=1, year=2013, baseline_cost=baseline, forecast_cost=Decimal(M))
+    computed = compute_light([entry], LIMITS)
+    assert computed.light is None and computed.cost is None
+    assert "intet beregnet trafiklys for økonomi" in computed.cost_reason
+    assert ("0 kr." in computed.cost_reason) is (baseline is not None)
+    # with a schedule the overall light comes from the schedule alone, and still says why cost has none
+    dated = entry.model_copy(update={"baseline_end": END, "forecast_end": END})
+    both = compute_light([dated], LIMITS)
+    assert both.light is Light.GROEN and both.cost is None and computed.cost_reason in both.reason
+
+
+def test_passed_forecast_end_on_unfinished_work_is_red() -> None:
+    entry = StatusEntry(id=1, initiative_id=1, year=2013, baseline_end=END, forecast_end=END, progress=60)
+    assert compute_light([entry], LIMITS).light is Light.GROEN  # no day given: the dates alone say on time
+    late = compute_light([entry], LIMITS, today=date(2013, 4, 2))
+    assert late.light is Light.ROED and late.schedule is Light.ROED
+    assert late.schedule_reason == "Forventet slut 31. marts 2013 er passeret, og initiativet er ikke afsluttet"
+    assert compute_light([entry], LIMITS, today=END).light is Light.GROEN  # the end day itself has not passed
+    done = entry.model_copy(update={"progress": 100})
+    assert compute_light([done], LIMITS, today=date(2013, 4, 2)).light is Light.GROEN
 
 
 def test_latest_status_counts_and_future_years_are_ignored() -> None:
@@ -103,4 +137,4 @@ def test_month_arithmetic() -> None:
 def test_an_overrun_within_the_yellow_tolerance_stays_green() -> None:
     tolerant = LightLimits(yellow_overrun_pct=2.0)
     computed = compute_light([_cost(10 * M, 10.1 * M)], tolerant)
-    assert (computed.light, computed.reason) == (Light.GROEN, "Forventet overskridelse 1 % (0,1 mio. kr.) – inden for tolerancen")
+    assert (computed.light, computed.cost_reason) == (Light.GROEN, "Forventet overskridelse 1 % (0,1 mio. kr.) – inden for tolerancen")

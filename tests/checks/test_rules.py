@@ -108,6 +108,13 @@ def _funding(**update: object) -> Callable[[Scenario], None]:
     return mutate
 
 
+def _set_plan(plan_id: int, **update: object) -> Callable[[Scenario], None]:
+    def mutate(s: Scenario) -> None:
+        n = next(k for k, p in enumerate(s.plans) if p.id == plan_id)
+        s.plans[n] = s.plans[n].model_copy(update=update)
+    return mutate
+
+
 def _transition_at_gate(s: Scenario) -> None:
     s.plans[2] = s.plans[2].model_copy(update={"stage": PlanStage.KLAR})
 
@@ -125,6 +132,17 @@ def _renamed_stage(s: Scenario) -> None:
 
 def _unlinked_project(s: Scenario) -> None:
     s.projects[0] = s.projects[0].model_copy(update={"initiative_id": None})
+
+
+def _overdue_milestone(s: Scenario) -> None:
+    from testkit.portfolios import make_milestone
+
+    s.bundle(1).milestones.append(make_milestone(1, due=date(2013, 5, 31), title="Udbud afsluttet"))
+    s.bundle(2).milestones.append(make_milestone(2, due=date(2013, 5, 1), title="Pilot", completed_on=date(2013, 5, 20)))
+
+
+def _duplicate_key(s: Scenario) -> None:
+    s.ini(2).key = s.ini(1).key.lower() + " "
 
 
 def _orphan(s: Scenario) -> None:
@@ -172,6 +190,7 @@ CASES: dict[str, tuple[Callable[[Scenario], None], list[str]]] = {
     "DEL-OUTSIDE-PERIOD": (_set(1, "delivery.end", date(2015, 3, 31)), ["DEL-OUTSIDE-PERIOD"]),
     "DEL-MILESTONES-MISSING": (lambda s: setattr(s.bundle(1), "milestones", []), ["DEL-MILESTONES-MISSING"]),
     "DEL-NOT-AGREED": (_set(1, "delivery.agreed", False), ["DEL-NOT-AGREED"]),
+    "DEL-MILESTONE-OVERDUE": (_overdue_milestone, ["DEL-MILESTONE-OVERDUE"]),
     "STRAT-FOCUS-MISSING": (_set(1, "focus_area_ids", []), ["STRAT-FOCUS-MISSING"]),
     "CONTRIB-MISSING": (_all(_set(11, "contributes_to_ids", []), _set(1, "involved", [])), ["CONTRIB-MISSING"]),
     "CONTRIB-NOT-JOINT": (_set(11, "contributes_to_ids", [1, 2, 21]), ["CONTRIB-NOT-JOINT"]),
@@ -183,6 +202,8 @@ CASES: dict[str, tuple[Callable[[Scenario], None], list[str]]] = {
     "DATA-PROBLEM": (lambda s: s.problems.update({"funding_lines/1": [_problem("funding_lines", "amount", "not_a_number")]}),
                      ["DATA-PROBLEM"]),
     "DATA-PLAN-MISSING": (_orphan, ["DATA-PLAN-MISSING"]),
+    "DATA-KEY-DUPLICATE": (_duplicate_key, ["DATA-KEY-DUPLICATE", "DATA-KEY-DUPLICATE"]),
+    "PLAN-DECISION-PASSED": (_set_plan(JOINT, decision_date=date(2013, 5, 31)), ["PLAN-DECISION-PASSED"]),
     "PLAN-STAGE-UNKNOWN": (_renamed_stage, ["PLAN-STAGE-UNKNOWN"]),
 }
 

@@ -209,6 +209,28 @@ def test_a_person_whose_account_is_gone_or_disabled_is_unknown(site: Site, how: 
     assert _owner_problems(service, 2) == ["unknown_person"]
 
 
+def test_a_departed_owner_stays_flagged_when_the_webhook_path_syncs_an_edit(site: Site) -> None:
+    """The queue processor asks Graph about people it has not accepted before, so a department's edit
+    between two nightly runs never clears the finding (and never writes the warning away and back)."""
+    from kksync.queues import ChangeMessage, MemoryChangeQueue
+    from kksync.services.processor import process_change
+
+    carl = site.sp.add_user("carl@kk.dk", "Carl Berg")
+    site.sp.edit_item(INITIATIVES.title, 2, {"KkProjectOwnerId": carl["Id"]})
+    site.sp.delete_account("carl@kk.dk")
+    directory = graph_for(site.sp, site.settings)
+    nightly = SyncService(site.client, site.store, scope="test", directory=directory)
+    nightly.sync(full=True)
+    assert _owner_problems(nightly, 2) == ["unknown_person"]
+    flagged = site.sp.get_item(INITIATIVES.title, 2)[MISSING.name]
+    site.sp.edit_item(INITIATIVES.title, 2, {PURPOSE.name: "Nyt formål"})
+    result = process_change(site.client, site.store, ChangeMessage("initiatives", "test"),
+                            scope="test", queue=MemoryChangeQueue(), directory=directory)
+    assert result.status == "done"
+    assert _owner_problems(nightly, 2) == ["unknown_person"]
+    assert site.sp.get_item(INITIATIVES.title, 2)[MISSING.name] == flagged
+
+
 def test_graph_unable_to_answer_keeps_the_person_and_says_so(site: Site) -> None:
     class Failing:
         def account_states(self, upns: object) -> dict[str, object]:

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from functools import cache
 
-from kksync.checks.findings import CheckReport
+from kksync.checks.findings import CheckReport, ComputedLight
 from kksync.core import fmt
 from kksync.core.model import Administration, FocusArea, Initiative, Light, Person, Phase, Plan, StatusEntry
 from kksync.core.schema import list_schema
 from kksync.core.snapshots import Snapshot, latest_status
-from kksync.documents.content.model import Chart, ChartKind, Column, Paragraph, Section, Series, Table
+from kksync.documents.content.model import (
+    Block,
+    Chart,
+    ChartKind,
+    Column,
+    Paragraph,
+    Section,
+    Series,
+    Table,
+    rich_text_blocks,
+)
 from kksync.texts import T
 
 __all__ = [
     "ADMIN_ORDER",
+    "Progress",
+    "current_phase",
+    "lead_blocks",
+    "mio_text",
+    "plain_label",
+    "progress_of",
     "LIGHT_COLORS",
     "LIGHT_ORDER",
     "InitiativeStatus",
@@ -46,6 +64,50 @@ NO_LIGHT_COLOR = "9E9E9E"
 def label(list_key: str, attr: str) -> str:
     """The Danish display name of a model field's column, e.g. ``label("initiatives", "rank")`` → "Prioritet"."""
     return next(c.title for c in list_schema(list_key).columns if c.attr == attr)
+
+
+_UNIT_SUFFIX = re.compile(r"\s*\((?:%|kr\.|år|baseline, kr\.)\)$")
+
+
+def plain_label(list_key: str, attr: str) -> str:
+    """The display name without its unit ("Fremdrift (%)" → "Fremdrift"): the value beside it carries the unit."""
+    return _UNIT_SUFFIX.sub("", label(list_key, attr))
+
+
+def mio_text(value: Decimal | None) -> str:
+    """An amount in mio. kr. with one decimal, or the one word for a missing value."""
+    return fmt.number(value / Decimal(1_000_000), 1) if value is not None else fmt.MISSING
+
+
+def lead_blocks(lead: str, value: str | None) -> list[Block]:
+    """A rich-text value with a bold lead-in on its first paragraph (never a bold paragraph posing as a heading)."""
+    blocks = rich_text_blocks(value, missing=fmt.MISSING)
+    first = blocks[0]
+    if isinstance(first, Paragraph):
+        return [Paragraph(first.text, bold_lead=lead), *blocks[1:]]
+    return [Paragraph(T.listed_below, bold_lead=lead), *blocks]
+
+
+class Progress(StrEnum):
+    """Where an initiative stands in a status year: the status document's three groups."""
+
+    COMPLETED = "completed"
+    RUNNING = "running"
+    NOT_STARTED = "not_started"
+
+
+def current_phase(initiative: Initiative, statuses: list[StatusEntry], year: int) -> Phase | None:
+    """The phase of the latest status up to ``year``, else the initiative's own: every document shows this one."""
+    entry = latest_status(statuses, until_year=year)
+    return entry.phase if entry is not None and entry.phase is not None else initiative.phase
+
+
+def progress_of(phase: Phase | None, entry: StatusEntry | None) -> Progress:
+    if phase is Phase.AFSLUTTET:
+        return Progress.COMPLETED
+    if phase in (None, Phase.IDE) and (entry is None or not entry.progress):
+        return Progress.NOT_STARTED
+    return Progress.RUNNING
 
 
 def ordered(initiatives: Iterable[Initiative]) -> list[Initiative]:
@@ -108,7 +170,6 @@ def plan_period(plan: Plan) -> str:
 def cover_lines(snapshot: Snapshot) -> list[str]:
     plan = snapshot.plan
     return [
-        plan.title,
         plan.kind.value if plan.kind else fmt.MISSING,
         plan_period(plan),
         T.status_date.format(date=fmt.long_date(snapshot.status_date)),
@@ -125,6 +186,8 @@ class InitiativeStatus:
     reported: Light | None
     computed: Light | None
     reason: str | None
+    light: ComputedLight | None = None
+    """The check's computed light with its per-measure parts (``None`` when the report has none)."""
 
 
 def initiative_status(
@@ -132,13 +195,13 @@ def initiative_status(
 ) -> InitiativeStatus:
     entry = latest_status(statuses, year)
     computed = report.lights.get(initiative.id) if initiative.id is not None else None
-    phase = entry.phase if entry and entry.phase else initiative.phase
+    phase = current_phase(initiative, statuses, year)
     reason: str | None
     if computed is not None:
         light, reason = computed.light, computed.reason
     else:
         light, reason = initiative.computed_light, initiative.light_reason
-    return InitiativeStatus(entry, phase, entry.reported_light if entry else None, light, reason)
+    return InitiativeStatus(entry, phase, entry.reported_light if entry else None, light, reason, computed)
 
 
 def focus_titles(initiative: Initiative, areas: dict[int, FocusArea]) -> list[str]:

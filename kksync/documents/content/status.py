@@ -1,133 +1,168 @@
-"""Builder of "Status på implementering": one plan, one status year (pure)."""
+"""Builder of "Status på implementering": one plan, one status year (pure).
+
+Laid out as Copenhagen's implementation statements to Økonomiudvalget are: the *indstilling* (what the
+committee is asked to do), a resumé naming the red and yellow initiatives and those whose computed light
+differs from the reported one, the overviews, what changed since the previous status year, and the
+initiatives grouped as running, not started and completed (the completed ones in their own chapter).
+Per initiative Statens It-råd's four measures, reported beside computed, the economy, risks and milestones.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from kksync.checks.findings import CheckReport
 from kksync.core import fmt
-from kksync.core.model import Administration, Initiative, Light, Milestone, StatusEntry
-from kksync.core.snapshots import Snapshot, SnapshotDiff, diff_snapshots, latest_status
+from kksync.core.model import Administration, Light, StatusEntry, latest_status
+from kksync.core.snapshots import Snapshot
 from kksync.documents.content.common import (
     ADMIN_ORDER,
     LIGHT_COLORS,
     LIGHT_ORDER,
-    InitiativeStatus,
-    admin_text,
+    Progress,
     chart_block,
     cover_lines,
     focus_titles,
     initiative_name,
     initiative_status,
-    label,
     light_text,
+    mio_text,
     ordered,
-    person_text,
-    sentence,
+    plan_period,
+    progress_of,
     total,
 )
-from kksync.documents.content.model import (
-    BulletList,
-    ChartKind,
-    Column,
-    Document,
-    KeyValues,
-    Paragraph,
-    Section,
-    Series,
-    Table,
-    rich_text_blocks,
-)
+from kksync.documents.content.model import BulletList, ChartKind, Column, Document, Paragraph, Series, Table
+from kksync.documents.content.status_changes import add_changes
+from kksync.documents.content.status_initiative import Row, add_initiative
 from kksync.texts import T
 
-__all__ = ["build_status"]
+__all__ = ["build_status", "status_rows"]
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    initiative: Initiative
-    status: InitiativeStatus
-
-    @property
-    def budget(self) -> Decimal | None:
-        return self.status.entry.baseline_cost if self.status.entry else None
-
-    @property
-    def spent(self) -> Decimal | None:
-        return self.status.entry.spent if self.status.entry else None
-
-    @property
-    def forecast(self) -> Decimal | None:
-        return self.status.entry.forecast_cost if self.status.entry else None
-
-
-def _light_counts(lights: list[Light | None]) -> dict[str, int]:
+def _light_counts(lights: list[Light | None]) -> dict[str, str]:
     counts = Counter(lights)
-    return {"green": counts[Light.GROEN], "yellow": counts[Light.GUL], "red": counts[Light.ROED], "none": counts[None]}
+    return {k: fmt.number(counts[v]) for k, v in (("green", Light.GROEN), ("yellow", Light.GUL), ("red", Light.ROED),
+                                                  ("none", None))}
 
 
 def _mio_header(text: str) -> str:
     return f"{text} ({T.mio_kr})"
 
 
-def _mio_text(value: Decimal | None) -> str:
-    return fmt.number(value / Decimal(1_000_000), 1) if value is not None else T.missing
-
-
 def _mio(value: Decimal | None) -> float:
     return float((value or Decimal(0)) / Decimal(1_000_000))
 
 
-def _summary(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -> None:
-    section = doc.section(T.summary)
+def status_rows(snapshot: Snapshot, report: CheckReport, year: int) -> list[Row]:
+    kids = snapshot.portfolio.children()
+    return [
+        Row(i, initiative_status(i, kids.statuses.get(i.id or -1, []), report, year),
+            tuple(kids.milestones.get(i.id or -1, [])))
+        for i in ordered(snapshot.initiatives)
+    ]
+
+
+def _flagged(rows: list[Row]) -> list[str]:
+    """Red and yellow initiatives, reported or computed, each with what says so."""
+    out = []
+    for row in rows:
+        s = row.status
+        colours = {s.reported, s.computed} & {Light.ROED, Light.GUL}
+        if not colours:
+            continue
+        out.append(T.flagged.format(
+            name=initiative_name(row.initiative), reported=light_text(s.reported), computed=light_text(s.computed),
+            reason=s.reason or fmt.MISSING,
+        ))
+    return out
+
+
+def _indstilling(doc: Document, snapshot: Snapshot, rows: list[Row], year: int) -> None:
+    section = doc.section(T.indstilling)
+    section.add(Paragraph(T.indstilling_lead))
+    points = [T.indstilling_take_note.format(plan=snapshot.plan.title, year=year,
+                                             date=fmt.long_date(snapshot.status_date))]
+    red = [r for r in rows if Light.ROED in (r.status.reported, r.status.computed)]
+    if red:
+        points.append(T.indstilling_red.format(count=fmt.number(len(red))))
+    section.add(BulletList(tuple(points)))
+
+
+def _resume(doc: Document, snapshot: Snapshot, rows: list[Row], year: int) -> None:
+    section = doc.section(T.resume)
+    groups = Counter(progress_of(r.status.phase, r.status.entry) for r in rows)
+    on = snapshot.status_date
     section.add(
-        Paragraph(
-            sentence(T.summary_text.format(
-                plan=snapshot.plan.title, count=fmt.number(len(rows)), year=year, date=fmt.long_date(snapshot.status_date),
-                budget=fmt.kr(total(r.budget for r in rows)), spent=fmt.kr(total(r.spent for r in rows)),
-                forecast=fmt.kr(total(r.forecast for r in rows)),
-            ))
-        ),
+        Paragraph(T.resume_text.format(
+            plan=snapshot.plan.title, count=fmt.number(len(rows)), year=year, date=fmt.long_date(on),
+            running=fmt.number(groups[Progress.RUNNING]), not_started=fmt.number(groups[Progress.NOT_STARTED]),
+            completed=fmt.number(groups[Progress.COMPLETED]),
+        )),
+        Paragraph(T.resume_economy.format(
+            budget=fmt.mio(total(r.budget for r in rows)), spent=fmt.mio(total(r.spent for r in rows)),
+            forecast=fmt.mio(total(r.forecast for r in rows)),
+        ) + " " + T.price_level),
         Paragraph(T.summary_lights.format(**_light_counts([r.status.reported for r in rows]))),
         Paragraph(T.summary_computed.format(**_light_counts([r.status.computed for r in rows]))),
     )
-    differs = sum(1 for r in rows if r.status.reported and r.status.computed and r.status.reported != r.status.computed)
+    flagged = _flagged(rows)
+    if flagged:
+        section.sub(T.flagged_title.format(count=fmt.number(len(flagged)))).add(BulletList(tuple(flagged)))
+    differs = [
+        T.differs_item.format(name=initiative_name(r.initiative), reported=light_text(r.status.reported),
+                              computed=light_text(r.status.computed))
+        for r in rows if r.status.reported and r.status.computed and r.status.reported != r.status.computed
+    ]
     if differs:
-        section.add(Paragraph(T.summary_differs.format(count=fmt.number(differs))))
+        section.sub(T.differs_title.format(count=fmt.number(len(differs)))).add(BulletList(tuple(differs)))
+    overdue = [(r, m) for r in rows for m in r.overdue(on)]
+    if overdue:
+        section.sub(T.overdue_title.format(count=fmt.number(len(overdue)))).add(BulletList(tuple(
+            T.overdue_item.format(name=initiative_name(r.initiative), title=m.title, due=fmt.long_date(m.due))
+            for r, m in overdue
+        )))
     if not rows:
         section.add(Paragraph(T.no_initiatives))
 
 
-def _by_focus_area(doc: Document, snapshot: Snapshot, rows: list[_Row]) -> None:
+def _by_focus_area(doc: Document, snapshot: Snapshot, rows: list[Row]) -> None:
     section = doc.section(T.by_focus_area)
     areas = {a.id: a for a in snapshot.portfolio.focus_areas if a.id is not None}
-    groups: dict[str, list[_Row]] = {a.title: [] for a in snapshot.portfolio.focus_areas}
+    groups: dict[str, list[Row]] = {a.title: [] for a in snapshot.portfolio.focus_areas}
     for row in rows:
-        titles = focus_titles(row.initiative, areas) or [T.without_focus_area]
-        for title in titles:
+        for title in focus_titles(row.initiative, areas) or [T.without_focus_area]:
             groups.setdefault(title, []).append(row)
     used = [(title, members) for title, members in groups.items() if members]
+    several = sum(1 for r in rows if len(focus_titles(r.initiative, areas)) > 1)
+    if several:
+        section.add(Paragraph(T.focus_double_count.format(count=fmt.number(several))))
+    table_rows = [
+        (title, fmt.number(len(m)), mio_text(total(r.budget for r in m)), mio_text(total(r.spent for r in m)),
+         mio_text(total(r.forecast for r in m)))
+        for title, m in used
+    ]
+    table_rows.append((T.plan_total_once, fmt.number(len(rows)), mio_text(total(r.budget for r in rows)),
+                       mio_text(total(r.spent for r in rows)), mio_text(total(r.forecast for r in rows))))
     section.add(
         Table(
             T.by_focus_area,
             (Column(T.focus_area, width=2.5), Column(T.initiatives_count, True), Column(_mio_header(T.budget), True),
              Column(_mio_header(T.spent), True), Column(_mio_header(T.forecast), True)),
-            tuple(
-                (title, fmt.number(len(m)), _mio_text(total(r.budget for r in m)), _mio_text(total(r.spent for r in m)),
-                 _mio_text(total(r.forecast for r in m)))
-                for title, m in used
-            ),
+            tuple(table_rows),
         )
     )
     if used:
         budgets = tuple(_mio(total(r.budget for r in m)) for _, m in used)
         forecasts = tuple(_mio(total(r.forecast for r in m)) for _, m in used)
+        over = [title for (title, _), b, f in zip(used, budgets, forecasts, strict=True) if f > b]
+        parts = [T.chart_focus_detail.format(count=len(used))]
+        if over:
+            parts.append(T.chart_over_budget.format(titles=fmt.and_list(over[:10]) + ("…" if len(over) > 10 else "")))
         section.add(
             chart_block(
-                ChartKind.BAR, T.chart_focus_title, T.chart_focus_alt.format(detail=_detail(used, budgets, forecasts)),
+                ChartKind.BAR, T.chart_focus_title, T.chart_focus_alt.format(detail=" ".join([*parts, T.chart_numbers_below])),
                 [title for title, _ in used],
                 [Series(T.budget, budgets, "1F3A5F"), Series(T.forecast, forecasts, "7FA7D9")],
                 category_header=T.focus_area, value_format=lambda v: fmt.number(v, 1), number_format="#,##0.0",
@@ -135,17 +170,9 @@ def _by_focus_area(doc: Document, snapshot: Snapshot, rows: list[_Row]) -> None:
         )
 
 
-def _detail(used: list[tuple[str, list[_Row]]], budgets: tuple[float, ...], forecasts: tuple[float, ...]) -> str:
-    over = [title for (title, _), b, f in zip(used, budgets, forecasts, strict=True) if f > b]
-    parts = [T.chart_focus_detail.format(count=len(used))]
-    if over:
-        parts.append(T.chart_over_budget.format(titles=", ".join(over[:10]) + ("…" if len(over) > 10 else "")))
-    return " ".join([*parts, T.chart_numbers_below])
-
-
-def _by_administration(doc: Document, rows: list[_Row]) -> None:
+def _by_administration(doc: Document, rows: list[Row]) -> None:
     section = doc.section(T.by_administration)
-    groups: dict[Administration | None, list[_Row]] = {a: [] for a in ADMIN_ORDER}
+    groups: dict[Administration | None, list[Row]] = {a: [] for a in ADMIN_ORDER}
     for row in rows:
         groups.setdefault(row.initiative.administration, []).append(row)
     used = [(a, m) for a, m in groups.items() if m]
@@ -153,13 +180,13 @@ def _by_administration(doc: Document, rows: list[_Row]) -> None:
     for admin, members in used:
         c = _light_counts([r.status.reported for r in members])
         table_rows.append(
-            (admin.label if admin else T.without_administration, fmt.number(len(members)), fmt.number(c["green"]),
-             fmt.number(c["yellow"]), fmt.number(c["red"]), fmt.number(c["none"]), _mio_text(total(r.budget for r in members)),
-             _mio_text(total(r.forecast for r in members)))
+            (T.admin_with_code.format(name=admin.label, code=admin.value) if admin else T.without_administration,
+             fmt.number(len(members)), c["green"], c["yellow"], c["red"], c["none"],
+             mio_text(total(r.budget for r in members)), mio_text(total(r.forecast for r in members)))
         )
     section.add(
         Table(
-            T.by_administration,
+            T.by_administration_caption,
             (Column(T.administration, width=2.8), Column(T.initiatives_count, True, 1.1), Column(Light.GROEN.value, True, 0.85),
              Column(Light.GUL.value, True, 0.85), Column(Light.ROED.value, True, 0.85), Column(T.no_light, True, 1.1),
              Column(_mio_header(T.budget), True, 1.1), Column(_mio_header(T.forecast), True, 1.1)),
@@ -182,7 +209,7 @@ def _by_administration(doc: Document, rows: list[_Row]) -> None:
         )
 
 
-def _over_time(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -> None:
+def _over_time(doc: Document, snapshot: Snapshot, rows: list[Row], year: int) -> None:
     section = doc.section(T.lights_over_time)
     kids = snapshot.portfolio.children()
     by_year: dict[int, list[Light | None]] = {}
@@ -207,104 +234,33 @@ def _over_time(doc: Document, snapshot: Snapshot, rows: list[_Row], year: int) -
     )
 
 
-def _changes(doc: Document, snapshot: Snapshot, previous: Snapshot | None) -> None:
-    section = doc.section(T.changes)
-    if previous is None:
-        section.add(Paragraph(T.no_previous))
-        return
-    diff: SnapshotDiff = diff_snapshots(previous, snapshot)
-    if diff.empty:
-        section.add(Paragraph(T.no_changes.format(date=fmt.long_date(previous.status_date))))
-        return
-    section.add(Paragraph(T.changes_since.format(date=fmt.long_date(previous.status_date))))
-
-    def name(ref: object) -> str:
-        return f"{getattr(ref, 'key', '')} {getattr(ref, 'title', '')}".strip()
-
-    groups: list[tuple[str, list[str]]] = [
-        (T.added, [name(r) for r in diff.added]),
-        (T.removed, [name(r) for r in diff.removed]),
-        (T.closed, [name(r) for r in diff.closed]),
-        (T.reranked, [T.rank_change.format(name=name(r), old=r.old_rank or T.unranked, new=r.new_rank or T.unranked)
-                      for r in diff.reranked]),
-        (T.refunded, [T.funding_change.format(name=name(r), old=fmt.kr(r.old_total), new=fmt.kr(r.new_total))
-                      for r in diff.refunded]),
-        (T.owner_changed, [T.owner_change.format(name=name(r), old=r.old_owner or T.missing, new=r.new_owner or T.missing)
-                           for r in diff.owner_changed]),
-        (T.status_changed, [
-            T.status_change.format(
-                name=name(r),
-                old=f"{light_text(r.old_light)}, {r.old_phase.value if r.old_phase else T.missing}",
-                new=f"{light_text(r.new_light)}, {r.new_phase.value if r.new_phase else T.missing}",
-            )
-            for r in diff.status_changed
-        ]),
-    ]
-    for title, items in groups:
-        if items:
-            section.sub(title).add(BulletList(tuple(items)))
-
-
-def _milestones(initiative: Initiative, milestones: list[Milestone]) -> Table | Paragraph:
-    if not milestones:
-        return Paragraph(T.no_milestones)
-    ordered_ms = sorted(milestones, key=lambda m: (m.due is None, m.due or date.min, m.title, m.id or 0))
-    return Table(
-        f"{T.milestones}: {initiative_name(initiative)}",
-        (Column(label("milestones", "title"), width=2.6), Column(label("milestones", "due"), width=1.3),
-         Column(label("milestones", "completed_on"), width=1.3)),
-        tuple((m.title, fmt.long_date(m.due), fmt.long_date(m.completed_on) if m.completed_on else "–") for m in ordered_ms),
-    )
-
-
-def _initiative(section: Section, row: _Row, areas_text: str, milestones: list[Milestone]) -> None:
-    initiative, status = row.initiative, row.status
-    rank = f"{initiative.rank}. " if initiative.rank is not None else ""
-    sub = section.sub(f"{rank}{initiative_name(initiative)}")
-    entry = status.entry
-    sub.add(
-        KeyValues((
-            (label("initiatives", "administration"), admin_text(initiative.administration)),
-            (label("initiatives", "focus_area_ids"), areas_text),
-            (label("initiatives", "project_owner"), person_text(initiative.project_owner)),
-            (label("statuses", "phase"), status.phase.value if status.phase else T.missing),
-            (T.reported_light, light_text(status.reported)),
-            (T.computed_light, light_text(status.computed)),
-            (T.light_reason, status.reason or T.missing),
-            (label("statuses", "progress"), fmt.percent(entry.progress if entry else None)),
-            (T.budget, fmt.kr(row.budget)),
-            (T.spent, fmt.kr(row.spent)),
-            (T.forecast, fmt.kr(row.forecast)),
-            (label("statuses", "baseline_end"), fmt.long_date(entry.baseline_end if entry else None)),
-            (label("statuses", "forecast_end"), fmt.long_date(entry.forecast_end if entry else None)),
-        ))
-    )
-    sub.add(Paragraph("", bold_lead=label("statuses", "comment")))
-    sub.add(*rich_text_blocks(entry.comment if entry else None, missing=T.missing))
-    sub.add(_milestones(initiative, milestones))
-
-
 def build_status(snapshot: Snapshot, report: CheckReport, *, year: int, previous: Snapshot | None = None) -> Document:
     """The annual "Status på implementering" of the snapshot's plan for ``year``."""
     plan = snapshot.plan
-    kids = snapshot.portfolio.children()
-    rows = [
-        _Row(i, initiative_status(i, kids.statuses.get(i.id or -1, []), report, year)) for i in ordered(snapshot.initiatives)
-    ]
+    rows = status_rows(snapshot, report, year)
     doc = Document(
-        title=T.status_title.format(year=year), subtitle=plan.title, cover_lines=cover_lines(snapshot),
-        subject=plan.title, keywords=f"{plan.key}; {year}",
+        title=T.status_title.format(year=year, plan=plan.title), subtitle=plan_period(plan),
+        cover_lines=cover_lines(snapshot), subject=plan.title, keywords=f"{plan.key}; {year}",
     )
-    _summary(doc, snapshot, rows, year)
+    _indstilling(doc, snapshot, rows, year)
+    _resume(doc, snapshot, rows, year)
     _by_focus_area(doc, snapshot, rows)
     _by_administration(doc, rows)
     _over_time(doc, snapshot, rows, year)
-    _changes(doc, snapshot, previous)
-    section = doc.section(T.initiatives)
-    if not rows:
-        section.add(Paragraph(T.no_initiatives))
+    add_changes(doc, snapshot, previous, year)
     areas = {a.id: a for a in snapshot.portfolio.focus_areas if a.id is not None}
-    for row in rows:
-        areas_text = ", ".join(focus_titles(row.initiative, areas)) or T.missing
-        _initiative(section, row, areas_text, kids.milestones.get(row.initiative.id or -1, []))
+    grouped = {g: [r for r in rows if progress_of(r.status.phase, r.status.entry) is g] for g in Progress}
+    for title, members, empty in (
+        (T.running.format(count=fmt.number(len(grouped[Progress.RUNNING]))), grouped[Progress.RUNNING], T.none_running),
+        (T.not_started.format(count=fmt.number(len(grouped[Progress.NOT_STARTED]))), grouped[Progress.NOT_STARTED],
+         T.none_not_started),
+        (T.completed.format(count=fmt.number(len(grouped[Progress.COMPLETED]))), grouped[Progress.COMPLETED],
+         T.none_completed),
+    ):
+        section = doc.section(title)
+        if not members:
+            section.add(Paragraph(empty))
+        for row in members:
+            areas_text = ", ".join(focus_titles(row.initiative, areas)) or fmt.MISSING
+            add_initiative(section, row, areas_text, plan_size=len(rows), on=snapshot.status_date)
     return doc
