@@ -29,6 +29,7 @@ from pptx.enum.chart import XL_CHART_TYPE
 from xlsxwriter import Workbook
 
 from kksync.documents.content.model import Chart, ChartKind
+from kksync.documents.word.colours import accessible_colours
 
 __all__ = ["add_chart"]
 
@@ -78,6 +79,29 @@ def _sp_pr(color: str, line: bool) -> etree._Element:
     return etree.fromstring(f'<c:spPr xmlns:c="{C}" xmlns:a="{A}">{inner}</c:spPr>')
 
 
+DEFAULT_COLOURS = ("1F3A5F", "B35900", "2E7D32", "6A3D9A", "8C2D04", "00607A")
+"""For series that name no colour: dark blue, burnt orange, green, purple, brown, teal."""
+
+
+def series_colours(chart: Chart) -> list[str]:
+    """The series' colours made readable: 3:1 against white, apart under red–green deficiency."""
+    wanted = [s.color or DEFAULT_COLOURS[n % len(DEFAULT_COLOURS)] for n, s in enumerate(chart.series)]
+    return accessible_colours(wanted)
+
+
+def _data_labels(chart: Chart) -> etree._Element:
+    position = "t" if chart.kind is ChartKind.LINE else "outEnd"
+    code = "0;-0;;" if chart.integers else (chart.number_format if chart.number_format != "General" else "General")
+    return etree.fromstring(
+        f'<c:dLbls xmlns:c="{C}" xmlns:a="{A}"><c:numFmt formatCode={quoteattr(code)} sourceLinked="0"/>'
+        '<c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr>'
+        '<c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="800"><a:solidFill><a:srgbClr val="222222"/>'
+        '</a:solidFill></a:defRPr></a:pPr><a:endParaRPr lang="da-DK"/></a:p></c:txPr>'
+        f'<c:dLblPos val="{position}"/><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/>'
+        '<c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>'
+    )
+
+
 def _chart_xml(chart: Chart, chart_data: CategoryChartData, workbook_rid: str) -> bytes:
     """python-pptx's chart XML, tuned for Word: legend, Danish, small font, colours, workbook link."""
     xml = ChartXmlWriter(_TYPES[chart.kind], chart_data).xml
@@ -100,11 +124,15 @@ def _chart_xml(chart: Chart, chart_data: CategoryChartData, workbook_rid: str) -
         blanks.addprevious(etree.fromstring(f'<c:plotVisOnly xmlns:c="{C}" val="1"/>'))
     else:
         chart_el.append(legend)
+    colours = series_colours(chart)
     for n, ser in enumerate(root.iter(_c("ser"))):
-        color = chart.series[n].color if n < len(chart.series) else None
         tx = ser.find(_c("tx"))
-        if color and tx is not None:
-            tx.addnext(_sp_pr(color, chart.kind is ChartKind.LINE))
+        if n < len(colours) and tx is not None:
+            tx.addnext(_sp_pr(colours[n], chart.kind is ChartKind.LINE))
+        cat = ser.find(_c("cat"))
+        if chart.kind is not ChartKind.STACKED_BAR and cat is not None:
+            # the value on every bar or point: the reading does not hang on telling colours apart
+            cat.addprevious(_data_labels(chart))
     if chart.kind in (ChartKind.BAR, ChartKind.STACKED_BAR):
         # first category at the top, value axis below the bars
         for orientation in root.iter(_c("orientation")):
@@ -133,6 +161,20 @@ def _chart_xml(chart: Chart, chart_data: CategoryChartData, workbook_rid: str) -
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
+MAX_HEIGHT_CM = 11.0
+"""A chart never takes more than this, so it fits below a heading on a page that is half full."""
+
+
+def chart_height_cm(chart: Chart) -> float:
+    """Bars get room per category (and per series in a cluster); columns and lines a fixed height."""
+    rows = max(len(chart.categories), 1)
+    if chart.kind is ChartKind.BAR:
+        return min(MAX_HEIGHT_CM, max(5.0, 2.2 + rows * (0.3 + 0.3 * len(chart.series))))
+    if chart.kind is ChartKind.STACKED_BAR:
+        return min(MAX_HEIGHT_CM, max(4.5, 2.2 + rows * 0.6))
+    return 7.0
+
+
 def add_chart(document_part: Any, chart: Chart, *, number: int, created: datetime) -> Any:
     """Add ``chart`` to the package; return the ``w:r`` holding its inline drawing."""
     chart_data = CategoryChartData(number_format=chart.number_format)
@@ -149,11 +191,7 @@ def add_chart(document_part: Any, chart: Chart, *, number: int, created: datetim
     chart_part._element = parse_xml(_chart_xml(chart, chart_data, workbook_rid))
     rid = document_part.relate_to(chart_part, RT.CHART)
 
-    rows = max(len(chart.categories), 1)
-    if chart.kind in (ChartKind.BAR, ChartKind.STACKED_BAR):
-        height_cm = min(22.0, max(6.0, 2.5 + rows * (0.45 + 0.25 * len(chart.series))))
-    else:
-        height_cm = 8.0
+    height_cm = chart_height_cm(chart)
     cx, cy = int(WIDTH_CM * EMU_PER_CM), int(height_cm * EMU_PER_CM)
     return parse_xml(
         f'<w:r xmlns:w="{W}"><w:drawing>'

@@ -1,11 +1,10 @@
 """What surrounds a document's content: table of contents, page header, language, package properties (adapter).
 
 The table of contents is a real Word ``TOC`` field whose result is already filled in: one entry per
-heading of level 1 and 2, each a link to a bookmark on its heading with a ``PAGEREF`` field for the
-page number. Word renumbers the whole field when fields are updated (``w:updateFields`` asks for
-that when the document opens); LibreOffice computes the ``PAGEREF`` page numbers itself as it lays the
-pages out. The cached page numbers are left empty rather than guessed, since a guessed page number
-would be a false statement until the first update.
+heading of level 1 and 2, each a link to a bookmark on its heading. Word rebuilds the field, page
+numbers and all, when fields are updated (``w:updateFields`` asks for that when the document opens);
+until then, and in readers that do not update fields (LibreOffice shows the cached result), the
+entries stand without page numbers rather than with guessed ones, which would be false.
 """
 
 from __future__ import annotations
@@ -67,7 +66,7 @@ def _instr(p: Any, text: str) -> None:
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
-def add_toc(anchor: Any, headings: list[Heading], styles: dict[str, str], text_width: int) -> None:
+def add_toc(anchor: Any, headings: list[Heading], styles: dict[str, str]) -> None:
     """Insert the contents heading and a pre-filled TOC field before ``anchor`` (a body element)."""
     entries = [h for h in headings if h.level <= TOC_LEVELS]
     title = etree.Element(qn("w:p"))
@@ -81,22 +80,15 @@ def add_toc(anchor: Any, headings: list[Heading], styles: dict[str, str], text_w
         style = styles.get(f"toc {heading.level}")
         if style:
             _el(ppr, "w:pStyle", val=style)
-        tabs = _el(ppr, "w:tabs")
-        _el(tabs, "w:tab", val="right", leader="dot", pos=str(text_width))
         if style is None and heading.level > 1:
             _el(ppr, "w:ind", left="284")
         if n == 0:
             _field_char(p, "begin")
             _instr(p, f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u ')
             _field_char(p, "separate")
+        # the entry without a page number: a guessed number would be false until Word updates the field
         link = _el(p, "w:hyperlink", anchor=heading.bookmark, history="1")
         _el(_el(link, "w:r"), "w:t").text = heading.text
-        r = _el(link, "w:r")
-        _el(r, "w:tab")
-        _field_char(link, "begin")
-        _instr(link, f" PAGEREF {heading.bookmark} \\h ")
-        _field_char(link, "separate")
-        _field_char(link, "end")
         if n == len(entries) - 1:
             _field_char(p, "end")
         paragraphs.append(p)

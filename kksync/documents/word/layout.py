@@ -25,10 +25,14 @@ _DESIRED_CAP = 4.0
 """A long cell text asks for at most this many times its longest word (it may wrap, just not mid-word)."""
 
 
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+_SAME_AS = {"\u2011": "-", "\u2010": "-", "\u202f": "\xa0"}
+
+
 def text_width(text: str, *, size_pt: float, bold: bool = False) -> int:
     """Width of ``text`` on one line, in twips (1/20 pt)."""
     widths = _WIDTH[bold]
-    units = sum(widths.get(ch, _WIDEST[bold]) for ch in text)
+    units = sum(widths.get(_SAME_AS.get(ch, ch), _WIDEST[bold]) for ch in text if ch not in _ZERO_WIDTH)
     return round(units * size_pt * 20 / 1000)
 
 

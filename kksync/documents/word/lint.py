@@ -19,7 +19,7 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["LintIssue", "lint_docx", "lint_main"]
+__all__ = ["LintIssue", "lint_docx", "lint_main", "plain_text"]
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -27,6 +27,15 @@ DC = "http://purl.org/dc/elements/1.1/"
 _GENERIC_LINKS = {"her", "klik her", "læs mere", "link", "click here", "here", "read more", "mere", "more"}
 _URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.IGNORECASE)
 _HEADING_NAME = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
+_INVISIBLE.update({ord("\xa0"): " ", ord("\u202f"): " ", ord("\u2011"): "-", ord("\u2010"): "-"})
+
+
+def plain_text(text: str) -> str:
+    """Text as a reader searches it: no joiners or soft hyphens, ordinary spaces and hyphens."""
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 @dataclass(frozen=True, slots=True)

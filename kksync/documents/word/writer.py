@@ -38,6 +38,7 @@ from kksync.documents.word.furniture import (
     set_update_fields,
 )
 from kksync.documents.word.layout import column_widths
+from kksync.documents.word.lint import plain_text
 from kksync.documents.word.package import deterministic_zip
 from kksync.documents.word.template import open_template
 from kksync.texts import ORGANISATION
@@ -48,6 +49,8 @@ TEXT_WIDTH_TWIPS = 9070  # 16 cm between A4 margins of 2,5 cm
 TABLE_FONT_PT = 9.0
 """The "KK Tabel" style's size; column widths are measured at it."""
 CELL_MARGIN_TWIPS = 85
+CELL_SLACK_TWIPS = 60
+"""Room for borders and a renderer's rounding, so a word measured to fit does fit."""
 AFTER_TABLE_TWIPS = 200
 SHORT_TABLE_ROWS = 12
 TOC_MIN_HEADINGS = 8
@@ -111,14 +114,17 @@ class _Body:
             self.run(p, text, bold=bold)
         return p
 
-    def run(self, p: Any, text: str, *, bold: bool = False, color: str | None = None) -> None:
+    def run(self, p: Any, text: str, *, bold: bool = False, color: str | None = None, size: float | None = None) -> None:
         r = _el(p, "w:r")
-        if bold or color:
+        if bold or color or size:
             rpr = _el(r, "w:rPr")
             if bold:
                 _el(rpr, "w:b")
             if color:
                 _el(rpr, "w:color", val=color)
+            if size:
+                _el(rpr, "w:sz", val=str(round(size * 2)))
+                _el(rpr, "w:szCs", val=str(round(size * 2)))
         for n, line in enumerate(text.split("\n")):
             if n:
                 _el(r, "w:br")
@@ -179,6 +185,9 @@ class _Body:
         _el(tbl_pr, "w:tblStyle", val=self.style["KK Tabel"])
         _el(tbl_pr, "w:tblW", w="5000", type="pct")
         _el(tbl_pr, "w:tblLayout", type="fixed")
+        margins = _el(tbl_pr, "w:tblCellMar")  # stated here too: not every reader takes it from the table style
+        _el(margins, "w:left", w=str(CELL_MARGIN_TWIPS), type="dxa")
+        _el(margins, "w:right", w=str(CELL_MARGIN_TWIPS), type="dxa")
         _el(tbl_pr, "w:tblLook", val="0620", firstRow="1", lastRow="0", firstColumn="0", lastColumn="0",
             noHBand="1", noVBand="1")
         if table.caption:
@@ -186,7 +195,7 @@ class _Body:
         rows = table.rows or (tuple("–" for _ in table.columns),)
         widths = [str(w) for w in column_widths(
             [c.header for c in table.columns], rows, [c.width for c in table.columns],
-            total=TEXT_WIDTH_TWIPS, size_pt=TABLE_FONT_PT, margin=2 * CELL_MARGIN_TWIPS,
+            total=TEXT_WIDTH_TWIPS, size_pt=TABLE_FONT_PT, margin=2 * CELL_MARGIN_TWIPS + CELL_SLACK_TWIPS,
         )]
         grid = _el(tbl, "w:tblGrid")
         for width in widths:
@@ -214,7 +223,9 @@ class _Body:
                 _el(tc_pr, "w:shd", val="clear", color="auto", fill=HEADER_FILL)
             p = self.paragraph(None, parent=tc, align=align, keep_next=keep_next)
             if text:
-                self.run(p, text, bold=header, color=HEADER_TEXT if header else None)
+                # the size stated on the run: whether a table style's size beats the Normal style's differs
+                # between Word versions (overrideTableStyleFontSizeAndJustification) and LibreOffice
+                self.run(p, text, bold=header, color=HEADER_TEXT if header else None, size=TABLE_FONT_PT)
 
     def chart(self, chart: Chart) -> None:
         self.charts += 1
@@ -260,7 +271,7 @@ def _property(text: str) -> str:
 
 def full_title(doc: Document) -> str:
     """The document's title naming its plan: the title, and the plan (subject) when the title leaves it out."""
-    if not doc.subject or doc.subject in doc.title:
+    if not doc.subject or plain_text(doc.subject) in plain_text(doc.title):
         return doc.title or "–"
     return f"{doc.title} – {doc.subject}"
 
@@ -284,7 +295,7 @@ def render_docx(doc: Document, *, template: bytes, status_date: date, identifier
     body.finish()
     if len(body.headings) >= TOC_MIN_HEADINGS and cover_end.getnext() is not None:
         first = cover_end.getnext()
-        add_toc(first, body.headings, body.style, TEXT_WIDTH_TWIPS)
+        add_toc(first, body.headings, body.style)
         breaker = body.page_break()  # appended at the end: move it before the first section
         first.addprevious(breaker)
         set_update_fields(document)
@@ -295,7 +306,7 @@ def render_docx(doc: Document, *, template: bytes, status_date: date, identifier
     set_language(document, doc.language)
 
     props = document.core_properties
-    props.title = _property(title)
+    props.title = _property(plain_text(title))
     props.subject = _property(doc.subject)
     props.keywords = _property(doc.keywords)
     props.category = _property(category)
