@@ -3,8 +3,11 @@
 Checks what can be checked in the file: document title and language set (core properties and
 the default run language), headings present and in order without skipped levels, tables with a
 marked (repeated) header row and no merged header cells, no layout tables (nested, or a single
-cell), alt text on every drawing (charts and images), and meaningful link text. Reads the zip
-with the standard library and lxml only, so it also runs on documents kksync did not write.
+cell), alt text on every drawing (charts and images), and meaningful link text; and, in
+``lint_more``, empty spacing paragraphs, bold text posing as headings, a title that does not name the
+plan, chart alt text that misnames the chart or gives no finding, chart colours under 3:1 or
+indistinguishable for red–green colour blindness, and language settings left over from a template.
+Reads the zip with the standard library and lxml only, so it also runs on documents kksync did not write.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+
+from kksync.documents.word.lint_more import check_charts, check_language_settings, check_paragraphs, check_title
 
 __all__ = ["LintIssue", "lint_docx", "lint_main", "plain_text"]
 
@@ -181,12 +186,20 @@ def lint_docx(data: bytes | str | Path) -> list[LintIssue]:
             return [LintIssue("not-docx", "Filen er ikke et Word-dokument (.docx).", "The file is not a Word document (.docx).")]
         styles = _parse(archive, "word/styles.xml")
         issues: list[LintIssue] = []
+
+        def issue(code: str, message: str, message_en: str, where: str = "") -> None:
+            issues.append(LintIssue(code, message, message_en, where))
+
         _check_properties(archive, styles, issues)
         body = document.find(_w("body"))
         if body is not None:
             _check_headings(body, _heading_levels(styles), issues)
             _check_tables(body, issues)
+            check_paragraphs(body, styles, plain_text, issue)
         _check_drawings_and_links(archive, issues)
+        check_title(archive, body, styles, plain_text, issue)
+        check_charts(archive, document, plain_text, issue)
+        check_language_settings(archive, styles, issue)
     return issues
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kksync.documents.word.furniture import APP_XML
 from kksync.documents.word.package import deterministic_zip
 from kksync.documents.word.template_safety import active_content
 from kksync.errors import TemplateError
@@ -186,6 +187,10 @@ def build_template() -> bytes:
     footer._p.append(_xml(f'<w:r {_W}><w:rPr><w:sz w:val="17"/></w:rPr><w:t xml:space="preserve"> af </w:t></w:r>'))
     footer._p.append(_xml(f'<w:fldSimple {_W} w:instr=" NUMPAGES "><w:r><w:rPr><w:sz w:val="17"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'))
 
+    _no_theme_fonts(styles.element)
+    _toc_styles(styles)
+    _danish_settings(document.settings.element)
+
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -200,4 +205,63 @@ def build_template() -> bytes:
     props.keywords = props.comments = props.category = ""
     out = io.BytesIO()
     document.save(out)
-    return deterministic_zip(out.getvalue())
+    return deterministic_zip(out.getvalue(), replace={"docProps/app.xml": APP_XML, "word/theme/theme1.xml": _theme(out.getvalue())},
+                             drop=TEMPLATE_LEFTOVERS)
+
+
+TEMPLATE_LEFTOVERS = ("docProps/thumbnail.jpeg", "word/stylesWithEffects.xml")
+"""python-docx's default template carries a blank preview picture and Word 2010's copy of the styles (en-US)."""
+_THEME_FONTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+
+
+def _no_theme_fonts(styles: Any) -> None:
+    """Fonts named, not taken from the theme: a theme font attribute wins over ``w:ascii`` in Word."""
+    from docx.oxml.ns import qn
+
+    for fonts in styles.iter(qn("w:rFonts")):
+        for attr in _THEME_FONTS:
+            fonts.attrib.pop(qn(f"w:{attr}"), None)
+        for attr in ("ascii", "hAnsi", "cs"):
+            fonts.set(qn(f"w:{attr}"), FONT)
+
+
+def _toc_styles(styles: Any) -> None:
+    for level in (1, 2):
+        styles.element.append(_xml(
+            f'<w:style {_W} w:type="paragraph" w:styleId="TOC{level}"><w:name w:val="toc {level}"/>'
+            '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+            f'<w:pPr><w:spacing w:before="{60 if level == 1 else 0}" w:after="40"/>'
+            f'<w:ind w:left="{0 if level == 1 else 284}"/></w:pPr>'
+            f'<w:rPr>{"<w:b/>" if level == 1 else ""}</w:rPr></w:style>'
+        ))
+
+
+def _danish_settings(settings: Any) -> None:
+    """Danish theme font language, decimal comma and list separator; no preview picture saved."""
+    from docx.oxml.ns import qn
+
+    for tag in ("savePreviewPicture", "rsids", "themeFontLang"):
+        for element in settings.findall(qn(f"w:{tag}")):
+            settings.remove(element)
+    mapping = settings.find(qn("w:clrSchemeMapping"))
+    theme_lang = _xml(f'<w:themeFontLang {_W} w:val="da-DK" w:eastAsia="da-DK" w:bidi="ar-SA"/>')
+    (mapping.addprevious(theme_lang) if mapping is not None else settings.append(theme_lang))
+    decimal, separator = settings.find(qn("w:decimalSymbol")), settings.find(qn("w:listSeparator"))
+    if decimal is None:
+        decimal = _xml(f'<w:decimalSymbol {_W} w:val=","/>')
+        settings.append(decimal)
+    decimal.set(qn("w:val"), ",")
+    if separator is None:
+        separator = _xml(f'<w:listSeparator {_W} w:val=";"/>')
+        settings.append(separator)
+    separator.set(qn("w:val"), ";")
+
+
+def _theme(package: bytes) -> bytes:
+    """The theme with Arial as its heading and body font, so nothing that asks the theme gets Calibri or Cambria."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        theme = archive.read("word/theme/theme1.xml").decode("utf-8")
+    theme = re.sub(r'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*(")', rf"\g<1>{FONT}\g<2>", theme)
+    return theme.encode("utf-8")
