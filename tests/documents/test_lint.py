@@ -88,3 +88,64 @@ def test_lint_main_exit_codes(tmp_path: Path, good: bytes, capsys: pytest.Captur
     junk = tmp_path / "junk.docx"
     junk.write_text("not a zip")
     assert lint_main(junk) == 1
+
+
+# --- the rules beyond structure: each with a document that fails it -----------------------------------
+
+
+def test_empty_spacing_paragraph_fails(good: bytes) -> None:
+    assert "empty-paragraph" not in _codes(good)
+    bad = _rewrite(good, "word/document.xml", lambda x: x.replace("</w:tbl>", "</w:tbl><w:p/><w:p/>", 1))
+    assert "empty-paragraph" in _codes(bad)
+
+
+def test_bold_normal_paragraph_as_heading_fails(good: bytes) -> None:
+    assert "fake-heading" not in _codes(good)
+    fake = '<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Kommentar</w:t></w:r></w:p><w:p><w:r><w:t>Se risici.</w:t></w:r></w:p>'
+    bad = _rewrite(good, "word/document.xml", lambda x: x.replace("<w:sectPr", fake + "<w:sectPr", 1))
+    assert "fake-heading" in _codes(bad)
+
+
+def test_title_that_does_not_name_the_plan_fails(good: bytes) -> None:
+    assert "title-plan" not in _codes(good)
+    bad = _rewrite(good, "docProps/core.xml", lambda x: re.sub(r"<dc:title>.*?</dc:title>", "<dc:title>Status på implementering 2012</dc:title>", x))
+    assert "title-plan" in _codes(bad)
+    no_subject = _rewrite(good, "docProps/core.xml", lambda x: re.sub(r"<dc:subject>.*?</dc:subject>", "", x))
+    assert "title-plan" in _codes(no_subject)
+
+
+def test_alt_text_naming_the_wrong_chart_type_or_no_finding_fails(good: bytes) -> None:
+    assert "alt-text-chart" not in _codes(good)
+    wrong_type = _rewrite(good, "word/document.xml", lambda x: re.sub(r' descr="[^"]*"', ' descr="Kurvediagram over 7 indsatsområder."', x, count=1))
+    issues = [i for i in lint_docx(wrong_type) if i.code == "alt-text-chart"]
+    assert issues and "diagramtypen" in issues[0].message
+    no_finding = _rewrite(good, "word/document.xml", lambda x: re.sub(r' descr="[^"]*"', ' descr="Liggende søjlediagram over budget."', x, count=1))
+    assert any("hovedresultat" in i.message for i in lint_docx(no_finding) if i.code == "alt-text-chart")
+
+
+def test_low_contrast_and_red_green_chart_colours_fail(good: bytes) -> None:
+    codes = _codes(good)
+    assert "chart-contrast" not in codes and "chart-colour-blind" not in codes
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        chart = archive.read("word/charts/chart2.xml").decode()
+    colours = re.findall(r'<c:spPr><a:solidFill><a:srgbClr val="([0-9A-F]{6})"', chart)
+    assert len(colours) >= 3
+    replacements = iter(["2E7D32", "F2B600", "C62828", "9E9E9E"])  # the traffic lights as they were
+
+    def old_palette(xml: str) -> str:
+        return re.sub(r'(<c:spPr><a:solidFill><a:srgbClr val=")[0-9A-F]{6}', lambda m: m[1] + next(replacements, "1F3A5F"), xml)
+
+    bad = _rewrite(good, "word/charts/chart2.xml", old_palette)
+    issues = lint_docx(bad)
+    assert any(i.code == "chart-contrast" and "F2B600" in i.message for i in issues)
+    assert any(i.code == "chart-colour-blind" and "2E7D32" in i.message and "C62828" in i.message for i in issues)
+
+
+def test_template_language_leftovers_fail(good: bytes) -> None:
+    assert "language-settings" not in _codes(good)
+    bad = _rewrite(good, "word/settings.xml", lambda x: x.replace('w:themeFontLang w:val="da-DK"', 'w:themeFontLang w:val="en-US"')
+                   .replace('<w:decimalSymbol w:val=","/>', '<w:decimalSymbol w:val="."/>'))
+    messages = [i.message for i in lint_docx(bad) if i.code == "language-settings"]
+    assert any("en-US" in m for m in messages) and any("Decimaltegnet" in m for m in messages)
+    styles = _rewrite(good, "word/styles.xml", lambda x: x.replace('<w:rFonts w:ascii="Arial"', '<w:rFonts w:asciiTheme="majorHAnsi" w:ascii="Arial"'))
+    assert any("temaets skrift" in i.message for i in lint_docx(styles) if i.code == "language-settings")

@@ -232,8 +232,8 @@ def check_charts(archive: zipfile.ZipFile, document: Any, plain: Callable[[str],
         colours = _series_colours(chart)
         for name, colour in colours:
             if contrast_ratio(colour) < MIN_CONTRAST:
-                issue("chart-contrast", f"Serien «{name[:40]}» har farven #{colour} med kontrast "
-                      f"{contrast_ratio(colour):.1f}:1 mod hvid (mindst 3:1).".replace(".", ",", 1),
+                ratio = f"{contrast_ratio(colour):.1f}".replace(".", ",")
+                issue("chart-contrast", f"Serien «{name[:40]}» har farven #{colour} med kontrast {ratio}:1 mod hvid (mindst 3:1).",
                       "A chart series has less than 3:1 contrast against white.", where)
         for n, (first, a) in enumerate(colours):
             for second, b in colours[n + 1:]:
