@@ -22,12 +22,15 @@ $(NODE_STAMP): package.json
 	@npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# LibreOffice and poppler render the generated documents in the tests (PDF and PNG previews).
+# LibreOffice and poppler render the generated documents in the tests (PDF and PNG previews), with fonts
+# metric-compatible with Word's (Liberation Sans = Arial, Carlito = Calibri), so previews wrap as Word does.
+TOOLS_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-dejavu-core fonts-liberation2 fonts-liberation fonts-crosextra-carlito
 tools:
-	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || { \
-	  echo "Installerer LibreOffice og poppler-utils (første gang tager det et par minutter) ..."; \
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null \
+	  && fc-list | grep -q LiberationSans-Regular && fc-list | grep -q Carlito-Regular || { \
+	  echo "Installerer LibreOffice, poppler-utils og skrifterne Liberation og Carlito (første gang tager det et par minutter) ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	    libreoffice-writer-nogui poppler-utils fonts-dejavu-core >/dev/null; }
+	    $(TOOLS_PACKAGES) >/dev/null; }
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kksync sp_emulator demo functions function_app.py tests testkit bench scripts

@@ -10,7 +10,6 @@ entries stand without page numbers rather than with guessed ones, which would be
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx.oxml.ns import qn
 from lxml import etree
@@ -18,7 +17,7 @@ from lxml import etree
 from kksync.errors import TemplateError
 from kksync.texts.word import WORD
 
-__all__ = ["APP_XML", "Heading", "add_toc", "bookmark", "header_name", "set_language", "set_update_fields"]
+__all__ = ["Heading", "add_toc", "bookmark", "header_name", "set_language", "set_update_fields"]
 
 TOC_LEVELS = 2
 _AFTER_UPDATE_FIELDS = frozenset(qn(f"w:{t}") for t in (
@@ -138,14 +137,3 @@ def set_update_fields(document: Any) -> None:
         # schema order (CT_Settings): updateFields stands just before hdrShapeDefaults … compat … rsids
         later = next((c for c in settings if c.tag in _AFTER_UPDATE_FIELDS), None)
         (later.addprevious(update) if later is not None else settings.append(update))
-
-
-APP_XML = (
-    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
-    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    f"<Template>kksync.docx</Template><Application>{escape(WORD.application)}</Application>"
-    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
-    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode("utf-8")
-"""docProps/app.xml of every written document: no Word version or application it did not come from."""

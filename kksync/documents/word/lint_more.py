@@ -52,6 +52,14 @@ def _text(element: Any) -> str:
     return "".join(t.text or "" for t in element.iter(_w("t")))
 
 
+def _spoken(element: Any) -> str:
+    """The text with tabs and line breaks as spaces (how the words read, not how ``w:t`` splits them)."""
+    parts = []
+    for node in element.iter(_w("t"), _w("tab"), _w("br"), _w("cr")):
+        parts.append(node.text or "" if node.tag == _w("t") else " ")
+    return "".join(parts)
+
+
 def _on(element: Any | None) -> bool:
     return element is not None and element.get(_w("val"), "true").lower() not in ("0", "false", "off")
 
@@ -139,7 +147,7 @@ def check_title(archive: zipfile.ZipFile, body: Any | None, styles: Any | None, 
     for p in body.iter(_w("p")):
         style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
         if style is not None and ids.get(style.get(_w("val"), "")) in ("title", "subtitle"):
-            shown.append(_text(p))
+            shown.append(_spoken(p))
     page = plain(" ".join(shown))
     if not page:
         issue("title-plan", "Dokumentet har ingen titel på forsiden (typografien Titel).",

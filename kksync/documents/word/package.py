@@ -13,9 +13,13 @@ import posixpath
 import zipfile
 from collections.abc import Iterable, Mapping
 
+from xml.sax.saxutils import escape
+
 from lxml import etree
 
-__all__ = ["FIXED_ZIP_TIME", "deterministic_zip"]
+from kksync.texts.word import WORD
+
+__all__ = ["APP_XML", "FIXED_ZIP_TIME", "deterministic_zip"]
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -66,3 +70,14 @@ def deterministic_zip(data: bytes, *, replace: Mapping[str, bytes] | None = None
                 entry.external_attr = 0
                 target.writestr(entry, body, compresslevel=6)
     return out.getvalue()
+
+
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    f"<Template>kksync.docx</Template><Application>{escape(WORD.application)}</Application>"
+    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+).encode("utf-8")
+"""docProps/app.xml of every written document: no Word version or application it did not come from."""

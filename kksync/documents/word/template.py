@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kksync.documents.word.furniture import APP_XML
-from kksync.documents.word.package import deterministic_zip
+from kksync.documents.word.package import APP_XML, deterministic_zip
 from kksync.documents.word.template_safety import active_content
 from kksync.errors import TemplateError
 from kksync.texts import ORGANISATION

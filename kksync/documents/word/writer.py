@@ -29,7 +29,6 @@ from kksync.documents.content.model import (
 )
 from kksync.documents.word.charts import add_chart
 from kksync.documents.word.furniture import (
-    APP_XML,
     Heading,
     add_toc,
     bookmark,
@@ -39,7 +38,7 @@ from kksync.documents.word.furniture import (
 )
 from kksync.documents.word.layout import column_widths
 from kksync.documents.word.lint import plain_text
-from kksync.documents.word.package import deterministic_zip
+from kksync.documents.word.package import APP_XML, deterministic_zip
 from kksync.documents.word.template import open_template
 from kksync.texts import ORGANISATION
 
