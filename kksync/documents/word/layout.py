@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from kksync.documents.word.arial_widths import BOLD, CHARS, REGULAR
 
-__all__ = ["column_widths", "text_width"]
+__all__ = ["column_widths", "fitting_size", "text_width"]
 
 _WIDTH = {False: dict(zip(CHARS, REGULAR, strict=True)), True: dict(zip(CHARS, BOLD, strict=True))}
 _WIDEST = {False: max(REGULAR), True: max(BOLD)}
@@ -40,11 +40,8 @@ def _pieces(text: str) -> list[str]:
     return [p for p in _BREAKS.split(text) if p]
 
 
-def column_widths(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], weights: Sequence[float], *, total: int,
-    size_pt: float, margin: int,
-) -> list[int]:
-    """Widths in twips that add up to ``total``; ``margin`` is a cell's left plus right margin."""
+def _needs(headers: Sequence[str], rows: Sequence[Sequence[str]], size_pt: float, margin: int) -> tuple[list[int], list[int]]:
+    """Per column: the least width (longest unbreakable piece) and the wanted width (longest line, capped)."""
     count = len(headers)
     least = [0] * count
     wanted = [0] * count
@@ -57,7 +54,24 @@ def column_widths(
             lines = text.split("\n")
             line = max((text_width(x, size_pt=size_pt, bold=bold) for x in lines), default=0)
             wanted[n] = max(wanted[n], min(line, int(longest * _DESIRED_CAP)) + margin)
-    wanted = [max(w, m) for w, m in zip(wanted, least, strict=True)]
+    return least, [max(w, m) for w, m in zip(wanted, least, strict=True)]
+
+
+def fitting_size(headers: Sequence[str], rows: Sequence[Sequence[str]], *, total: int, sizes: Sequence[float],
+                 margin: int) -> float:
+    """The largest of ``sizes`` at which every column's longest word fits side by side (else the smallest)."""
+    for size in sizes:
+        if sum(_needs(headers, rows, size, margin)[0]) <= total:
+            return size
+    return sizes[-1]
+
+
+def column_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], weights: Sequence[float], *, total: int,
+    size_pt: float, margin: int,
+) -> list[int]:
+    """Widths in twips that add up to ``total``; ``margin`` is a cell's left plus right margin."""
+    least, wanted = _needs(headers, rows, size_pt, margin)
     if sum(least) >= total:
         scale = total / (sum(least) or 1)
         widths = [int(w * scale) for w in least]

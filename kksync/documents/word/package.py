@@ -12,7 +12,6 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Iterable, Mapping
-
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -61,7 +60,7 @@ def deterministic_zip(data: bytes, *, replace: Mapping[str, bytes] | None = None
                     base = _source_dir(name)
                     body = _without(body, _REL, lambda r, base=base: r.get("TargetMode") != "External" and (
                         posixpath.normpath(posixpath.join(base, r.get("Target", ""))).lstrip("/") in dropped
-                        or r.get("Target", "").lstrip("/") in dropped and r.get("Target", "").startswith("/")))
+                        or (r.get("Target", "").lstrip("/") in dropped and r.get("Target", "").startswith("/"))))
                 if dropped and name == "[Content_Types].xml":
                     body = _without(body, _OVERRIDE, lambda o: o.get("PartName", "").lstrip("/") in dropped)
                 entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
@@ -79,5 +78,5 @@ APP_XML = (
     f"<Template>kksync.docx</Template><Application>{escape(WORD.application)}</Application>"
     "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
     "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode("utf-8")
+).encode()
 """docProps/app.xml of every written document: no Word version or application it did not come from."""

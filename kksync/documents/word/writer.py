@@ -36,7 +36,7 @@ from kksync.documents.word.furniture import (
     set_language,
     set_update_fields,
 )
-from kksync.documents.word.layout import column_widths
+from kksync.documents.word.layout import column_widths, fitting_size
 from kksync.documents.word.lint import plain_text
 from kksync.documents.word.package import APP_XML, deterministic_zip
 from kksync.documents.word.template import open_template
@@ -46,12 +46,14 @@ __all__ = ["TEXT_WIDTH_TWIPS", "full_title", "render_docx"]
 
 TEXT_WIDTH_TWIPS = 9070  # 16 cm between A4 margins of 2,5 cm
 TABLE_FONT_PT = 9.0
-"""The "KK Tabel" style's size; column widths are measured at it."""
+"""The "KK Tabel" style's size; column widths are measured at the size a table is set in."""
+TABLE_FONT_SIZES = (TABLE_FONT_PT, 8.5, 8.0, 7.5, 7.0)
 CELL_MARGIN_TWIPS = 85
 CELL_SLACK_TWIPS = 60
 """Room for borders and a renderer's rounding, so a word measured to fit does fit."""
 AFTER_TABLE_TWIPS = 200
 SHORT_TABLE_ROWS = 12
+INTRO_MAX_CHARS = 400
 TOC_MIN_HEADINGS = 8
 """Documents with at least this many headings get a table of contents after the cover."""
 HEADER_FILL = "1F3A5F"
@@ -97,7 +99,7 @@ class _Body:
         space_before = in_body and self.after_table
         if in_body:
             self.after_table = False
-        if style is not None or align or keep_next or space_before:
+        if not in_body or style is not None or align or keep_next or space_before:
             ppr = _el(p, "w:pPr")
             if style is not None:
                 _el(ppr, "w:pStyle", val=self.style[style])
@@ -105,6 +107,8 @@ class _Body:
                 _el(ppr, "w:keepNext")
             if space_before:  # air after a table, as spacing rather than an empty paragraph
                 _el(ppr, "w:spacing", before=str(AFTER_TABLE_TWIPS))
+            elif not in_body:  # a cell's own spacing: the Normal style's would beat the table style's
+                _el(ppr, "w:spacing", before="20", after="20", line="240", lineRule="auto")
             if align:
                 _el(ppr, "w:jc", val=align)
         if bold_lead:
@@ -158,7 +162,10 @@ class _Body:
                 # a label over the blocks that follow is a heading, not bold body text
                 self.heading(level + 1, block.bold_lead)
             else:
-                self.paragraph("Normal", block.text, bold_lead=f"{block.bold_lead}: " if block.bold_lead else "")
+                # a short lead-in stays with the table or chart it introduces (and so with the heading above)
+                introduces = isinstance(following, Table | Chart) and len(block.text) <= INTRO_MAX_CHARS
+                self.paragraph("Normal", block.text, bold_lead=f"{block.bold_lead}: " if block.bold_lead else "",
+                               keep_next=introduces)
         elif isinstance(block, Marking):
             self.paragraph("KK Markering", block.text)
         elif isinstance(block, BulletList):
@@ -192,22 +199,25 @@ class _Body:
         if table.caption:
             _el(tbl_pr, "w:tblCaption", val=table.caption[:255])
         rows = table.rows or (tuple("–" for _ in table.columns),)
+        headers = [c.header for c in table.columns]
+        margin = 2 * CELL_MARGIN_TWIPS + CELL_SLACK_TWIPS
+        # a wide table is set smaller rather than breaking its words (down to 7 pt, still readable)
+        size = fitting_size(headers, rows, total=TEXT_WIDTH_TWIPS, sizes=TABLE_FONT_SIZES, margin=margin)
         widths = [str(w) for w in column_widths(
-            [c.header for c in table.columns], rows, [c.width for c in table.columns],
-            total=TEXT_WIDTH_TWIPS, size_pt=TABLE_FONT_PT, margin=2 * CELL_MARGIN_TWIPS + CELL_SLACK_TWIPS,
+            headers, rows, [c.width for c in table.columns], total=TEXT_WIDTH_TWIPS, size_pt=size, margin=margin,
         )]
         grid = _el(tbl, "w:tblGrid")
         for width in widths:
             _el(grid, "w:gridCol", w=width)
         aligns = ["right" if c.numeric else None for c in table.columns]
         short = len(rows) <= SHORT_TABLE_ROWS  # a short table is kept on one page
-        self.row(tbl, [c.header for c in table.columns], widths, aligns, header=True, keep_next=True)
+        self.row(tbl, headers, widths, aligns, header=True, keep_next=True, size=size)
         for n, row in enumerate(rows):
-            self.row(tbl, list(row), widths, aligns, header=False, keep_next=short and n < len(rows) - 1)
+            self.row(tbl, list(row), widths, aligns, header=False, keep_next=short and n < len(rows) - 1, size=size)
         self.after_table = True
 
     def row(self, tbl: Any, cells: list[str], widths: list[str], aligns: list[str | None], *, header: bool,
-            keep_next: bool) -> None:
+            keep_next: bool, size: float) -> None:
         tr = _el(tbl, "w:tr")
         tr_pr = _el(tr, "w:trPr")
         _el(tr_pr, "w:cantSplit")
@@ -224,7 +234,7 @@ class _Body:
             if text:
                 # the size stated on the run: whether a table style's size beats the Normal style's differs
                 # between Word versions (overrideTableStyleFontSizeAndJustification) and LibreOffice
-                self.run(p, text, bold=header, color=HEADER_TEXT if header else None, size=TABLE_FONT_PT)
+                self.run(p, text, bold=header, color=HEADER_TEXT if header else None, size=size)
 
     def chart(self, chart: Chart) -> None:
         self.charts += 1
