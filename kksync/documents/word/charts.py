@@ -10,6 +10,7 @@ text. The workbook's creation date is fixed so the document stays byte-identical
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -85,7 +86,8 @@ DEFAULT_COLOURS = ("1F3A5F", "B35900", "2E7D32", "6A3D9A", "8C2D04", "00607A")
 
 def series_colours(chart: Chart) -> list[str]:
     """The series' colours made readable: 3:1 against white, apart under red–green deficiency."""
-    wanted = [s.color or DEFAULT_COLOURS[n % len(DEFAULT_COLOURS)] for n, s in enumerate(chart.series)]
+    cycle = itertools.cycle(DEFAULT_COLOURS)
+    wanted = [s.color or next(cycle) for s in chart.series]
     return accessible_colours(wanted)
 
 

@@ -1,10 +1,10 @@
 """What surrounds a document's content: table of contents, page header, language, package properties (adapter).
 
-The table of contents is a real Word ``TOC`` field whose result is already filled in: one entry per
-heading of level 1 and 2, each a link to a bookmark on its heading. Word rebuilds the field, page
-numbers and all, when fields are updated (``w:updateFields`` asks for that when the document opens);
-until then, and in readers that do not update fields (LibreOffice shows the cached result), the
-entries stand without page numbers rather than with guessed ones, which would be false.
+The table of contents is a generated list of the headings of level 1 and 2, each a link to a
+bookmark on its heading, with no Word field: generated documents carry no fields in their body
+(``tests/security``), and a ``TOC`` field's page numbers exist only after Word updates it (LibreOffice
+and the intranet preview show the cached result). Page numbers are left out rather than guessed,
+since a guessed page number would be false.
 """
 
 from __future__ import annotations
@@ -17,15 +17,9 @@ from lxml import etree
 from kksync.errors import TemplateError
 from kksync.texts.word import WORD
 
-__all__ = ["Heading", "add_toc", "bookmark", "header_name", "set_language", "set_update_fields"]
+__all__ = ["Heading", "add_toc", "bookmark", "header_name", "set_language"]
 
 TOC_LEVELS = 2
-_AFTER_UPDATE_FIELDS = frozenset(qn(f"w:{t}") for t in (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
-    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
-    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-    "decimalSymbol", "listSeparator",
-))
 
 
 class Heading:
@@ -55,25 +49,15 @@ def bookmark(p: Any, name: str, number: int) -> None:
     end.set(qn("w:id"), str(number))
 
 
-def _field_char(p: Any, kind: str) -> None:
-    _el(_el(p, "w:r"), "w:fldChar", fldCharType=kind)
-
-
-def _instr(p: Any, text: str) -> None:
-    t = _el(_el(p, "w:r"), "w:instrText")
-    t.text = text
-    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-
-
 def add_toc(anchor: Any, headings: list[Heading], styles: dict[str, str]) -> None:
-    """Insert the contents heading and a pre-filled TOC field before ``anchor`` (a body element)."""
+    """Insert the contents heading and the list of headings before ``anchor`` (a body element)."""
     entries = [h for h in headings if h.level <= TOC_LEVELS]
     title = etree.Element(qn("w:p"))
     _el(_el(title, "w:pPr"), "w:pStyle", val=styles.get("TOC Heading", styles["Heading 1"]))
     run = _el(title, "w:r")
     _el(run, "w:t").text = WORD.toc_title
     paragraphs = [title]
-    for n, heading in enumerate(entries):
+    for heading in entries:
         p = etree.Element(qn("w:p"))
         ppr = _el(p, "w:pPr")
         style = styles.get(f"toc {heading.level}")
@@ -81,15 +65,9 @@ def add_toc(anchor: Any, headings: list[Heading], styles: dict[str, str]) -> Non
             _el(ppr, "w:pStyle", val=style)
         if style is None and heading.level > 1:
             _el(ppr, "w:ind", left="284")
-        if n == 0:
-            _field_char(p, "begin")
-            _instr(p, f' TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u ')
-            _field_char(p, "separate")
-        # the entry without a page number: a guessed number would be false until Word updates the field
+        # no page number: only a field could give it, and a guessed one would be false
         link = _el(p, "w:hyperlink", anchor=heading.bookmark, history="1")
         _el(_el(link, "w:r"), "w:t").text = heading.text
-        if n == len(entries) - 1:
-            _field_char(p, "end")
         paragraphs.append(p)
     for p in paragraphs:
         anchor.addprevious(p)
@@ -126,14 +104,3 @@ def set_language(document: Any, language: str) -> None:
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:val"), language)
-
-
-def set_update_fields(document: Any) -> None:
-    """Ask Word to update the fields (the TOC's page numbers) when the document is opened."""
-    settings = document.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        update = etree.Element(qn("w:updateFields"))
-        update.set(qn("w:val"), "true")
-        # schema order (CT_Settings): updateFields stands just before hdrShapeDefaults … compat … rsids
-        later = next((c for c in settings if c.tag in _AFTER_UPDATE_FIELDS), None)
-        (later.addprevious(update) if later is not None else settings.append(update))

@@ -34,7 +34,6 @@ from kksync.documents.word.furniture import (
     bookmark,
     header_name,
     set_language,
-    set_update_fields,
 )
 from kksync.documents.word.layout import column_widths, fitting_size
 from kksync.documents.word.lint import plain_text
@@ -278,11 +277,17 @@ def _property(text: str) -> str:
     return text if len(text) <= _PROPERTY_MAX else text[: _PROPERTY_MAX - 1].rstrip() + "…"
 
 
+def _plan_name(doc: Document) -> str:
+    """What the document is about: its subject, or for a plan without a name its key (the first keyword)."""
+    return doc.subject or doc.keywords.split(";")[0].strip()
+
+
 def full_title(doc: Document) -> str:
-    """The document's title naming its plan: the title, and the plan (subject) when the title leaves it out."""
-    if not doc.subject or plain_text(doc.subject) in plain_text(doc.title):
+    """The document's title naming its plan: the title, and the plan when the title leaves it out."""
+    name = _plan_name(doc)
+    if not name or plain_text(name).casefold() in plain_text(doc.title).casefold():
         return doc.title or "–"
-    return f"{doc.title} – {doc.subject}"
+    return f"{doc.title} – {name}"
 
 
 def render_docx(doc: Document, *, template: bytes, status_date: date, identifier: str = "", category: str = "") -> bytes:
@@ -290,7 +295,9 @@ def render_docx(doc: Document, *, template: bytes, status_date: date, identifier
     document = open_template(template)
     stamp = datetime.combine(status_date, time(12, 0), UTC)
     body = _Body(document, stamp)
-    body.paragraph("Title", doc.title or "–")
+    name = plain_text(_plan_name(doc)).casefold()
+    on_cover = plain_text(f"{doc.title} {doc.subtitle}").casefold()
+    body.paragraph("Title", doc.title if name in on_cover else full_title(doc))
     if doc.subtitle:
         body.paragraph("Subtitle", doc.subtitle)
     if doc.marking:
@@ -307,7 +314,6 @@ def render_docx(doc: Document, *, template: bytes, status_date: date, identifier
         add_toc(first, body.headings, body.style)
         breaker = body.page_break()  # appended at the end: move it before the first section
         first.addprevious(breaker)
-        set_update_fields(document)
     title = full_title(doc)
     header_name(document, title)
     if doc.marking:
