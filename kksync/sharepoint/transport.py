@@ -37,7 +37,8 @@ __all__ = ["USER_AGENT", "GuardedTransport", "request_kind"]
 
 USER_AGENT = f"NONISV|KobenhavnsKommune|kksync/{__version__}"
 log = logging.getLogger("kksync.sharepoint")
-_BUDGETED: ContextVar[bool] = ContextVar("kksync_budgeted", default=False)
+_BUDGETED: ContextVar[frozenset[int]] = ContextVar("kksync_budgeted", default=frozenset())
+"""The transports (by id) whose requests in this thread or task keep to their budget."""
 
 # Requests that may have taken effect when the connection broke, and that are not safe to repeat:
 # a repeated create makes a second item, a repeated sendMail a second mail. (Writes with IF-MATCH
@@ -122,8 +123,8 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
 
     @contextmanager
     def budgeted(self) -> Iterator[None]:
-        """Requests sent in this block (this thread or task) stay under ``budget`` too."""
-        token = _BUDGETED.set(True)
+        """Requests this transport sends in this block (this thread or task) stay under ``budget`` too."""
+        token = _BUDGETED.set(_BUDGETED.get() | {id(self)})
         try:
             yield
         finally:
@@ -136,7 +137,7 @@ class GuardedTransport(BaseTransport):  # type: ignore[misc]  # the library ship
         method = request.headers.get("X-HTTP-Method", str(request.method))
         data = request.data if isinstance(request.data, bytes | str) else None
         cost = request_units(method, request.url, data)
-        budgeted = _BUDGETED.get() and self.budget is not None
+        budgeted = id(self) in _BUDGETED.get() and self.budget is not None
 
         def attempt(number: int) -> requests.Response | Again:
             self._wait_turn(cost, kind, budgeted=budgeted)
