@@ -48,8 +48,8 @@ RECONCILE_LEASE_WAIT_SECONDS = 120
 
 
 def build_client(settings: Settings, *, transport: GuardedTransport | None = None, deadline: float | None = None) -> SharePointClient:
+    from kksync.core.budget import MinuteBudget
     from kksync.sharepoint.auth import token_provider
-    from kksync.sharepoint.budget import MinuteBudget
     from kksync.sharepoint.client import SharePointClient
     from kksync.sharepoint.retry import RetryPolicy
     from kksync.sharepoint.transport import GuardedTransport

@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 from office365.runtime.http.http_method import HttpMethod
 from office365.runtime.http.request_options import RequestOptions
 
-from kksync.errors import ThrottledError
-from kksync.sharepoint.batch import BatchOp, build_batch
-from kksync.sharepoint.budget import (
+from kksync.core.budget import (
     TIERS,
     MinuteBudget,
     RateLimit,
@@ -23,6 +21,8 @@ from kksync.sharepoint.budget import (
     request_units,
     server_pace,
 )
+from kksync.errors import ThrottledError
+from kksync.sharepoint.batch import BatchOp, build_batch
 from kksync.sharepoint.transport import GuardedTransport
 
 from .fakes import canned
@@ -139,7 +139,7 @@ def test_throttled_attempts_count_their_units_too() -> None:
 
 def test_ratelimit_headers_pace_the_next_request_and_say_so(caplog: pytest.LogCaptureFixture) -> None:
     near = {"RateLimit-Limit": "100", "RateLimit-Remaining": "10", "RateLimit-Reset": "30"}
-    transport, inner, clock = _transport(lambda n: canned(200, {}, headers=near if n == 1 else {}))
+    transport, inner, _ = _transport(lambda n: canned(200, {}, headers=near if n == 1 else {}))
     with caplog.at_level(logging.INFO, logger="kksync.sharepoint"):
         transport.execute(_get())
         transport.execute(_get())
@@ -149,7 +149,7 @@ def test_ratelimit_headers_pace_the_next_request_and_say_so(caplog: pytest.LogCa
 
 
 def test_only_budgeted_runs_keep_to_the_client_side_budget() -> None:
-    transport, inner, clock = _transport(lambda n: canned(200, {}), budget=MinuteBudget(6))
+    transport, inner, _ = _transport(lambda n: canned(200, {}), budget=MinuteBudget(6))
     with transport.budgeted():
         for _ in range(5):  # 2 RU each: three fit in a minute
             transport.execute(_get())

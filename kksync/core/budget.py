@@ -1,5 +1,8 @@
 """Resource units: what SharePoint Online charges this app for a request, and budgets per minute.
 
+Pure data and arithmetic (in the core so that the settings may name the tiers); the transport
+(``kksync.sharepoint.transport``) counts and paces with it.
+
 SharePoint Online limits every application in a tenant by resource units (RU) per minute and per
 24 hours, set by the tenant's licence count (``TIERS``); every request the app makes counts, the
 ones it throttled included, and the requests inside a ``$batch`` count one by one. Only Microsoft
