@@ -43,7 +43,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout: sp
 from bench.emulator_process import EmulatorProcess
 from bench.ru_day import modelled_day
 from kksync.app import build_client
-from kksync.core.budget import request_units
 from kksync.core.mapping import to_payload
 from kksync.core.schema import list_schema
 from kksync.sample import large_portfolio
@@ -52,6 +51,7 @@ from kksync.services.records import unpack
 from kksync.services.sync import SyncService
 from kksync.settings import Settings
 from kksync.sharepoint.client import ItemWrite, SharePointClient
+from kksync.sharepoint.pricing import request_units
 from kksync.state.sqlite import SqliteStateStore
 from sp_emulator import EmulatorServer
 

@@ -1,6 +1,6 @@
 """A modelled day for Copenhagen in SharePoint resource units, from the sync benchmark's own counts.
 
-Every price comes from ``kksync.core.budget`` (Graph's prices, the lower bound), every per-item
+Every price comes from ``kksync.sharepoint.pricing`` (Graph's prices, the lower bound), every per-item
 figure from the benchmark's measured steps at its largest list, and the department edit rate from
 the soak (``bench/soak_actors.SoakConfig``: ten saves a second, a stress rate far above a working day).
 The assumptions are written into the result, so BENCHMARKS.md shows how each figure is made.

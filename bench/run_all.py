@@ -137,7 +137,7 @@ def sync_section(data: dict[str, Any]) -> Section:
         "(the change log's page and its empty end page, then the items by the hundred: whether SharePoint Online may "
         "return a short change-log page while more changes exist is unverified, sp_emulator/FIDELITY.md row 20). "
         "RU: SharePoint resource units at Microsoft Graph's prices (1 single item or change log with a token, "
-        "2 multi-item query or write, 5 permission operation; `$batch` parts one by one; `kksync/core/budget.py`), "
+        "2 multi-item query or write, 5 permission operation; `$batch` parts one by one; `kksync/sharepoint/pricing.py`), "
         "a lower bound, as REST usually costs more — counted by kksync's transport and charged by the emulator "
         "(FIDELITY row 31), which must agree. Time: each read step against a bare `requests` session sending the "
         f"same reads (the same pages, answers parsed as JSON) right after it: ≤ {goals['max_read_ratio']:g} × "

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     graph_url: Annotated[str | None, Field(description="Microsoft Graph's base URL (unset: graph_endpoint decides)")] = None
     """``KKSYNC_GRAPH_URL``; read ``graph_endpoint``, which fills in the default."""
 
-    # --- SharePoint's resource-unit budget (kksync.core.budget) ---------------------------------
+    # --- SharePoint's resource-unit budget (tiers: kksync.core.budget) ---------------------------
     licence_tier: str = DEFAULT_TIER
     """``KKSYNC_LICENCE_TIER``: the tenant's row of Microsoft's table (0-1k, 1k-5k, 5k-15k, 15k-50k, 50k+ licences)."""
     bulk_ru_per_minute: Annotated[int | None, Field(ge=1)] = None

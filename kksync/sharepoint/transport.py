@@ -28,8 +28,9 @@ from office365.runtime.transport.base import BaseTransport
 from office365.runtime.transport.requests_transport import RequestsTransport
 
 from kksync import __version__
-from kksync.core.budget import MinuteBudget, RateLimit, rate_limit_of, request_units, server_pace
+from kksync.core.budget import MinuteBudget, RateLimit, rate_limit_of, server_pace
 from kksync.errors import SharePointError, ThrottledError
+from kksync.sharepoint.pricing import request_units
 from kksync.sharepoint.retry import Again, Retrier, RetryPolicy, is_retriable, parse_retry_after, retry_after_of
 from kksync.texts.budget import budget_text
 

@@ -106,7 +106,7 @@ class RunRecord:
     writes: int = 0
     note: str = ""
     resource_units: int = 0
-    """SharePoint resource units the run spent (the Graph-priced lower bound of ``kksync.core.budget``)."""
+    """SharePoint resource units the run spent (the Graph-priced lower bound of ``kksync.sharepoint.pricing``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,17 +12,10 @@ from hypothesis import strategies as st
 from office365.runtime.http.http_method import HttpMethod
 from office365.runtime.http.request_options import RequestOptions
 
-from kksync.core.budget import (
-    TIERS,
-    MinuteBudget,
-    RateLimit,
-    batch_parts,
-    rate_limit_of,
-    request_units,
-    server_pace,
-)
+from kksync.core.budget import TIERS, MinuteBudget, RateLimit, rate_limit_of, server_pace
 from kksync.errors import ThrottledError
 from kksync.sharepoint.batch import BatchOp, build_batch
+from kksync.sharepoint.pricing import batch_parts, request_units
 from kksync.sharepoint.transport import GuardedTransport
 
 from .fakes import canned

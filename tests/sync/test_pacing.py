@@ -18,7 +18,7 @@ from office365.runtime.http.request_options import RequestOptions
 
 from kksync.app import Runtime
 from kksync.checks.governance import load_governance
-from kksync.core.budget import MinuteBudget, request_units
+from kksync.core.budget import MinuteBudget
 from kksync.queues import ChangeMessage, MemoryChangeQueue
 from kksync.services.processor import ProcessResult, process_change
 from kksync.services.provision import provision
@@ -26,6 +26,7 @@ from kksync.services.seed import seed_portfolio
 from kksync.services.sync import SyncService
 from kksync.settings import Settings
 from kksync.sharepoint.client import SharePointClient
+from kksync.sharepoint.pricing import request_units
 from kksync.state.sqlite import SqliteStateStore
 from sp_emulator import EmulatorServer
 from sp_emulator.transport import EmulatorTransport
