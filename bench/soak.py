@@ -157,6 +157,8 @@ class Soak:
     departments: list[Department] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
     log_mark: int = 0
+    fault_mark: int = 0  # the request log's length when the faults were switched on
+    clean_saves: int = 0  # the department saves made before then
 
     def set_up(self) -> None:
         started = time.monotonic()
@@ -182,11 +184,15 @@ class Soak:
                                                self.config, index, self.stop))
 
     def soak(self, processor: Processor) -> None:
-        """The departments and the product at work while the faults and the chaos are on."""
-        self.log_mark = len(self.sp.request_log.entries)
+        """The departments and the product at work: first a short while without faults, then with the faults and
+        the chaos on."""
+        self.log_mark = self.fault_mark = len(self.sp.request_log.entries)
         self.runtime.client.transport.reset_counts()
-        _faults(self.sp, self.config.fault_rate)
-        seconds = self.config.minutes * 60
+        clean = self.config.clean_minutes * 60
+        faulty = clean <= 0
+        if faulty:
+            _faults(self.sp, self.config.fault_rate)
+        seconds = clean + self.config.minutes * 60
         columns = [TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), TextColumn("{task.fields[status]}")]
         with Progress(*columns, console=self.console, transient=self.config.quiet) as progress:
             task = progress.add_task("Soak", total=seconds, status="")
@@ -194,7 +200,11 @@ class Soak:
                 thread.start()
             began = time.monotonic()
             while (elapsed := time.monotonic() - began) < seconds:
-                time.sleep(1)
+                time.sleep(min(1.0, max(0.05, clean - elapsed)) if not faulty else 1.0)
+                if not faulty and time.monotonic() - began >= clean:
+                    self.clean_saves, self.fault_mark = len(self.journal.times), len(self.sp.request_log.entries)
+                    _faults(self.sp, self.config.fault_rate)
+                    faulty = True
                 progress.update(task, completed=elapsed, status=(
                     f"{self.journal.changes:,} changes · {sum(processor.counts.values()):,} messages · "
                     f"{processor.writes:,} writes · queue {len(self.queue)}"))
@@ -212,16 +222,21 @@ class Soak:
 
     def _count(self, processor: Processor) -> None:
         entries = list(self.sp.request_log.entries)[self.log_mark:]
-        faults = fault_counts(self.sp, self.log_mark)
+        faulty = list(self.sp.request_log.entries)[self.fault_mark:]
+        faults = fault_counts(self.sp, self.fault_mark)
         transport = self.runtime.client.transport
+        clean_saves = self.journal.times[: self.clean_saves]
         self.figures.update({
             "soak_minutes": self.config.minutes,
+            "clean_minutes": self.config.clean_minutes,
+            "clean_edit_to_warning_seconds": percentiles(latencies(clean_saves, processor.synced)),
+            "product_resource_units": transport.resource_units,
             "initiatives": self.config.initiatives,
             "department_changes": dict(self.journal.counts),
             "department_changes_total": self.journal.changes,
             "product_requests": len(entries),
             "faults_injected": dict(faults),
-            "fault_share": round(sum(faults.values()) / max(1, len(entries) + sum(len(e.inner) for e in entries)), 3),
+            "fault_share": round(sum(faults.values()) / max(1, len(faulty) + sum(len(e.inner) for e in faulty)), 3),
             "retries": transport.retries,
             "retry_wait_seconds": round(transport.waited, 1),
             "notifications": dict(deliveries(self.sp)),
@@ -230,7 +245,7 @@ class Soak:
             "product_writes": product_writes(self.sp, self.log_mark),
             "write_conflicts_resolved": processor.conflicts,
             "silence_alerts": processor.alerts,
-            "edit_to_warning_seconds": percentiles(latencies(self.journal.times, processor.synced)),
+            "edit_to_warning_seconds": percentiles(latencies(self.journal.times[self.clean_saves:], processor.synced)),
         })
 
     def judge(self, processor: Processor, fresh_db: Path) -> tuple[list[Verdict], list[str]]:
@@ -362,6 +377,10 @@ def _backend(config: SoakConfig) -> str:
     return "SQLite state and the in-process change queue (the CLI's configuration)"
 
 
+def _latency(figures: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v} s" for k, v in figures.items()) or "no saves"
+
+
 def _run_section(config: SoakConfig, result: SoakResult) -> list[str]:
     f = result.figures
     changes = f["department_changes"]
@@ -382,11 +401,13 @@ def _run_section(config: SoakConfig, result: SoakResult) -> list[str]:
         "|---|---|",
         f"| initiatives at start | {f['initiatives']:,} (7 administrations; transition, joint and local plans) |",
         f"| items on the site at the end | {f['items_on_site']:,} |",
-        f"| run | {f['total_seconds'] / 60:.1f} min; set-up and first full sync {f['setup_seconds']} s |",
+        f"| run | {f['total_seconds'] / 60:.1f} min ({f['clean_minutes']:g} min without faults, then "
+        f"{f['soak_minutes']:g} min with them); set-up and first full sync {f['setup_seconds']} s |",
         f"| department changes | {f['department_changes_total']:,}: {changes.get('edit', 0):,} edits, "
         f"{changes.get('race', 0):,} repeated during write-back, {changes.get('add', 0)} added, "
         f"{changes.get('delete', 0)} deleted |",
-        f"| kksync's requests during the soak | {f['product_requests']:,} |",
+        f"| kksync's requests during the soak | {f['product_requests']:,}; at least {f['product_resource_units']:,} "
+        "SharePoint resource units (Graph's prices, retries included) |",
         f"| faults injected | {sum(f['faults_injected'].values()):,} = {f['fault_share']:.1%} of requests and batch "
         f"operations ({joined(f['faults_injected'])}) |",
         f"| retries by the transport | {f['retries']:,}, {f['retry_wait_seconds']} s waited (Retry-After honoured) |",
@@ -395,8 +416,11 @@ def _run_section(config: SoakConfig, result: SoakResult) -> list[str]:
         f"| kksync's item writes | {f['product_writes']:,} (conflicts resolved by re-reading: "
         f"{f['write_conflicts_resolved']:,}) |",
         f"| silence alerts raised by the reconcile | {f['silence_alerts']} |",
-        f"| department save → stored, checked, warnings written back | "
-        f"{', '.join(f'{k} {v} s' for k, v in f['edit_to_warning_seconds'].items())} (under the faults above) |",
+        f"| department save → stored, checked, warnings written back, without faults | "
+        f"{_latency(f['clean_edit_to_warning_seconds'])} (saves in the first {f['clean_minutes']:g} min, before the "
+        "faults were switched on) |",
+        f"| department save → stored, checked, warnings written back, under the faults | "
+        f"{_latency(f['edit_to_warning_seconds'])} (the faults above) |",
         f"| peak RSS during the run (emulator, product and judge in one process) | {f['peak_rss_mib']:,} MiB |",
         f"| documents generated from the soaked store and linted | {len(result.documents)}: "
         f"{', '.join(result.documents[:3])}, … |",

@@ -34,6 +34,7 @@ class SoakConfig:
 
     initiatives: int = 10_000
     minutes: float = 6.0
+    clean_minutes: float = 1.0  # before the faults: the departments and the product at work, nothing injected
     seed: int = 7
     child_share: float = 0.1  # initiatives that get funding lines, figures, milestones and statuses
     edits_per_second: float = 10.0

@@ -37,7 +37,8 @@ def process_changes(msg: func.QueueMessage) -> None:
         common.log.warning("queue message %s skipped: %s", msg.id, result.note)
     elif result.outcome is not None:
         o = result.outcome
-        common.log.info("list %s synced: %d changed, %d written, %d requests", result.list_key, o.changed, o.writes, o.requests)
+        common.log.info("list %s synced: %d changed, %d written, %d requests, %d resource units", result.list_key,
+                        o.changed, o.writes, o.requests, o.resource_units)
 
 
 def _log_failure(msg: func.QueueMessage, list_key: str, error: BaseException) -> None:

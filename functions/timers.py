@@ -35,7 +35,8 @@ def nightly_reconcile(timer: func.TimerRequest) -> None:
             common.log.info("subscription %s for %s %s until %s", sub.subscription_id, sub.list_key, sub.action, sub.expiration)
     if report.outcome is not None:
         o = report.outcome
-        common.log.info("nightly reconcile: %d lists, %d changed, %d written", len(o.lists), o.changed, o.writes)
+        common.log.info("nightly reconcile: %d lists, %d changed, %d written, %d requests, %d resource units",
+                        len(o.lists), o.changed, o.writes, o.requests, o.resource_units)
 
 
 @bp.function_name("scheduled_documents")

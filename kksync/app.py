@@ -48,6 +48,7 @@ RECONCILE_LEASE_WAIT_SECONDS = 120
 
 
 def build_client(settings: Settings, *, transport: GuardedTransport | None = None, deadline: float | None = None) -> SharePointClient:
+    from kksync.core.budget import MinuteBudget
     from kksync.sharepoint.auth import token_provider
     from kksync.sharepoint.client import SharePointClient
     from kksync.sharepoint.retry import RetryPolicy
@@ -57,7 +58,8 @@ def build_client(settings: Settings, *, transport: GuardedTransport | None = Non
     return SharePointClient(
         site_url=settings.site_url,
         token_provider=token_provider(settings),
-        transport=transport or GuardedTransport(policy=policy, deadline=deadline),
+        transport=transport or GuardedTransport(policy=policy, deadline=deadline,
+                                                budget=MinuteBudget(settings.bulk_budget_per_minute)),
         page_size=settings.page_size,
         batch_size=settings.batch_size,
     )
@@ -147,9 +149,10 @@ class Runtime:
                           progress: Progress | None = None) -> list[Generated]:
         from kksync.services.publishing import publish_documents
 
-        return publish_documents(self.store, self.client, self.load_portfolio, plan_key, year,
-                                 setup=self.document_setup(), site_url=self.settings.site_url, out_dir=out_dir,
-                                 progress=progress)
+        with self.client.transport.budgeted():  # a document run leaves the webhook path its share
+            return publish_documents(self.store, self.client, self.load_portfolio, plan_key, year,
+                                     setup=self.document_setup(), site_url=self.settings.site_url, out_dir=out_dir,
+                                     progress=progress)
 
     # --- the change pipeline --------------------------------------------------------------------
 
@@ -182,13 +185,19 @@ class Runtime:
                 target = self.webhook_target()
             except ConfigError as error:
                 unrenewed = f"subscriptions not renewed: {error}"
-        report = reconcile(self.client, self.store, scope=self.scope, target=target,
-                           silence_minutes=self.settings.silence_alert_minutes, governance=self.governance,
-                           cache=self.records, now=now, directory=self.directory,
-                           token_max_age_days=self.settings.change_token_max_age_days,
-                           leases=LeasePolicy(wait_seconds=RECONCILE_LEASE_WAIT_SECONDS))
+        with self.client.transport.budgeted():  # stays under the bulk budget: the webhook path keeps the rest
+            report = reconcile(self.client, self.store, scope=self.scope, target=target,
+                               silence_minutes=self.settings.silence_alert_minutes, governance=self.governance,
+                               cache=self.records, now=now, directory=self.directory,
+                               token_max_age_days=self.settings.change_token_max_age_days,
+                               leases=LeasePolicy(wait_seconds=RECONCILE_LEASE_WAIT_SECONDS))
         if unrenewed:
             report.notes.insert(0, unrenewed)
+        if self.client.transport.paced:
+            from kksync.texts.budget import budget_text
+
+            report.notes.append(budget_text("paced_summary", seconds=self.client.transport.paced_seconds,
+                                            times=self.client.transport.paced))
         return report
 
     # --- lifetime -------------------------------------------------------------------------------

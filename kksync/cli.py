@@ -104,7 +104,7 @@ def sync(full: Annotated[bool, typer.Option("--full", help="Læs alle lister hel
     for note in outcome.notes:
         console.print(f"[yellow]Bemærk:[/yellow] {note}")
     console.print(f"{outcome.changed} ændringer indlæst, {outcome.writes} elementer opdateret, "
-                  f"{outcome.requests} kald til SharePoint.")
+                  f"{outcome.requests} kald til SharePoint, mindst {outcome.resource_units} ressourceenheder.")
 
 
 @app.command()
@@ -167,11 +167,11 @@ def runs(limit: int = 10) -> None:
     with _runtime() as rt:
         history = rt.store.runs(rt.scope, limit)
     table = Table(title="Seneste kørsler", title_justify="left")
-    for header in ("Start", "Måde", "Ændringer", "Skrevet", "Kald", "Bemærkning"):
+    for header in ("Start", "Måde", "Ændringer", "Skrevet", "Kald", "Ressourceenheder", "Bemærkning"):
         table.add_column(header)
     for run in history:
         table.add_row(run.started_at.strftime("%Y-%m-%d %H:%M:%S"), run.mode, str(len(run.changes)), str(run.writes),
-                      str(run.requests), run.note[:60])
+                      str(run.requests), str(run.resource_units), run.note[:60])
     console.print(table)
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kksync.core.budget import DEFAULT_TIER, TIERS
 from kksync.errors import ConfigError
 
 __all__ = ["AuthMode", "Settings", "is_azure_state", "is_loopback_or_https", "load_settings"]
@@ -89,6 +90,25 @@ class Settings(BaseSettings):
     silence_alert_minutes: Annotated[int, Field(ge=5)] = 180
     graph_url: Annotated[str | None, Field(description="Microsoft Graph's base URL (unset: graph_endpoint decides)")] = None
     """``KKSYNC_GRAPH_URL``; read ``graph_endpoint``, which fills in the default."""
+
+    # --- SharePoint's resource-unit budget (tiers: kksync.core.budget) ---------------------------
+    licence_tier: str = DEFAULT_TIER
+    """``KKSYNC_LICENCE_TIER``: the tenant's row of Microsoft's table (0-1k, 1k-5k, 5k-15k, 15k-50k, 50k+ licences)."""
+    bulk_ru_per_minute: Annotated[int | None, Field(ge=1)] = None
+    """``KKSYNC_BULK_RU_PER_MINUTE``: the nightly reconcile's and the document runs' budget (unset: half the tier's)."""
+
+    @field_validator("licence_tier")
+    @classmethod
+    def _licence_tier(cls, value: str) -> str:
+        value = value.strip().replace(" ", "").replace("–", "-")
+        if value not in TIERS:
+            raise ValueError(f"must be one of {', '.join(TIERS)} (the tenant's licence count)")
+        return value
+
+    @property
+    def bulk_budget_per_minute(self) -> int:
+        """Resource units per minute the budgeted runs may spend; the webhook path keeps the rest."""
+        return self.bulk_ru_per_minute or TIERS[self.licence_tier].per_minute // 2
 
     @field_validator("site_url")
     @classmethod

@@ -20,6 +20,7 @@ from .fidelity import Fidelity
 from .files import Files
 from .graph import GRAPH_PREFIX, Graph, GraphError
 from .helpers import HelpersMixin
+from .ratelimit import AppBudget, units_of
 from .recyclebin import RecycleBin
 from .rest import JSON, Api, Req, Resp
 from .site import APP_USER_ID, Site
@@ -107,7 +108,8 @@ class EmulatorServer(HelpersMixin):
         clock: Callable[[], datetime] | None = None,
         expected_token: str | None = None,
         honor_skip: bool = False,
-        rate_limit_headers: bool = False,
+        ru_per_minute: int | None = None,
+        rate_clock: Callable[[], float] = time.monotonic,
         fault_seed: int = 0,
         fidelity: Fidelity | None = None,
     ) -> None:
@@ -115,7 +117,8 @@ class EmulatorServer(HelpersMixin):
         self.page_size_max = page_size_max  # the list view threshold: the largest $top SharePoint accepts
         self.honor_skip = honor_skip  # SharePoint ignores $skip on list items; True is the unfaithful opposite
         self.expected_token = expected_token
-        self.rate_limit_headers = rate_limit_headers
+        self.budget = AppBudget(ru_per_minute, rate_clock)
+        """The app's resource units (always counted); with ``ru_per_minute``, RateLimit headers and 429 as SharePoint."""
         self.token_users: dict[str, int] = {}  # bearer token -> user id: writes with it are that user's
         self.fidelity = fidelity or Fidelity()
         self.store = Store(db_path)
@@ -177,6 +180,10 @@ class EmulatorServer(HelpersMixin):
         token = req.headers.get("authorization", "")[7:].strip()
         return self.token_users.get(token, APP_USER_ID)
 
+    def _app_traffic(self, req: Req) -> bool:
+        """A request of the app (app-only token), not of a person the emulator knows by token."""
+        return req.headers.get("authorization", "")[7:].strip() not in self.token_users
+
     def _authorized(self, req: Req) -> bool:
         auth = req.headers.get("authorization", "")
         if not auth.lower().startswith("bearer ") or not auth[7:].strip():
@@ -215,14 +222,20 @@ class EmulatorServer(HelpersMixin):
     def handle(self, req: Req, parent: LoggedRequest | None = None) -> Resp:
         entry = LoggedRequest(req.method, req.path, "unknown")
         (parent.inner.append(entry) if parent is not None else self.request_log.add(entry))
+        graph = req.path.startswith(GRAPH_PREFIX + "/")
+        charged = not req.inner and not graph and self._authorized(req) and self._app_traffic(req)
         try:
-            graph = req.path.startswith(GRAPH_PREFIX + "/")
             if not req.inner and not self._authorized(req):
                 if graph:
                     raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.")
                 raise errors.unauthorized()
             kind, handler = ("graph", self.graph.handle) if graph else self.api.route(req)
             entry.kind = kind
+            if charged:
+                wait = self.budget.refuse()
+                if wait is not None:
+                    raise SPError(429, "-2147024860, Microsoft.SharePoint.SPQueryThrottledException",
+                                  "The request has been throttled. Please try again later.", {"Retry-After": str(wait)})
             fault = self.faults.pick(req.method, req.path, kind, inner=req.inner)
             if fault is not None and fault.drop and req.inner:
                 fault = None  # a connection carries the whole batch; one operation cannot drop it
@@ -240,10 +253,9 @@ class EmulatorServer(HelpersMixin):
             raise
         except Exception as exc:
             resp = Resp(500, errors.error_body("-2146233088, System.Exception", f"{type(exc).__name__}: {exc}"), JSON)
-        if self.rate_limit_headers and not req.inner:
-            resp.headers.setdefault("RateLimit-Limit", "1200")
-            resp.headers.setdefault("RateLimit-Remaining", str(max(0, 1200 - self.request_log.total % 1200)))
-            resp.headers.setdefault("RateLimit-Reset", "60")
+        if charged:  # a throttled request is charged too
+            for name, value in self.budget.charge(units_of(req.method, req.path, req.query, req.body)).items():
+                resp.headers.setdefault(name, value)
         entry.status = resp.status
         return resp
 

@@ -111,6 +111,11 @@ class SharePointItems(Protocol):
         """HTTP requests sent so far (retries included); a run reports the difference."""
         ...
 
+    @property
+    def resource_units_sent(self) -> int:
+        """SharePoint resource units spent so far (a lower bound, retries included); a run reports the difference."""
+        ...
+
     def list_info(self, title: str, *, refresh: bool = False) -> ListInfo: ...
 
     def iter_pages(self, title: str, *, select: Sequence[str], expand: Sequence[str] = ()) -> Iterator[list[dict[str, Any]]]:

@@ -67,6 +67,7 @@ class ListOutcome:
     mode: str = "incremental"
     stats: ListRunStats = field(default_factory=ListRunStats)
     requests: int = 0
+    resource_units: int = 0
 
     def count(self, **counters: int) -> None:
         """Add to the run-history counters (``seen=3, added=1``); the history record is immutable."""
@@ -88,6 +89,7 @@ class SyncOutcome:
     writes: int = 0
     conflicts: int = 0
     requests: int = 0
+    resource_units: int = 0
     notes: list[str] = field(default_factory=list)
     report: CheckReport | None = None
     portfolio: m.Portfolio | None = None
@@ -132,24 +134,26 @@ class SyncService:
              write_back: bool = True) -> SyncOutcome:
         outcome = SyncOutcome(run_id=uuid.uuid4().hex)
         started = self.now()
-        start_requests = self.client.requests_sent
+        start_requests, start_units = self.client.requests_sent, self.client.resource_units_sent
         changes: list[ChangeRecord] = []
         self._run = _Run(RunPeople(self.client, self.directory, outcome.notes))
         chosen = [s for s in DATA_LISTS if lists is None or s.key in lists]
         for index, schema in enumerate(chosen):
             if progress:
                 progress(schema.title, index, len(chosen))
-            before = self.client.requests_sent
+            before, units_before = self.client.requests_sent, self.client.resource_units_sent
             # The list's lease, from reading its stored token to storing the next: one run at a time.
             with self.leases.hold(self.store, self.scope, schema.key, schema.title, owner=lease_owner(outcome.run_id)):
                 result = self._sync_list(schema, full=full, changes=changes, notes=outcome.notes)
             result.requests = self.client.requests_sent - before
+            result.resource_units = self.client.resource_units_sent - units_before
             outcome.lists[schema.key] = result
         if progress:
             progress("tjek og tilbageskrivning", len(chosen), len(chosen))
         if write_back:
             outcome.report = self._write_back(outcome, changes)
         outcome.requests = self.client.requests_sent - start_requests
+        outcome.resource_units = self.client.resource_units_sent - start_units
         outcome.writes = sum(o.stats.written for o in outcome.lists.values())
         outcome.conflicts = sum(o.stats.conflicts for o in outcome.lists.values())
         self.store.record_run(
@@ -157,7 +161,7 @@ class SyncService:
                 run_id=outcome.run_id, scope=self.scope, started_at=started, finished_at=self.now(),
                 mode="full" if full else "incremental",
                 lists={key: list_outcome.stats for key, list_outcome in outcome.lists.items()},
-                changes=changes, requests=outcome.requests, writes=outcome.writes, note="; ".join(outcome.notes),
+                changes=changes, requests=outcome.requests, resource_units=outcome.resource_units, writes=outcome.writes, note="; ".join(outcome.notes),
             )
         )
         return outcome

@@ -54,6 +54,11 @@ class SharePointClient:
         return int(self.transport.total)
 
     @property
+    def resource_units_sent(self) -> int:
+        """SharePoint resource units spent through this client's transport so far (a lower bound, retries included)."""
+        return int(self.transport.resource_units)
+
+    @property
     def page_size(self) -> int:
         return self._items.page_size
 

@@ -105,6 +105,8 @@ class RunRecord:
     requests: int = 0
     writes: int = 0
     note: str = ""
+    resource_units: int = 0
+    """SharePoint resource units the run spent (the Graph-priced lower bound of ``kksync.sharepoint.pricing``)."""
 
 
 @dataclass(frozen=True, slots=True)

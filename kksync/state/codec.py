@@ -74,6 +74,7 @@ def run_to_json(run: RunRecord) -> str:
         "lists": {key: asdict(stats) for key, stats in run.lists.items()},
         "changes": [[c.list_key, c.item_id, c.action, c.editor, dt_to_text(c.modified)] for c in run.changes],
         "requests": run.requests,
+        "resource_units": run.resource_units,
         "writes": run.writes,
         "note": run.note,
     }
@@ -103,6 +104,7 @@ def run_from_json(text: str) -> RunRecord:
             for c in body.get("changes", [])
         ],
         requests=body.get("requests", 0),
+        resource_units=body.get("resource_units", 0),
         writes=body.get("writes", 0),
         note=body.get("note", ""),
     )

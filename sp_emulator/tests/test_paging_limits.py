@@ -113,12 +113,3 @@ def test_throttling_carries_retry_after(sp: EmulatorServer, status: int) -> None
     r = requests.get(_items(sp), headers=H, timeout=5)
     assert r.status_code == status and r.headers["Retry-After"] == "7"
     assert requests.get(_items(sp), headers=H, timeout=5).status_code == 200
-
-
-def test_ratelimit_headers_only_when_switched_on(sp: EmulatorServer) -> None:
-    sp.create_list("A")
-    assert "RateLimit-Limit" not in requests.get(_items(sp), headers=H, timeout=5).headers
-    sp.rate_limit_headers = True
-    headers = requests.get(_items(sp), headers=H, timeout=5).headers
-    assert headers["RateLimit-Limit"] == "1200" and int(headers["RateLimit-Remaining"]) <= 1200
-    assert headers["RateLimit-Reset"] == "60"

@@ -28,6 +28,7 @@ class FakeSharePoint:
     changes_error: Exception | None = None
     sync_error: Exception | None = None
     requests_sent: int = 0
+    resource_units_sent: int = 0
     full_reads: list[str] = field(default_factory=list)
 
     def list_info(self, title: str, *, refresh: bool = False) -> ListInfo:

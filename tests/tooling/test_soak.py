@@ -22,7 +22,7 @@ soak = load_script("bench/soak.py", "kksync_soak")
 
 @pytest.mark.parametrize("azure", [False, True], ids=["sqlite", "azurite"])
 def test_a_short_soak_keeps_every_promise(tmp_path: Path, azure: bool) -> None:
-    config = soak.SoakConfig(initiatives=300, minutes=0.4, reconcile_every=10, edits_per_second=12,
+    config = soak.SoakConfig(initiatives=300, minutes=0.4, clean_minutes=0.15, reconcile_every=10, edits_per_second=12,
                              results=tmp_path, quiet=True, azure=azure, in_process=True)
     result = soak.run_soak(config)
     failed = [f"{v.name}: {v.detail}" for v in result.verdicts if not v.ok]
@@ -36,6 +36,8 @@ def test_a_short_soak_keeps_every_promise(tmp_path: Path, azure: bool) -> None:
     assert 0 < figures["product_writes"] <= figures["department_changes_total"]
     assert 50 < figures["peak_rss_mib"] < 4096
     assert 0 < figures["edit_to_warning_seconds"]["p50"] <= figures["edit_to_warning_seconds"]["max"]
+    assert 0 < figures["clean_edit_to_warning_seconds"]["p50"] <= figures["clean_edit_to_warning_seconds"]["max"]
+    assert figures["product_resource_units"] >= figures["product_requests"] > 0
     report = soak.render_report([(config, result)])
     assert "Every promise held in every run." in report and "❌" not in report
 
