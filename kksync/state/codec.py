@@ -76,6 +76,9 @@ def run_to_json(run: RunRecord) -> str:
         "requests": run.requests,
         "writes": run.writes,
         "note": run.note,
+        "status": run.status,
+        "error": run.error,
+        "failures": run.failures,
     }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
@@ -95,8 +98,8 @@ def run_from_json(text: str) -> RunRecord:
         finished_at=dt_from_text(body.get("finished_at")),
         mode=body.get("mode", "incremental"),
         lists={
-            key: ListRunStats(**{k: v for k, v in stats.items() if k in _STAT_FIELDS})
-            for key, stats in cast(dict[str, dict[str, int]], body.get("lists", {})).items()
+            key: ListRunStats(**{k: v for k, v in stats.items() if k in _STAT_FIELDS})  # type: ignore[arg-type]
+            for key, stats in cast(dict[str, dict[str, int | str]], body.get("lists", {})).items()
         },
         changes=[
             ChangeRecord(list_key=c[0], item_id=c[1], action=c[2], editor=c[3], modified=dt_from_text(c[4]))
@@ -105,4 +108,7 @@ def run_from_json(text: str) -> RunRecord:
         requests=body.get("requests", 0),
         writes=body.get("writes", 0),
         note=body.get("note", ""),
+        status=body.get("status", "ok"),
+        error=body.get("error", ""),
+        failures=list(body.get("failures", [])),
     )
