@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import azure.functions as func
@@ -29,7 +30,8 @@ def _readiness(plan: str | None) -> func.HttpResponse:
 def documents(req: func.HttpRequest) -> func.HttpResponse:
     plan = (req.route_params.get("plan") or "").strip()
     year_text = (req.params.get("year") or "").strip()
-    if not plan or (year_text and not (year_text.isdigit() and 2000 <= int(year_text) <= 2100)):
+    # ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
+    if not plan or (year_text and not (re.fullmatch(r"[0-9]{4}", year_text) and 2000 <= int(year_text) <= 2100)):
         return common.json_response({"error": common.TEXTS["bad_request"].format(error="plan og år (fx ?year=2012)")}, 400)
     year = int(year_text) if year_text else None
     return common.http_errors("documents", lambda: _publish(plan, year))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
@@ -25,7 +25,7 @@ from kksync.settings import Settings, load_settings
 if TYPE_CHECKING:
     from kksync.checks.governance import Governance
     from kksync.core import model as m
-    from kksync.core.snapshots import Snapshot, SnapshotDiff
+    from kksync.core.snapshots import SnapshotDiff
     from kksync.queues import AzureChangeQueue, ChangeMessage
     from kksync.services.checking import CheckView
     from kksync.services.leases import LeasePolicy
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from kksync.services.processor import ProcessResult, ReconcileReport
     from kksync.services.publishing import DocumentSetup, Generated, Progress
     from kksync.services.records import RecordCache
+    from kksync.services.runs import SyncStamp
+    from kksync.services.snapshots import Frozen
     from kksync.services.subscriptions import WebhookTarget
     from kksync.services.sync import SyncService
     from kksync.sharepoint.client import SharePointClient
@@ -74,6 +76,8 @@ def build_directory(settings: Settings, *, deadline: float | None = None) -> Gra
 
 def _record_cache() -> RecordCache:
     from kksync.services.records import RecordCache
+    from kksync.services.runs import SyncStamp
+    from kksync.services.snapshots import Frozen
 
     return RecordCache()
 
@@ -96,8 +100,6 @@ class Runtime:
 
     def sync_service(self, *, leases: LeasePolicy | None = None) -> SyncService:
         """The sync; ``leases`` says how long to wait for a list another run is syncing (default: not at all)."""
-        from datetime import timedelta
-
         from kksync.services.sync import SyncService
 
         return SyncService(self.client, self.store, scope=self.scope, governance=self.governance, cache=self.records,
@@ -108,25 +110,57 @@ class Runtime:
         """The portfolio as last synced (from the store; no SharePoint request)."""
         return self.sync_service().load_portfolio()
 
-    def check(self, plan_key: str | None = None) -> CheckView:
-        """Findings and verdicts of the synced copy, for one plan or all; ``UnknownPlanError`` for a wrong key."""
+    def check(self, plan_key: str | None = None, *, max_age: timedelta | None = None) -> CheckView:
+        """Findings and verdicts of the synced copy, for one plan or all; ``UnknownPlanError`` for a wrong key.
+
+        ``NoDataError`` when nothing was synced (an empty store is not "all clear"), or when the last
+        finished sync is older than ``max_age``.
+        """
         from kksync.services.checking import check_report
 
+        stamp = self.require_data(max_age=max_age)
         service = self.sync_service()
         portfolio = service.load_portfolio()
-        return check_report(portfolio, service.check(portfolio), plan_key=plan_key)
+        view = check_report(portfolio, service.check(portfolio), plan_key=plan_key)
+        view.last_sync = stamp
+        return view
+
+    def last_sync(self) -> SyncStamp | None:
+        from kksync.services.runs import last_sync
+
+        return last_sync(self.store, self.scope)
+
+    def require_data(self, *, max_age: timedelta | None = None) -> SyncStamp | None:
+        """The last finished sync; ``NoDataError`` if the store has no synced data or it is too old."""
+        from kksync.services.freshness import require_data
+
+        return require_data(self.store, self.scope, max_age=max_age, where=self.settings.state_label,
+                            site=self.settings.site_url)
 
     # --- snapshots and documents ----------------------------------------------------------------
 
-    def freeze(self, plan_key: str, status_date: date) -> Snapshot:
+    def freeze(self, plan_key: str, status_date: date, *, replace: bool = False) -> Frozen:
         from kksync.services.snapshots import freeze
 
-        return freeze(self.store, self.load_portfolio(), plan_key, status_date, scope=self.scope)
+        return freeze(self.store, self.load_portfolio(), plan_key, status_date, scope=self.scope, replace=replace)
 
     def diff(self, plan_key: str, old: date, new: date) -> SnapshotDiff:
         from kksync.services.snapshots import diff_between
 
         return diff_between(self.store, plan_key, old, new, scope=self.scope)
+
+    def snapshots(self, plan_key: str) -> list[date]:
+        from kksync.services.snapshots import require_plan
+
+        dates = self.store.list_snapshots(self.scope, plan_key)
+        if not dates:
+            require_plan(self.load_portfolio(), plan_key)  # an unknown plan is an error, not "no snapshots"
+        return dates
+
+    def delete_snapshot(self, plan_key: str, status_date: date) -> str:
+        from kksync.services.snapshots import delete
+
+        return delete(self.store, plan_key, status_date, scope=self.scope)
 
     def document_setup(self) -> DocumentSetup:
         from kksync.services.publishing import DocumentSetup
@@ -135,9 +169,15 @@ class Runtime:
 
     def generate(self, plan_key: str, document_type: m.DocumentType, *, year: int | None = None,
                  out_dir: Path | None = None) -> Generated:
+        """One document; the plan and the status year are checked before anything is frozen or written."""
         from kksync.services.publishing import generate
+        from kksync.services.snapshots import check_year, require_plan
 
-        return generate(self.store, self.load_portfolio, plan_key, document_type, setup=self.document_setup(),
+        portfolio = self.load_portfolio()
+        plan = require_plan(portfolio, plan_key)
+        if year is not None:
+            check_year(plan, year)
+        return generate(self.store, lambda: portfolio, plan_key, document_type, setup=self.document_setup(),
                         year=year, out_dir=out_dir)
 
     def publish(self, generated: Generated) -> Generated:
@@ -212,8 +252,11 @@ class Runtime:
         self.close()
 
 
-def open_runtime(settings: Settings | None = None, *, deadline: float | None = None) -> Runtime:
-    """A runtime for one command or invocation; use it as a context manager, or ``close()`` it."""
+def open_runtime(settings: Settings | None = None, *, deadline: float | None = None, create_state: bool = True) -> Runtime:
+    """A runtime for one command or invocation; use it as a context manager, or ``close()`` it.
+
+    ``create_state=False`` for commands that only read: no state file is made where there was none.
+    """
     from kksync.checks.governance import load_governance
     from kksync.state import open_state_store
     from kksync.state.base import make_scope
@@ -222,7 +265,7 @@ def open_runtime(settings: Settings | None = None, *, deadline: float | None = N
     governance = load_governance(settings.governance_file)
     client = build_client(settings, deadline=deadline)
     directory = build_directory(settings, deadline=deadline)
-    store = open_state_store(settings.state)
+    store = open_state_store(settings.state, create=create_state)
     return Runtime(settings, client, store, make_scope(settings.site_url, settings.config_name), governance,
                    directory=directory)
 

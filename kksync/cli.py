@@ -1,196 +1,253 @@
-"""The ``kksync`` command line (typer + rich). Imports stay inside commands: ``kksync --help`` is instant."""
+"""The ``kksync`` command line (typer + rich). Imports stay inside commands: ``kksync --help`` is instant.
+
+Every command runs inside ``KksyncGroup`` (``kksync.cli_errors``): one error path, Danish messages,
+documented exit codes. Output goes through ``kksync.cli_output`` (data is never read as markup).
+"""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
-from enum import StrEnum
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from kksync.cli_render import err
-from kksync.cli_render import progress as _progress
-from kksync.errors import KksyncError, UnknownError
+from kksync.cli_errors import ExitCode, KksyncGroup, configure_logging
+from kksync.cli_output import OPTIONS, FormatOpt, OutputFormat, clean, emit_json, err, make_table, out, say, styled, warn
+from kksync.texts.cli import HELP, cli_text, plural
 
 if TYPE_CHECKING:
     from kksync.app import Runtime
 
-app = typer.Typer(help="kksync: handlingsplaner i SharePoint ⇄ kanonisk model, tjek og statusdokumenter.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
-report_app = typer.Typer(help="Statusdokumenter i Word.", no_args_is_help=True)
+app = typer.Typer(help=HELP["app"], no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  add_completion=False, cls=KksyncGroup)
+report_app = typer.Typer(help=HELP["report"], no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(report_app, name="report")
-console = Console()
 
 
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("kksync")
+        except PackageNotFoundError:
+            number = "ukendt (ikke installeret)"
+        say(cli_text("version", version=number))
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    debug: Annotated[bool, typer.Option("--debug", help=HELP["debug"])] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help=HELP["verbose"])] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=HELP["quiet"])] = False,
+    version: Annotated[bool, typer.Option("--version", help=HELP["version"], callback=_version, is_eager=True)] = False,
+) -> None:
+    """kksync: handlingsplaner i SharePoint ⇄ kanonisk model, tjek og statusdokumenter."""
+    OPTIONS.debug, OPTIONS.verbose, OPTIONS.quiet = debug, verbose and not quiet, quiet
+    configure_logging(debug=debug, verbose=OPTIONS.verbose)
+    from kksync.settings import unknown_settings
+
+    for warning in unknown_settings():
+        warn("", warning)
+
+
+def _on_retry(wait: object) -> None:
+    from kksync.sharepoint.retry import RetryWait
+
+    assert isinstance(wait, RetryWait)
+    reason = cli_text("retry_status", status=wait.status) if wait.status else cli_text("retry_connection")
+    warn("", cli_text("retry", reason=reason, next=wait.next_attempt, max=wait.max_attempts,
+                      seconds=f"{wait.seconds:.0f}" if wait.seconds >= 1 else f"{wait.seconds:.1f}".replace(".", ",")))
 
 
 @contextmanager
-def _runtime() -> Iterator[Runtime]:
+def runtime(*, create_state: bool = True) -> Iterator[Runtime]:
+    """The runtime of one command; retries are shown as they happen."""
     from kksync.app import open_runtime
 
-    with open_runtime() as runtime:
-        yield runtime
+    with open_runtime(create_state=create_state) as rt:
+        rt.client.transport.retrier.on_wait = _on_retry
+        directory = rt.directory
+        transport = getattr(directory, "transport", None)
+        if transport is not None:
+            transport.retrier.on_wait = _on_retry
+        yield rt
 
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- the site ---------------------------------------------------------------------------------------
 
 @app.command()
-def schema() -> None:
+def schema(fmt: FormatOpt = OutputFormat.table) -> None:
     """Vis listeskemaet, som det er afledt af den kanoniske model."""
     from kksync.core.schema import LISTS
 
+    if fmt is OutputFormat.json:
+        emit_json({"lists": [{"title": s.title, "key": s.key, "library": s.library, "description": s.description,
+                              "columns": [{"name": c.name, "title": c.title, "kind": c.kind.value, "required": c.required,
+                                           "indexed": c.indexed, "owner": "kksync" if c.bot else "forvaltning",
+                                           "choices": list(c.choices), "lookup": c.lookup} for c in s.columns]}
+                             for s in LISTS]})
+        return
     for lst in LISTS:
-        table = Table(title=f"{lst.title} ({'bibliotek' if lst.library else 'liste'}) – {lst.description}", title_justify="left")
-        for header in ("Internt navn", "Visningsnavn", "Type", "Påkrævet", "Indekseret", "Ejer", "Valg / opslag"):
-            table.add_column(header)
+        table = make_table(f"{lst.title} ({'bibliotek' if lst.library else 'liste'}) – {lst.description}",
+                           ["Internt navn", "Visningsnavn", "Type", "Påkrævet", "Indekseret", "Ejer", "Valg / opslag"])
         for col in lst.columns:
             table.add_row(col.name, col.title, col.kind.value, "ja" if col.required else "", "ja" if col.indexed else "",
-                          "kksync" if col.bot else "forvaltning", col.lookup or ", ".join(col.choices)[:60])
-        console.print(table)
+                          "kksync" if col.bot else "forvaltning", col.lookup or clean(", ".join(col.choices), 60))
+        out.print(table)
 
 
 @app.command()
 def provision() -> None:
     """Opret eller opdatér sitets lister, kolonner og indeks ud fra skemaet (idempotent)."""
+    from kksync.cli_render import progress
     from kksync.services.provision import provision as run
 
-    with _runtime() as rt, _progress("Klargør lister") as progress:
-        report = run(rt.client, progress=lambda name: progress(name, 0, 0))
-    if report.changes == 0:
-        console.print("[green]Sitet svarer allerede til skemaet – ingen ændringer.[/green]")
+    with runtime() as rt, progress("Klargør lister") as step:
+        result = run(rt.client, progress=lambda name: step(name, 0, 0))
+    if result.changes == 0:
+        say(styled(cli_text("provision_none"), "green"))
     else:
-        console.print(f"Oprettet {len(report.created_lists)} lister og {len(report.created_fields)} kolonner; "
-                      f"opdateret {len(report.updated_fields)} kolonner.")
-    for line in report.drift:
-        console.print(f"[yellow]Afvigelse:[/yellow] {line}")
+        say(cli_text("provision_done", lists=plural(len(result.created_lists), "liste"),
+                     fields=plural(len(result.created_fields), "kolonne"),
+                     updated=plural(len(result.updated_fields), "kolonne")))
+    for line in result.drift:
+        say(styled(cli_text("drift"), "yellow"), clean(line, 1000))
 
 
 @app.command()
 def seed() -> None:
     """Fyld sitet med realistiske eksempeldata (strategi, planer, ~60 initiativer)."""
+    from kksync.cli_render import progress
     from kksync.services.seed import seed as run
 
-    with _runtime() as rt, _progress("Indlæser eksempeldata") as progress:
-        result = run(rt.client, progress=progress)
-    console.print(result)
+    with runtime() as rt, progress("Indlæser eksempeldata") as step:
+        result = run(rt.client, progress=step)
+        site = rt.settings.site_url
+    if result.skipped:
+        say(str(result))
+        return
+    items = ", ".join(cli_text("seed_list", title=key, count=plural(n, "element")) for key, n in result.created.items())
+    say(cli_text("seed_done", site=site, items=items))
 
 
 @app.command()
-def sync(full: Annotated[bool, typer.Option("--full", help="Læs alle lister helt (fuld afstemning).")] = False,
-         no_write_back: Annotated[bool, typer.Option("--no-write-back", help="Skriv ikke tjekresultater tilbage.")] = False,
-         lease_wait: Annotated[float, typer.Option("--lease-wait", min=0, help=(
-             "Sekunder der højst ventes på en liste, som en anden kørsel synkroniserer."))] = 120) -> None:
-    """Synkronisér listerne med den kanoniske model, tjek og skriv advarsler tilbage."""
+def sync(full: Annotated[bool, typer.Option("--full", help=HELP["full"])] = False,
+         no_write_back: Annotated[bool, typer.Option("--no-write-back", help=HELP["no_write_back"])] = False,
+         lease_wait: Annotated[float, typer.Option("--lease-wait", metavar="SEKUNDER", min=0, max=3600, help=HELP["lease_wait"])] = 120,
+         fmt: FormatOpt = OutputFormat.table) -> None:
+    """Synkronisér listerne med den kanoniske model, tjek og skriv advarsler tilbage.
+
+    Afslutter med 5, hvis SharePoint afviste tilbageskrivninger (de forsøges igen næste gang), og 6, hvis en
+    anden synkronisering allerede kører.
+    """
+    from kksync.cli_json import SyncOut, dump, head
+    from kksync.cli_render import progress, render_sync
+    from kksync.cli_views import sync_run
     from kksync.services.leases import LeasePolicy
 
-    with _runtime() as rt, _progress("Synkroniserer") as progress:
-        leases = LeasePolicy(wait_seconds=lease_wait, on_wait=lambda text: console.print(f"[yellow]{text}[/yellow]"))
-        outcome = rt.sync_service(leases=leases).sync(full=full, progress=progress, write_back=not no_write_back)
-    table = Table(title="Synkronisering", title_justify="left")
-    for header in ("Liste", "Måde", "Læst", "Nye", "Ændrede", "Slettede", "Kun kksync", "Skrevet", "Konflikter", "Kald"):
-        table.add_column(header, justify="right" if header not in ("Liste", "Måde") else "left")
-    for key, o in outcome.lists.items():
-        n = o.stats
-        table.add_row(key, "fuld" if o.mode == "full" else "ændringer", str(n.seen), str(n.added), str(n.updated),
-                      str(n.deleted), str(n.bot_only), str(n.written), str(n.conflicts), str(o.requests))
-    console.print(table)
-    for note in outcome.notes:
-        console.print(f"[yellow]Bemærk:[/yellow] {note}")
-    console.print(f"{outcome.changed} ændringer indlæst, {outcome.writes} elementer opdateret, "
-                  f"{outcome.requests} kald til SharePoint, mindst {outcome.resource_units} ressourceenheder.")
-
-
-@app.command()
-def check(plan: Annotated[str | None, typer.Option(help="Kun denne plan (nøgle).")] = None,
-          fmt: Annotated[OutputFormat, typer.Option("--format", help="table eller json")] = OutputFormat.table) -> None:
-    """Tjek planerne mod kravene før politisk behandling (fra den senest synkroniserede kopi)."""
-    from kksync.cli_render import render_findings
-
-    with _runtime() as rt:
-        result = rt.check(plan)
+    with runtime() as rt, progress("Synkroniserer") as step:
+        leases = LeasePolicy(wait_seconds=lease_wait, on_wait=lambda text: warn("", text))
+        outcome = rt.sync_service(leases=leases).sync(full=full, progress=step, write_back=not no_write_back,
+                                                      exclusive=True)
+        run = sync_run(outcome, rt.store.runs(rt.scope, 5))
+        stamp = rt.last_sync()
     if fmt is OutputFormat.json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False, indent=2) + "\n")
+        emit_json(dump(SyncOut(**head("sync", stamp, _now()), run=run)))
     else:
-        render_findings(console, result)
-    raise typer.Exit(1 if result.failing_gate else 0)
+        render_sync(out, run, outcome.notes, [f.line() for f in outcome.failures])
+    if outcome.partial:
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
 @app.command()
-def snapshot(plan: Annotated[str, typer.Option(help="Planens nøgle")],
-             status_date: Annotated[str | None, typer.Option("--date", help="Statusdato (ÅÅÅÅ-MM-DD); i dag hvis udeladt")] = None) -> None:
-    """Fastfrys en plan pr. en statusdato (grundlag for reproducérbare statusdokumenter)."""
-    day = date.fromisoformat(status_date) if status_date else date.today()
-    with _runtime() as rt:
-        snap = rt.freeze(plan, day)
-    console.print(f"Øjebliksbillede af {plan} pr. {day.isoformat()} gemt ({len(snap.portfolio.initiatives)} initiativer, "
-                  f"fingeraftryk {snap.digest()[:12]}).")
+def check(plan: Annotated[str | None, typer.Option("--plan", metavar="NØGLE", help=HELP["plan_filter"])] = None,
+          fmt: FormatOpt = OutputFormat.table,
+          max_age: Annotated[float, typer.Option("--max-age", metavar="TIMER", min=0, help=HELP["max_age"])] = 72) -> None:
+    """Tjek planerne mod kravene før politisk behandling (fra den senest synkroniserede kopi).
+
+    Afslutter med 1, når en plan markeret klar til politisk behandling ikke opfylder kravene, og med 4, når
+    der ingen synkroniserede data er, eller de er ældre end --max-age.
+    """
+    from kksync.cli_json import dump
+    from kksync.cli_render import render_check
+    from kksync.cli_views import check_out
+
+    with runtime(create_state=False) as rt:
+        view = rt.check(plan, max_age=timedelta(hours=max_age) if max_age else None)
+    doc = check_out(view, now=_now())
+    if fmt is OutputFormat.json:
+        emit_json(dump(doc))
+    else:
+        render_check(out, doc)
+    raise typer.Exit(ExitCode.GATE_FAILED if doc.verdict == "failed" else ExitCode.OK)
 
 
 @app.command()
-def diff(plan: Annotated[str, typer.Option(help="Planens nøgle")],
-         old: Annotated[str, typer.Option("--from", help="Ældste statusdato")],
-         new: Annotated[str, typer.Option("--to", help="Nyeste statusdato")]) -> None:
-    """Hvad er ændret i en plan mellem to øjebliksbilleder?"""
-    with _runtime() as rt:
-        changes = rt.diff(plan, date.fromisoformat(old), date.fromisoformat(new))
-    console.print(changes)
-
-
-@app.command()
-def subscribe(notification_url: Annotated[str | None, typer.Option("--notification-url",
-                                                                     help="Webhook-adressen, fx https://<app>.azurewebsites.net/api/webhook")] = None) -> None:
+def subscribe(notification_url: Annotated[str | None, typer.Option("--notification-url", metavar="URL",
+                                                                     help=HELP["notification_url"])] = None) -> None:
     """Opret eller forny webhook-abonnementer på alle datalister (clientState fra KKSYNC_WEBHOOK_CLIENT_STATE)."""
-    from kksync.services.subscriptions import WebhookTarget
+    from kksync.cli_output import fmt_time
     from kksync.services.subscriptions import subscribe as run
 
-    with _runtime() as rt:
-        target = WebhookTarget.from_settings(rt.settings, notification_url=notification_url)
+    actions = {"created": "oprettet", "renewed": "fornyet", "adopted": "overtaget", "kept": "uændret", "deleted": "slettet"}
+    with runtime() as rt:
+        target = rt.webhook_target(notification_url)
         results = run(rt.client, rt.store, scope=rt.scope, target=target)
-    table = Table(title="Webhook-abonnementer", title_justify="left")
-    for header in ("Liste", "Handling", "Udløber"):
-        table.add_column(header)
+    table = make_table("Webhook-abonnementer", ["Liste", "Handling", "Udløber"])
     for result in results:
-        table.add_row(result.title, str(result.action), result.expiration.isoformat() if result.expiration else "")
-    console.print(table)
+        table.add_row(clean(result.title), actions.get(result.action, result.action), fmt_time(result.expiration))
+    out.print(table)
 
 
 @app.command()
-def runs(limit: int = 10) -> None:
-    """Vis de seneste synkroniseringer (historik)."""
-    with _runtime() as rt:
-        history = rt.store.runs(rt.scope, limit)
-    table = Table(title="Seneste kørsler", title_justify="left")
-    for header in ("Start", "Måde", "Ændringer", "Skrevet", "Kald", "Ressourceenheder", "Bemærkning"):
-        table.add_column(header)
-    for run in history:
-        table.add_row(run.started_at.strftime("%Y-%m-%d %H:%M:%S"), run.mode, str(len(run.changes)), str(run.writes),
-                      str(run.requests), str(run.resource_units), run.note[:60])
-    console.print(table)
+def runs(limit: Annotated[int, typer.Option("--limit", metavar="ANTAL", min=1, max=1000, help=HELP["limit"])] = 10,
+         fmt: FormatOpt = OutputFormat.table) -> None:
+    """Vis de seneste synkroniseringer (historik), også dem der fejlede eller kun delvist lykkedes."""
+    from kksync.cli_json import RunsOut, dump, head
+    from kksync.cli_render import render_runs
+    from kksync.cli_views import run_out
+
+    with runtime(create_state=False) as rt:
+        history = [run_out(r) for r in rt.store.runs(rt.scope, limit)]
+        stamp, site = rt.last_sync(), rt.settings.site_url
+    if fmt is OutputFormat.json:
+        emit_json(dump(RunsOut(**head("runs", stamp, _now()), runs=history)))
+    else:
+        render_runs(out, history, site)
+
+
+_mounted: list[bool] = []
+
+
+def command() -> typer.Typer:
+    """The whole app with every command mounted (also for tests: ``CliRunner().invoke(command(), [...])``)."""
+    if not _mounted:
+        from kksync.cli_doctor import mount as mount_doctor
+        from kksync.cli_reports import mount
+        from kksync.cli_snapshots import mount as mount_snapshots
+
+        mount(report_app, app)
+        mount_snapshots(app)
+        mount_doctor(app)
+        _mounted.append(True)
+    return app
 
 
 def main() -> None:
-    """Entry point: friendly errors instead of tracebacks for what the user can fix."""
-    try:
-        from kksync.cli_reports import mount
+    """Entry point (``kksync``): the commands, with the one error path of ``KksyncGroup``."""
+    command()(prog_name="kksync")
 
-        mount(report_app, app)
-        app()
-    except UnknownError as error:  # a plan key or date the user typed that kksync does not have
-        err.print(f"[red]Findes ikke:[/red] {error}")
-        sys.exit(2)
-    except KksyncError as error:
-        err.print(f"[red]Fejl:[/red] {error}")
-        sys.exit(2)
+
+__all__ = ["app", "command", "err", "main"]
 
 
 if __name__ == "__main__":
     main()
-
-

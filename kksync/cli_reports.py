@@ -2,43 +2,78 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
+from typer._click import exceptions as click
+from typer._click.globals import get_current_context
 import typer
-from rich.console import Console
+from rich.text import Text
 
-console = Console()
+from kksync.cli_output import clean, say, styled
+from kksync.texts.cli import HELP, cli_text
+
+
+def _check_out_dir(out: Path) -> None:
+    """``--out`` must be a folder we can write in (or one we can make); checked before any work."""
+    if out.exists() and not out.is_dir():
+        raise click.UsageError(cli_text("out_not_folder", path=clean(out, 300), error="det er en fil"))
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise click.UsageError(cli_text("out_not_folder", path=clean(out, 300), error=f"{clean(probe, 300)} er en fil"))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise click.UsageError(cli_text("out_not_writable", path=clean(probe, 300), error="ingen skriveadgang"))
 
 
 def _run(plan: str, kind: str, year: int | None, out: Path, publish: bool) -> None:
-    from kksync.app import open_runtime
+    from kksync.cli import runtime
+    from kksync.cli_output import fmt_time
     from kksync.cli_render import progress
     from kksync.core import model as m
 
+    _check_out_dir(out)
     document_type = {"status": m.DocumentType.STATUS, "readiness": m.DocumentType.READINESS, "plan": m.DocumentType.PLAN}[kind]
-    with open_runtime() as rt, progress("Skriver dokument") as step:
+    with runtime(create_state=False) as rt, progress("Skriver dokument") as step:
+        stamp = rt.require_data()
         step(document_type.value, 0, 2 if publish else 1)
-        generated = rt.generate(plan, document_type, year=year, out_dir=out)
+        try:
+            generated = rt.generate(plan, document_type, year=year, out_dir=out)
+        except OSError as error:
+            raise click.UsageError(cli_text("out_not_writable", path=clean(out, 300), error=error.strerror or error)) from error
         if publish:
             step("udgiver på intranettet", 1, 2)
             rt.publish(generated)
-    console.print(f"[green]{generated.document.spec.title}[/green] → {generated.path}")
+    say(Text(clean(generated.document.spec.title, 300), style="green"), " → ", clean(generated.path, 500))
+    if generated.snapshot_date is not None:
+        say(cli_text("snapshot_used", plan=clean(plan, 100), date=generated.snapshot_date.isoformat(),
+                     digest=(generated.snapshot_digest or "")[:12],
+                     made=cli_text("snapshot_made") if generated.snapshot_made else ""))
+    say(styled(cli_text("last_sync", when=fmt_time(stamp.finished_at)) if stamp else cli_text("last_sync_never"), "dim"))
     if publish:
-        console.print(f"Udgivet på intranettet: {generated.url} ({generated.published})")
+        say(cli_text("document_published", url=clean(generated.url, 500), state=clean(generated.published, 100)))
 
 
-PlanOpt = Annotated[str, typer.Option("--plan", help="Planens nøgle, fx F2011-2012")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Mappe til .docx-filerne")]
-PublishOpt = Annotated[bool, typer.Option("--publish", help="Udgiv også i intranettets dokumentbibliotek")]
+PlanOpt = Annotated[str, typer.Option("--plan", metavar="NØGLE", help=HELP["plan"])]
+OutOpt = Annotated[Path, typer.Option("--out", metavar="MAPPE", help=HELP["out"])]
+PublishOpt = Annotated[bool, typer.Option("--publish", help=HELP["publish"])]
+
+
+def _year(value: str) -> int:
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise click.UsageError(cli_text("year_invalid", value=clean(value, 80, one_line=True)))
+    return int(text)
 
 
 def mount(report_app: typer.Typer, app: typer.Typer) -> None:
     @report_app.command("status")
-    def status(plan: PlanOpt, year: Annotated[int, typer.Option("--year", help="Statusår")],
+    def status(plan: PlanOpt, year: Annotated[str, typer.Option("--year", help=HELP["year"], metavar="ÅÅÅÅ")],
                out: OutOpt = Path("out"), publish: PublishOpt = False) -> None:
-        """Status på implementering for en plan og et år."""
-        _run(plan, "status", year, out, publish)
+        """Status på implementering for en plan og et år (et af planens år)."""
+        _run(plan, "status", _year(year), out, publish)
 
     @report_app.command("readiness")
     def readiness(plan: PlanOpt, out: OutOpt = Path("out"), publish: PublishOpt = False) -> None:
@@ -51,7 +86,7 @@ def mount(report_app: typer.Typer, app: typer.Typer) -> None:
         _run(plan, "plan", None, out, publish)
 
     @report_app.command("lint")
-    def lint(file: Annotated[Path, typer.Argument(help="En .docx-fil")]) -> None:
+    def lint(file: Annotated[Path, typer.Argument(metavar="FIL.docx", help=HELP["lint_file"], exists=True, dir_okay=False)]) -> None:
         """Tjek et Word-dokuments tilgængelighed (titel, sprog, overskrifter, tabeller, alternativ tekst)."""
         from kksync.documents.word.lint import lint_main
 

@@ -8,6 +8,9 @@
     ├── UnknownError                 the caller named something kksync does not have      → 404 / "findes ikke"
     │   ├── UnknownPlanError         no plan with that key in the synced copy
     │   └── SnapshotNotFoundError    no snapshot of that plan at that status date
+    ├── InvalidInputError            the caller's value is well formed but not valid here (a status date
+    │   │                            outside the plan's period, a year the plan does not cover) → 400 / exit 2
+    │   └── SnapshotExistsError      that snapshot exists and is frozen (``--replace`` to redo it)
     ├── SharePointError              SharePoint answered with an error we cannot handle here
     │   ├── AuthError                401/403: the token or the app's rights are wrong     → fatal, alert
     │   ├── NotFoundError            404: list, item or file does not exist on SharePoint
@@ -18,6 +21,7 @@
     │   │                            → fatal (index the column, kksync provision), never retried
     │   └── ChangeTokenError         the stored change token was rejected or has expired  → full reconcile
     ├── StateError                   the state store is unreachable or inconsistent       → fatal, alert
+    │   ├── NoDataError              nothing synced yet, or too long ago, to judge on     → run kksync sync
     │   └── StaleTokenError (R)      a commit would move a list's change token back: another run got
     │                                further meanwhile; nothing was stored         → run again
     ├── LeaseHeldError (R)           another run holds the list's lease (is syncing it right now);
@@ -46,13 +50,16 @@ __all__ = [
     "ConfigError",
     "ConflictError",
     "DocumentError",
+    "InvalidInputError",
     "KksyncError",
     "LeaseHeldError",
     "ListViewThresholdError",
+    "NoDataError",
     "NotFoundError",
     "RetriableError",
     "SchemaError",
     "SharePointError",
+    "SnapshotExistsError",
     "SnapshotNotFoundError",
     "StaleTokenError",
     "StateError",
@@ -104,6 +111,14 @@ class SnapshotNotFoundError(UnknownError):
     """No snapshot of the plan at that status date."""
 
 
+class InvalidInputError(KksyncError):
+    """A value the caller gave is well formed but not valid here (a date outside the plan's period)."""
+
+
+class SnapshotExistsError(InvalidInputError):
+    """A snapshot of the plan at that status date exists already; snapshots are frozen."""
+
+
 class SharePointError(KksyncError):
     """SharePoint answered with an error."""
 
@@ -143,6 +158,10 @@ class ChangeTokenError(SharePointError):
 
 class StateError(KksyncError):
     """The state store failed."""
+
+
+class NoDataError(StateError):
+    """The store holds no synced data (or none recent enough) for the command to judge on."""
 
 
 class StaleTokenError(RetriableError, StateError):

@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from kksync.core.budget import DEFAULT_TIER, TIERS
 from kksync.errors import ConfigError
 
-__all__ = ["AuthMode", "Settings", "is_azure_state", "is_loopback_or_https", "load_settings"]
+__all__ = ["AuthMode", "Settings", "is_azure_state", "is_loopback_or_https", "load_settings", "unknown_settings"]
 
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -181,6 +181,14 @@ class Settings(BaseSettings):
         return is_azure_state(self.state)
 
     @property
+    def state_label(self) -> str:
+        """Where the state is, for messages: the SQLite path, or the Azure account's name (never its key)."""
+        if not self.state_is_azure:
+            return self.state
+        found = re.search(r"AccountName=([^;]+)", self.state)
+        return f"Azure Storage ({found.group(1) if found else 'udviklingslager'})"
+
+    @property
     def graph_endpoint(self) -> str:
         """Microsoft Graph's base URL: ``KKSYNC_GRAPH_URL``, else ``GRAPH_URL``, else (emulator) the emulator's.
 
@@ -197,6 +205,37 @@ class Settings(BaseSettings):
     @property
     def site_name(self) -> str:
         return self.site_url.rsplit("/", 1)[-1]
+
+
+def unknown_settings(environ: dict[str, str] | None = None, env_file: Path = Path(".env")) -> list[str]:
+    """A Danish warning for each ``KKSYNC_*`` name (environment or ``.env``) no setting has, with the
+    nearest valid name: a misspelt variable is otherwise ignored without a word."""
+    import difflib
+    import os
+
+    from kksync.texts.cli import cli_text
+
+    known = {f"KKSYNC_{name.upper()}" for name in Settings.model_fields}
+    found: dict[str, str] = {}
+    for name in (environ if environ is not None else os.environ):
+        if name.upper().startswith("KKSYNC_"):
+            found.setdefault(name, "")
+    try:
+        lines = env_file.read_text(encoding="utf-8", errors="replace").splitlines() if env_file.is_file() else []
+    except OSError:
+        lines = []
+    for line in lines:
+        name = line.split("=", 1)[0].strip().removeprefix("export ").strip()
+        if "=" in line and name.upper().startswith("KKSYNC_"):
+            found.setdefault(name, str(env_file))
+    warnings = []
+    for name, where in sorted(found.items()):
+        if name.upper() in known:
+            continue
+        best = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.6)
+        warnings.append(cli_text("env_unknown", name=name[:100], where=cli_text("env_where_file", file=where) if where else "",
+                                 hint=cli_text("env_hint", best=best[0]) if best else ""))
+    return warnings
 
 
 def load_settings(**overrides: object) -> Settings:

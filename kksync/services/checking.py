@@ -8,6 +8,7 @@ from typing import Any
 from kksync.checks.findings import CheckReport, Finding, PlanVerdict
 from kksync.core import model as m
 from kksync.errors import UnknownPlanError
+from kksync.services.runs import SyncStamp
 
 __all__ = ["CheckView", "check_report"]
 
@@ -17,6 +18,8 @@ class CheckView:
     plans: list[m.Plan]
     verdicts: list[PlanVerdict]
     findings: list[Finding]
+    last_sync: SyncStamp | None = None
+    """The sync the judged data is from (set by the runtime)."""
 
     @property
     def failing_gate(self) -> bool:

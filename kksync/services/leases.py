@@ -17,18 +17,22 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from kksync.errors import LeaseHeldError
 from kksync.texts import LEASE_MESSAGES, lease_held_error
 
 if TYPE_CHECKING:
     from kksync.services.ports import LeaseStore
     from kksync.state.base import Lease
 
-__all__ = ["DEFAULT_TTL_SECONDS", "LeasePolicy", "lease_owner"]
+__all__ = ["DEFAULT_TTL_SECONDS", "RUN_LOCK_KEY", "LeasePolicy", "lease_owner"]
 
 log = logging.getLogger(__name__)
+
+RUN_LOCK_KEY = "*run*"
+"""The lease key of the store's run lock: no list has it (list keys are identifiers)."""
 
 # The longest finite blob lease; renewed every third of it, so two missed renewals still keep it.
 DEFAULT_TTL_SECONDS = 60
@@ -56,6 +60,23 @@ class LeasePolicy:
     """Told once, in Danish, that the run waits for another run's lease."""
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+
+    @contextmanager
+    def hold_run(self, store: LeaseStore, scope: str, *, owner: str) -> Iterator[Lease]:
+        """Hold the store's run lock (one whole sync at a time per scope), with its own messages."""
+        from kksync.texts.cli import cli_text
+
+        held = cli_text("lock_held", seconds=round(self.wait_seconds), ttl=self.ttl_seconds)
+        waiting = self.on_wait
+        policy = self if waiting is None else replace(
+            self, on_wait=lambda _: waiting(cli_text("lock_waiting", seconds=round(self.wait_seconds))))
+        try:
+            with policy.hold(store, scope, RUN_LOCK_KEY, RUN_LOCK_KEY, owner=owner) as lease:
+                yield lease
+        except LeaseHeldError as error:
+            if error.list_key != RUN_LOCK_KEY or error.args[0] == held:
+                raise
+            raise LeaseHeldError(held, list_key=RUN_LOCK_KEY, retry_after=error.retry_after) from None
 
     def _take(self, store: LeaseStore, scope: str, list_key: str, title: str, owner: str) -> Lease:
         deadline = self.clock() + self.wait_seconds

@@ -217,6 +217,8 @@ class SnapshotStore(Protocol):
         """Status dates with a snapshot, oldest first."""
         ...
 
+    def delete_snapshot(self, scope: str, plan_key: str, status_date: date) -> bool: ...
+
 
 class NotificationState(Protocol):
     """What the webhook receiver and the silence alerts keep: subscriptions and the last notification."""

@@ -38,6 +38,11 @@ class Generated:
     path: Path | None = None
     published: str | None = None  # "ny version", "uændret"
     url: str | None = None
+    snapshot_date: date | None = None
+    """The status date of the snapshot the document was made from."""
+    snapshot_digest: str | None = None
+    snapshot_made: bool = False
+    """Whether that snapshot was frozen for this document (there was none for the year)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,9 @@ def _snapshot_for(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio]
     else:
         today = datetime.now(UTC).date()
         chosen = today if year is None or year == today.year else date(year, 12, 31)
-        snap, fresh = freeze(snapshots, portfolio(), plan_key, chosen, scope=scope), True
+        # A status year is checked against the plan's period before this; readiness and plan documents
+        # are "as of today", whatever the plan's period.
+        snap, fresh = freeze(snapshots, portfolio(), plan_key, chosen, scope=scope, validate=year is not None).snapshot, True
     earlier = [d for d in snapshots.list_snapshots(scope, plan_key) if d < chosen]
     previous = load_snapshot(snapshots, plan_key, earlier[-1], scope=scope) if earlier else None
     return snap, previous, fresh
@@ -76,7 +83,7 @@ def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], pla
     from kksync.documents import render
     from kksync.documents.word.lint import lint_docx
 
-    snap, previous, _ = _snapshot_for(snapshots, portfolio, plan_key, year, scope=setup.scope)
+    snap, previous, fresh = _snapshot_for(snapshots, portfolio, plan_key, year, scope=setup.scope)
     # The check is run "as of" the status date, so the document does not depend on when it is rendered.
     as_of = datetime.combine(snap.status_date, time(12), UTC)
     report = check_portfolio(snap.portfolio, governance=setup.governance, today=snap.status_date, now=as_of)
@@ -92,7 +99,7 @@ def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], pla
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / document.spec.file_name
         path.write_bytes(document.data)
-    return Generated(document, path)
+    return Generated(document, path, snapshot_date=snap.status_date, snapshot_digest=snap.digest(), snapshot_made=fresh)
 
 
 def publish(files: SharePointFiles, generated: Generated, *, site_url: str) -> Generated:

@@ -20,6 +20,7 @@ known from Microsoft Graph (``services.people``), not from the site's users.
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -37,6 +38,7 @@ from kksync.services.drift import ListDrift, compare_fields, is_missing_field_er
 from kksync.services.leases import LeasePolicy, lease_owner
 from kksync.services.people import RunPeople, person_columns, row_person_ids, stored_person_ids
 from kksync.services.ports import AccountDirectory, SharePointItems, SyncStore
+from kksync.services.runs import RunTracker, WriteFailure
 from kksync.services.records import (
     DATA_LISTS,
     RecordCache,
@@ -47,7 +49,7 @@ from kksync.services.records import (
     unpack,
 )
 from kksync.sharepoint.client import ItemWrite
-from kksync.state.base import ChangeAction, ChangeRecord, ListRunStats, RunRecord, StoredItem
+from kksync.state.base import ChangeAction, ChangeRecord, ListRunStats, StoredItem
 from kksync.texts import sync_note
 
 __all__ = ["CHANGE_LOG_DAYS", "TOKEN_MAX_AGE", "ListOutcome", "SyncOutcome", "SyncService"]
@@ -93,6 +95,13 @@ class SyncOutcome:
     notes: list[str] = field(default_factory=list)
     report: CheckReport | None = None
     portfolio: m.Portfolio | None = None
+    failures: list[WriteFailure] = field(default_factory=list)
+    """Write-backs SharePoint refused this run (each tried again by the next run)."""
+
+    @property
+    def partial(self) -> bool:
+        """The run went through, but some of its work failed."""
+        return bool(self.failures)
 
     @property
     def changed(self) -> int:
@@ -131,39 +140,51 @@ class SyncService:
     # --- reading ----------------------------------------------------------------------------
 
     def sync(self, *, full: bool = False, lists: Sequence[str] | None = None, progress: Progress | None = None,
-             write_back: bool = True) -> SyncOutcome:
+             write_back: bool = True, exclusive: bool = False) -> SyncOutcome:
+        """One run. ``exclusive``: hold the store's run lock too, so a second whole sync (the CLI's) waits
+        for this one or refuses, instead of both running and their counts disagreeing.
+
+        The run's record is written as each list is stored (status ``running``), so a run that dies
+        afterwards keeps who changed what; an error records it as ``failed`` before it propagates.
+        """
         outcome = SyncOutcome(run_id=uuid.uuid4().hex)
-        started = self.now()
+        with self.leases.hold_run(self.store, self.scope, owner=lease_owner(outcome.run_id)) if exclusive else nullcontext():
+            return self._sync(outcome, full=full, lists=lists, progress=progress, write_back=write_back)
+
+    def _sync(self, outcome: SyncOutcome, *, full: bool, lists: Sequence[str] | None, progress: Progress | None,
+              write_back: bool) -> SyncOutcome:
+        tracker = RunTracker(self.store, self.scope, outcome.run_id, started=self.now(), now=self.now)
         start_requests, start_units = self.client.requests_sent, self.client.resource_units_sent
         changes: list[ChangeRecord] = []
         self._run = _Run(RunPeople(self.client, self.directory, outcome.notes))
         chosen = [s for s in DATA_LISTS if lists is None or s.key in lists]
-        for index, schema in enumerate(chosen):
+        try:
+            for index, schema in enumerate(chosen):
+                if progress:
+                    progress(schema.title, index, len(chosen))
+                before, units_before = self.client.requests_sent, self.client.resource_units_sent
+                # The list's lease, from reading its stored token to storing the next: one run at a time.
+                with self.leases.hold(self.store, self.scope, schema.key, schema.title, owner=lease_owner(outcome.run_id)):
+                    result = self._sync_list(schema, full=full, changes=changes, notes=outcome.notes)
+                result.requests = self.client.requests_sent - before
+                result.resource_units = self.client.resource_units_sent - units_before
+                outcome.lists[schema.key] = result
+                tracker.record(outcome, changes, requests=self.client.requests_sent - start_requests,
+                               resource_units=self.client.resource_units_sent - start_units)
             if progress:
-                progress(schema.title, index, len(chosen))
-            before, units_before = self.client.requests_sent, self.client.resource_units_sent
-            # The list's lease, from reading its stored token to storing the next: one run at a time.
-            with self.leases.hold(self.store, self.scope, schema.key, schema.title, owner=lease_owner(outcome.run_id)):
-                result = self._sync_list(schema, full=full, changes=changes, notes=outcome.notes)
-            result.requests = self.client.requests_sent - before
-            result.resource_units = self.client.resource_units_sent - units_before
-            outcome.lists[schema.key] = result
-        if progress:
-            progress("tjek og tilbageskrivning", len(chosen), len(chosen))
-        if write_back:
-            outcome.report = self._write_back(outcome, changes)
+                progress("tjek og tilbageskrivning", len(chosen), len(chosen))
+            if write_back:
+                outcome.report = self._write_back(outcome, changes)
+        except BaseException as error:
+            tracker.record(outcome, changes, requests=self.client.requests_sent - start_requests,
+                           resource_units=self.client.resource_units_sent - start_units, error=error)
+            raise
         outcome.requests = self.client.requests_sent - start_requests
         outcome.resource_units = self.client.resource_units_sent - start_units
         outcome.writes = sum(o.stats.written for o in outcome.lists.values())
         outcome.conflicts = sum(o.stats.conflicts for o in outcome.lists.values())
-        self.store.record_run(
-            RunRecord(
-                run_id=outcome.run_id, scope=self.scope, started_at=started, finished_at=self.now(),
-                mode="full" if full else "incremental",
-                lists={key: list_outcome.stats for key, list_outcome in outcome.lists.items()},
-                changes=changes, requests=outcome.requests, resource_units=outcome.resource_units, writes=outcome.writes, note="; ".join(outcome.notes),
-            )
-        )
+        tracker.record(outcome, changes, requests=outcome.requests, resource_units=outcome.resource_units,
+                       finished=True)
         return outcome
 
     def _refs(self, schema: ListSchema, rows: list[dict[str, Any]], trusted: Container[int] = ()) -> Refs:
@@ -313,6 +334,18 @@ class SyncService:
         outcome.count(**counted)
         return upserts
 
+    def _reread(self, schema: ListSchema, rows: list[dict[str, Any]], current: dict[int, StoredItem],
+                outcome: ListOutcome, changes: list[ChangeRecord]) -> list[StoredItem]:
+        """Items read again after a 412: a change is counted once per run, however often it is re-read."""
+        scratch, found = ListOutcome(), []
+        upserts = self._apply(schema, rows, current, scratch, found)
+        counted = {(c.list_key, c.item_id) for c in changes}
+        for change in found:
+            if (change.list_key, change.item_id) not in counted:
+                changes.append(change)
+                outcome.count(**{"bot_only" if change.action == "bot-only" else change.action: 1})
+        return upserts
+
     def load_portfolio(self) -> m.Portfolio:
         return self._load()[0]
 
@@ -340,7 +373,7 @@ class SyncService:
                 schema = list_schema(list_key)
                 rows = self._read_ids(schema, ids, outcome.notes)
                 current = self.store.get_items(self.scope, list_key, ids)
-                upserts = self._apply(schema, rows, current, outcome.lists.setdefault(list_key, ListOutcome()), changes)
+                upserts = self._reread(schema, rows, current, outcome.lists.setdefault(list_key, ListOutcome()), changes)
                 self.store.commit(self.scope, list_key, upserts=upserts, deletes=[], token=None)
             portfolio, stored = self._load()
             outcome.portfolio = portfolio
@@ -409,6 +442,11 @@ class SyncService:
                     # A bot column deleted since this run last looked: learn which, and write the rest next round.
                     self._check_fields(schema, outcome.notes)
                     conflicted.setdefault(list_key, []).append(result.item_id)
+                else:
+                    # Refused (a validation error, a column SharePoint no longer has): counted, reported and
+                    # left unstored, so the stored bot values still differ and the next run writes it again.
+                    stats.count(errors=1)
+                    outcome.failures.append(WriteFailure(list_key, schema.title, result.item_id, result.message))
             if upserts:
                 self.store.commit(self.scope, list_key, upserts=upserts, deletes=[], token=None)
         return conflicted

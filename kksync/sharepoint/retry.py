@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from kksync.errors import ThrottledError
 
-__all__ = ["RETRIABLE_STATUS", "Again", "Retrier", "RetryPolicy", "is_retriable", "parse_retry_after", "retry_after_of"]
+__all__ = ["RETRIABLE_STATUS", "Again", "Retrier", "RetryPolicy", "RetryWait", "is_retriable", "parse_retry_after", "retry_after_of"]
 
 RETRIABLE_STATUS = frozenset({429, 502, 503, 504})
 """Statuses that mean "not now": throttling (429, 503) and a gateway that lost its upstream (502, 504).
@@ -47,6 +47,17 @@ class RetryPolicy:
             return max(0.0, retry_after)
         backoff = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return float(backoff * (0.5 + rng.random() / 2))  # "equal jitter": never zero, never in lockstep
+
+
+@dataclass(frozen=True, slots=True)
+class RetryWait:
+    """A wait before attempt ``next_attempt`` of ``max_attempts``; ``status`` None: the connection failed."""
+
+    next_attempt: int
+    max_attempts: int
+    seconds: float
+    status: int | None
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +126,8 @@ class Retrier:
         self.retries = 0
         self.waited = 0.0
         self._lock = threading.Lock()
+        self.on_wait: Callable[[RetryWait], None] | None = None
+        """Told before each wait (the CLI shows "forsøg 2 af 6, venter 4 s"; a retry is never a silent hang)."""
 
     def reset(self) -> None:
         with self._lock:
@@ -141,9 +154,9 @@ class Retrier:
                 cause = result.cause if isinstance(result.cause, BaseException) else None
                 raise error from cause
             delay = self.policy.delay(number, result.retry_after, self.rng)
-            waited = self._wait(delay, waited=waited, kind=kind, status=result.status)
+            waited = self._wait(delay, waited=waited, kind=kind, status=result.status, attempt=number)
 
-    def _wait(self, delay: float, *, waited: float, kind: str, status: int | None) -> float:
+    def _wait(self, delay: float, *, waited: float, kind: str, status: int | None, attempt: int = 0) -> float:
         """Sleep ``delay`` unless that breaks the budget (``waited`` so far) or the deadline; return the new total."""
         out_of_budget = waited + delay > self.policy.max_total_wait
         past_deadline = self.deadline is not None and self.clock() + delay > self.deadline
@@ -157,5 +170,7 @@ class Retrier:
         with self._lock:
             self.retries += 1
             self.waited += delay
+        if self.on_wait is not None:
+            self.on_wait(RetryWait(attempt + 1, self.policy.max_attempts, delay, status, kind))
         self.sleep(delay)
         return waited + delay

@@ -44,14 +44,18 @@ __all__ = [
 ]
 
 
-def open_state_store(settings_or_state: Settings | str, *, prefix: str = "kksync") -> StateStore:
-    """Open the state store the settings point at: an Azure Storage account or a SQLite file."""
+def open_state_store(settings_or_state: Settings | str, *, prefix: str = "kksync", create: bool = True) -> StateStore:
+    """Open the state store the settings point at: an Azure Storage account or a SQLite file.
+
+    ``create=False`` (commands that only read): a SQLite file that does not exist is a ``StateError``
+    instead of a new, empty store left behind in the current folder.
+    """
     state = settings_or_state if isinstance(settings_or_state, str) else settings_or_state.state
     if is_azure_state(state):
         from kksync.state.azure import AzureStateStore
 
         return AzureStateStore(state, prefix=prefix)
-    return SqliteStateStore(state)
+    return SqliteStateStore(state, create=create)
 
 
 def __getattr__(name: str) -> Any:

@@ -345,6 +345,14 @@ class AzureStateStore(StoreLifetime):
             except ResourceNotFoundError:
                 return None
 
+    def delete_snapshot(self, scope: str, plan_key: str, status_date: date) -> bool:
+        with guard("slet øjebliksbillede"):
+            try:
+                self._blobs.delete_blob(self._snapshot_name(scope, plan_key, status_date))
+            except ResourceNotFoundError:
+                return False
+        return True
+
     def list_snapshots(self, scope: str, plan_key: str) -> list[date]:
         with guard("list øjebliksbilleder"):
             names = list(self._blobs.list_blob_names(name_starts_with=blob_prefix("snapshots", scope, plan_key)))

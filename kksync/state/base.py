@@ -28,6 +28,7 @@ __all__ = [
     "Lease",
     "ListRunStats",
     "RunMode",
+    "RunStatus",
     "RunRecord",
     "StateStore",
     "StoredItem",
@@ -40,7 +41,11 @@ __all__ = [
     "make_scope",
 ]
 
-RunMode = Literal["full", "incremental", "reconcile"]
+RunMode = Literal["full", "incremental", "reconcile", "mixed"]
+RunStatus = Literal["ok", "partial", "failed", "running"]
+"""``running``: the record written as each list is stored (a run that dies stays visible as one that did
+not finish); ``partial``: finished, but some work failed (write-backs SharePoint refused); ``failed``:
+stopped by an error (``RunRecord.error``)."""
 ChangeAction = Literal["added", "updated", "deleted", "bot-only"]
 
 
@@ -75,6 +80,9 @@ class ListRunStats:
     written: int = 0
     conflicts: int = 0
     errors: int = 0
+    """Write-backs SharePoint refused (a validation error, a deleted column); tried again next run."""
+    mode: str = ""
+    """How the list was read: ``full`` or ``incremental`` (empty in records of older versions)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +113,11 @@ class RunRecord:
     requests: int = 0
     writes: int = 0
     note: str = ""
+    status: RunStatus = "ok"
+    error: str = ""
+    """Why a ``failed`` run stopped, or which write-backs a ``partial`` one could not make."""
+    failures: list[str] = field(default_factory=list)
+    """One line per refused write-back: list, item and SharePoint's reason."""
     resource_units: int = 0
     """SharePoint resource units the run spent (the Graph-priced lower bound of ``kksync.sharepoint.pricing``)."""
 
@@ -214,6 +227,10 @@ class StateStore(Protocol):
 
     def list_snapshots(self, scope: str, plan_key: str) -> list[date]:
         """Status dates with a snapshot, oldest first."""
+        ...
+
+    def delete_snapshot(self, scope: str, plan_key: str, status_date: date) -> bool:
+        """Remove one snapshot; ``False`` when there was none."""
         ...
 
     # -- webhook bookkeeping -----------------------------------------------------------------------

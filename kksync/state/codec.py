@@ -77,6 +77,9 @@ def run_to_json(run: RunRecord) -> str:
         "resource_units": run.resource_units,
         "writes": run.writes,
         "note": run.note,
+        "status": run.status,
+        "error": run.error,
+        "failures": run.failures,
     }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
@@ -96,8 +99,8 @@ def run_from_json(text: str) -> RunRecord:
         finished_at=dt_from_text(body.get("finished_at")),
         mode=body.get("mode", "incremental"),
         lists={
-            key: ListRunStats(**{k: v for k, v in stats.items() if k in _STAT_FIELDS})
-            for key, stats in cast(dict[str, dict[str, int]], body.get("lists", {})).items()
+            key: ListRunStats(**{k: v for k, v in stats.items() if k in _STAT_FIELDS})  # type: ignore[arg-type]
+            for key, stats in cast(dict[str, dict[str, int | str]], body.get("lists", {})).items()
         },
         changes=[
             ChangeRecord(list_key=c[0], item_id=c[1], action=c[2], editor=c[3], modified=dt_from_text(c[4]))
@@ -107,4 +110,7 @@ def run_from_json(text: str) -> RunRecord:
         resource_units=body.get("resource_units", 0),
         writes=body.get("writes", 0),
         note=body.get("note", ""),
+        status=body.get("status", "ok"),
+        error=body.get("error", ""),
+        failures=list(body.get("failures", [])),
     )

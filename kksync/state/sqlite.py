@@ -87,18 +87,28 @@ class SqliteStateStore(StoreLifetime):
         *,
         timeout: float = _BUSY_TIMEOUT_MS / 1000,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        create: bool = True,
     ) -> None:
+        """``create=False``: a file that does not exist is an error (commands that only read never make one)."""
         self._path = str(path)
         # Leases expire by this clock; processes sharing a file share the machine's clock.
         self._clock = clock
         self._lock = threading.RLock()
         # Test seam: called after the items of a commit are written and before the token is.
         self._fault: Callable[[str], None] | None = None
+        self._conn: sqlite3.Connection | None = None
+        if self._path != ":memory:" and not self._path.startswith("file:"):
+            file = Path(self._path)
+            if file.is_file() and file.stat().st_size == 0:
+                # sqlite3 would take an empty file for a new database: history and snapshots silently gone.
+                raise state_error("sqlite_empty_file", path=self._path)
+            if not create and not file.exists():
+                raise state_error("sqlite_missing", path=self._path)
         try:
             if self._path != ":memory:":
                 Path(self._path).parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: transactions are opened explicitly in ``_write``.
-            self._conn: sqlite3.Connection | None = sqlite3.connect(
+            self._conn = sqlite3.connect(
                 self._path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
             self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -108,8 +118,17 @@ class SqliteStateStore(StoreLifetime):
             # last transactions, and those are re-read from SharePoint because the token went with them.
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except (sqlite3.Error, OSError) as error:
+        except sqlite3.DatabaseError as error:
+            self.close()
+            if "not a database" in str(error) or "malformed" in str(error):
+                raise state_error("sqlite_not_database", path=self._path, error=error) from error
             raise state_error("sqlite_open", path=self._path, error=error) from error
+        except (sqlite3.Error, OSError) as error:
+            self.close()
+            raise state_error("sqlite_open", path=self._path, error=error) from error
+        except Exception:
+            self.close()
+            raise
 
     def _migrate(self) -> None:
         with self._write() as conn:
@@ -129,6 +148,11 @@ class SqliteStateStore(StoreLifetime):
             raise state_error("closed")
         return self._conn
 
+    def _failed(self, error: sqlite3.Error) -> Exception:
+        if isinstance(error, sqlite3.DatabaseError) and ("malformed" in str(error) or "not a database" in str(error)):
+            return state_error("sqlite_not_database", path=self._path, error=error)
+        return state_error("sqlite_failed", path=self._path, error=error)
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
@@ -144,7 +168,7 @@ class SqliteStateStore(StoreLifetime):
                     raise
                 conn.execute("COMMIT")
             except sqlite3.Error as error:
-                raise state_error("sqlite_failed", path=self._path, error=error) from error
+                raise self._failed(error) from error
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -153,7 +177,7 @@ class SqliteStateStore(StoreLifetime):
             try:
                 yield conn
             except sqlite3.Error as error:
-                raise state_error("sqlite_failed", path=self._path, error=error) from error
+                raise self._failed(error) from error
 
     # -- change tokens and items -------------------------------------------------------------------
     def _value(self, sql: str, params: tuple[str, ...]) -> Any | None:
@@ -327,6 +351,14 @@ class SqliteStateStore(StoreLifetime):
             (scope, plan_key, status_date.isoformat()),
         )
         return None if data is None else bytes(data)
+
+    def delete_snapshot(self, scope: str, plan_key: str, status_date: date) -> bool:
+        with self._write() as conn:
+            deleted = conn.execute(
+                "DELETE FROM snapshots WHERE scope = ? AND plan_key = ? AND status_date = ?",
+                (scope, plan_key, status_date.isoformat()),
+            )
+        return deleted.rowcount > 0
 
     def list_snapshots(self, scope: str, plan_key: str) -> list[date]:
         with self._read() as conn:

@@ -12,7 +12,24 @@ STATE_MESSAGES: dict[str, str] = {
     "sqlite_open": "Tilstandsdatabasen «{path}» kunne ikke åbnes ({error}). Tjek stien i KKSYNC_STATE og at mappen er skrivbar.",
     "sqlite_failed": "Tilstandsdatabasen «{path}» fejlede ({error}). Prøv igen; fortsætter fejlen, så tjek disken og filens rettigheder.",
     "sqlite_newer": "Tilstandsdatabasen «{path}» er skrevet af en nyere kksync (skemaversion {found}, denne kender {known}). Opdatér kksync.",
-    "sqlite_corrupt": "Tilstandsdatabasen «{path}» indeholder en ulæselig post ({error}). Kør en fuld afstemning efter at have slettet listens tilstand.",
+    "sqlite_corrupt": (
+        "Tilstandsdatabasen «{path}» indeholder en ulæselig post ({error}). Gendan filen fra en sikkerhedskopi; "
+        "ellers flyt den væk og kør «kksync sync --full» (historik og øjebliksbilleder går så tabt)."
+    ),
+    "sqlite_not_database": (
+        "«{path}» er ikke en kksync-tilstandsdatabase, eller filen er beskadiget ({error}). Stien er fundet – det er "
+        "indholdet, der er galt. Gendan filen fra en sikkerhedskopi; ellers flyt den væk og kør «kksync sync --full» "
+        "(historik og øjebliksbilleder går så tabt)."
+    ),
+    "sqlite_empty_file": (
+        "Tilstandsfilen «{path}» er tom (0 byte) – den er sandsynligvis blevet afkortet. kksync laver ikke stille en ny "
+        "tilstand oven i den (historik og øjebliksbilleder ville forsvinde). Gendan filen fra en sikkerhedskopi; "
+        "ellers slet den og kør «kksync sync --full»."
+    ),
+    "sqlite_missing": (
+        "Der er ingen kksync-tilstand i «{path}». Kør «kksync sync» først, eller sæt KKSYNC_STATE til den "
+        "tilstandsfil, synkroniseringen bruger."
+    ),
     "azure_connection": "Azure Storage-forbindelsesstrengen i KKSYNC_STATE kunne ikke bruges ({error}). Tjek AccountName, AccountKey og endpoints.",
     "azure_failed": "Azure Storage fejlede under «{action}» ({error}). Prøv igen; fortsætter fejlen, så tjek lagerkontoen og netværket.",
     "azure_prefix": "Præfikset «{prefix}» duer ikke til Azure-tabeller: brug 3–40 små bogstaver og cifre, begyndende med et bogstav.",
