@@ -14,7 +14,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kksync.cli_errors import ExitCode, KksyncGroup, configure_logging
-from kksync.cli_output import OPTIONS, FormatOpt, OutputFormat, clean, emit_json, err, make_table, out, say, styled, warn
+from kksync.cli_output import (
+    OPTIONS,
+    FormatOpt,
+    OutputFormat,
+    clean,
+    emit_json,
+    err,
+    make_table,
+    out,
+    say,
+    styled,
+    warn,
+)
 from kksync.texts.cli import HELP, cli_text, plural
 
 if TYPE_CHECKING:

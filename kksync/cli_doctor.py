@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from typer._click import exceptions as click
-from typer._click.globals import get_current_context
 import typer
 from rich.text import Text
 
 from kksync.cli_output import FormatOpt, OutputFormat, clean, emit_json, fmt_time, make_table, out, say
 from kksync.errors import KksyncError, SharePointError
-from kksync.texts.cli import HELP, cli_text, plural
+from kksync.texts.cli import cli_text, plural
 
 __all__ = ["mount"]
 

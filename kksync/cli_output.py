@@ -21,7 +21,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text

@@ -6,10 +6,10 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from typer._click import exceptions as click
-from typer._click.globals import get_current_context
 import typer
 from rich.text import Text
+from typer._click import exceptions as click
+from typer._click.globals import get_current_context
 
 from kksync.cli_output import FormatOpt, OutputFormat, clean, emit_json, make_table, out, say, styled
 from kksync.texts.cli import HELP, cli_text, plural
