@@ -18,6 +18,7 @@ from kksync.cli_output import (
     OPTIONS,
     FormatOpt,
     OutputFormat,
+    add_row,
     clean,
     emit_json,
     err,
@@ -111,7 +112,7 @@ def schema(fmt: FormatOpt = OutputFormat.table) -> None:
         table = make_table(f"{lst.title} ({'bibliotek' if lst.library else 'liste'}) – {lst.description}",
                            ["Internt navn", "Visningsnavn", "Type", "Påkrævet", "Indekseret", "Ejer", "Valg / opslag"])
         for col in lst.columns:
-            table.add_row(col.name, col.title, col.kind.value, "ja" if col.required else "", "ja" if col.indexed else "",
+            add_row(table, col.name, col.title, col.kind.value, "ja" if col.required else "", "ja" if col.indexed else "",
                           "kksync" if col.bot else "forvaltning", col.lookup or clean(", ".join(col.choices), 60))
         out.print(table)
 
@@ -215,7 +216,7 @@ def subscribe(notification_url: Annotated[str | None, typer.Option("--notificati
         results = run(rt.client, rt.store, scope=rt.scope, target=target)
     table = make_table("Webhook-abonnementer", ["Liste", "Handling", "Udløber"])
     for result in results:
-        table.add_row(clean(result.title), actions.get(result.action, result.action), fmt_time(result.expiration))
+        add_row(table, clean(result.title), actions.get(result.action, result.action), fmt_time(result.expiration))
     out.print(table)
 
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
     (RuntimeError("boom"), ExitCode.UNEXPECTED),
 ])
 def test_errors_map_to_the_documented_exit_codes(error: Exception, code: int) -> None:
-    got, prefix, message = classify(error)
+    got, _prefix, message = classify(error)
     assert got == code and message
     assert int(code) in EXIT_CODES
 

@@ -71,11 +71,11 @@ def test_a_run_that_dies_after_storing_its_lists_keeps_its_record(synced: Cli, m
 
 
 def test_a_second_sync_waits_then_refuses_with_exit_busy(synced: Cli) -> None:
+    import os
+
     from kksync.services.leases import RUN_LOCK_KEY
     from kksync.state import SqliteStateStore
     from kksync.state.base import make_scope
-
-    import os
 
     store = SqliteStateStore(synced.state)
     scope = make_scope(os.environ["KKSYNC_SITE_URL"])
