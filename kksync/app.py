@@ -76,8 +76,6 @@ def build_directory(settings: Settings, *, deadline: float | None = None) -> Gra
 
 def _record_cache() -> RecordCache:
     from kksync.services.records import RecordCache
-    from kksync.services.runs import SyncStamp
-    from kksync.services.snapshots import Frozen
 
     return RecordCache()
 

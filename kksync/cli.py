@@ -14,7 +14,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kksync.cli_errors import ExitCode, KksyncGroup, configure_logging
-from kksync.cli_output import OPTIONS, FormatOpt, OutputFormat, clean, emit_json, err, make_table, out, say, styled, warn
+from kksync.cli_output import (
+    OPTIONS,
+    FormatOpt,
+    OutputFormat,
+    add_row,
+    clean,
+    emit_json,
+    err,
+    make_table,
+    out,
+    say,
+    styled,
+    warn,
+)
 from kksync.texts.cli import HELP, cli_text, plural
 
 if TYPE_CHECKING:
@@ -99,7 +112,7 @@ def schema(fmt: FormatOpt = OutputFormat.table) -> None:
         table = make_table(f"{lst.title} ({'bibliotek' if lst.library else 'liste'}) – {lst.description}",
                            ["Internt navn", "Visningsnavn", "Type", "Påkrævet", "Indekseret", "Ejer", "Valg / opslag"])
         for col in lst.columns:
-            table.add_row(col.name, col.title, col.kind.value, "ja" if col.required else "", "ja" if col.indexed else "",
+            add_row(table, col.name, col.title, col.kind.value, "ja" if col.required else "", "ja" if col.indexed else "",
                           "kksync" if col.bot else "forvaltning", col.lookup or clean(", ".join(col.choices), 60))
         out.print(table)
 
@@ -203,7 +216,7 @@ def subscribe(notification_url: Annotated[str | None, typer.Option("--notificati
         results = run(rt.client, rt.store, scope=rt.scope, target=target)
     table = make_table("Webhook-abonnementer", ["Liste", "Handling", "Udløber"])
     for result in results:
-        table.add_row(clean(result.title), actions.get(result.action, result.action), fmt_time(result.expiration))
+        add_row(table, clean(result.title), actions.get(result.action, result.action), fmt_time(result.expiration))
     out.print(table)
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from typer._click import exceptions as click
-from typer._click.globals import get_current_context
 import typer
 from rich.text import Text
 
-from kksync.cli_output import FormatOpt, OutputFormat, clean, emit_json, fmt_time, make_table, out, say
+from kksync.cli_output import FormatOpt, OutputFormat, add_row, clean, emit_json, fmt_time, make_table, out, say
 from kksync.errors import KksyncError, SharePointError
-from kksync.texts.cli import HELP, cli_text, plural
+from kksync.texts.cli import cli_text, plural
 
 __all__ = ["mount"]
 
@@ -92,7 +90,7 @@ def _render(doc: object) -> None:
         table = make_table("Lister", ["Liste", "Elementer", "Ændrings-token", "Sidst læst", "Abonnement udløber"],
                            right=("Elementer",))
         for row in doc.lists:
-            table.add_row(clean(row.title), str(row.items), "ja" if row.has_token else "nej",
+            add_row(table, clean(row.title), str(row.items), "ja" if row.has_token else "nej",
                           {"full": "fuld", "incremental": "ændringer"}.get(row.last_mode or "", "–"),
                           fmt_time(row.subscription_expires))
         out.print(table)

@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
 
-from typer import _click as click
 from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 from typer.exceptions import Abort
@@ -107,13 +106,21 @@ class _Quiet(logging.NullHandler):
     """Marks the handler kksync put on the root logger, so configuring twice replaces it."""
 
 
+def _kksync_only(record: logging.LogRecord) -> bool:
+    """kksync's own records, one line each (no library noise, no tracebacks)."""
+    record.exc_info = None
+    record.exc_text = None
+    return record.name.startswith("kksync")
+
+
 def configure_logging(*, debug: bool, verbose: bool) -> None:
     """Log records to stderr only when asked: ``--debug`` everything, ``--verbose`` kksync's warnings."""
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _Quiet) or getattr(h, "_kksync", False)]:
-        root.removeHandler(handler)
+    for old in [h for h in root.handlers if isinstance(h, _Quiet) or getattr(h, "_kksync", False)]:
+        root.removeHandler(old)
+    handler: logging.Handler
     if debug:
-        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.setLevel(logging.DEBUG)
         handler._kksync = True  # type: ignore[attr-defined]
@@ -126,7 +133,7 @@ def configure_logging(*, debug: bool, verbose: bool) -> None:
     if verbose:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        handler.addFilter(lambda record: record.name.startswith("kksync") and not setattr(record, "exc_info", None))
+        handler.addFilter(_kksync_only)
         handler.setLevel(logging.INFO)
         handler._kksync = True  # type: ignore[attr-defined]
         root.addHandler(handler)
@@ -180,13 +187,14 @@ class KksyncGroup(TyperGroup):
     """The ``kksync`` command group: runs the command and turns what it raises into an exit code."""
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
         install_danish()
         OPTIONS.debug = OPTIONS.verbose = OPTIONS.quiet = False
         configure_logging(debug=False, verbose=False)
         try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except BaseException as error:  # noqa: BLE001 - the one place every failure is turned into a message
+            code = super().main(args, prog_name, complete_var, standalone_mode=False,
+                                windows_expand_args=windows_expand_args, **extra)
+        except BaseException as error:
             if isinstance(error, SystemExit):
                 raise
             code = report(error, command=prog_name or "kksync")

@@ -21,14 +21,13 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from kksync.texts.cli import cli_text
 
-__all__ = ["CELL_LIMIT", "OPTIONS", "FormatOpt", "OutputFormat", "clean", "emit_json", "err", "fmt_time", "make_table", "out", "say", "styled", "warn"]
+__all__ = ["CELL_LIMIT", "add_row", "OPTIONS", "FormatOpt", "OutputFormat", "clean", "emit_json", "err", "fmt_time", "make_table", "out", "say", "styled", "warn"]
 
 class OutputFormat(StrEnum):
     table = "table"
@@ -82,10 +81,15 @@ def styled(text: object, style: str = "", *, limit: int | None = None) -> Text:
 
 
 def make_table(title: str, headers: list[str], *, right: tuple[str, ...] = ()) -> Table:
-    table = Table(title=clean(title), title_justify="left")
+    table = Table(title=Text(clean(title), style="italic"), title_justify="left")
     for header in headers:
         table.add_column(header, justify="right" if header in right else "left", overflow="fold")
     return table
+
+
+def add_row(table: Table, *cells: Text | str) -> None:
+    """A table row of ``Text``: never parsed as markup, whatever console prints the table."""
+    table.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells))
 
 
 def say(*parts: Text | str, console: Console | None = None) -> None:

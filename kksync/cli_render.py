@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from kksync.cli_output import OPTIONS, clean, err, fmt_time, make_table
+from kksync.cli_output import OPTIONS, add_row, clean, err, fmt_time, make_table
 from kksync.texts.cli import cli_text, plural
 
 if TYPE_CHECKING:
@@ -54,21 +54,21 @@ def render_check(console: Console, doc: CheckOut) -> None:
     for plan in doc.plans:
         ready = Text("–") if plan.ready is None else Text("ja", style="green") if plan.ready else Text("nej", style="red")
         top = ", ".join(f"{k} ({n})" for k, n in sorted(plan.by_requirement.items(), key=lambda kv: -kv[1])[:3])
-        table.add_row(clean(plan.plan_key), "ja" if plan.marked_for_decision else "nej",
+        add_row(table, clean(plan.plan_key), "ja" if plan.marked_for_decision else "nej",
                       "gælder" if plan.applies else "gælder ikke", ready, str(plan.totals.errors),
                       str(plan.totals.warnings), clean(top))
     console.print(table)
     detail = make_table("Fund pr. initiativ", ["Plan", "Initiativ", "Regel", "Alvor", "Besked"])
     for finding in doc.findings[:MAX_FINDINGS_SHOWN]:
-        detail.add_row(clean(finding.plan_key or ""), clean(finding.initiative_key or ""), clean(finding.rule),
+        add_row(detail, clean(finding.plan_key or ""), clean(finding.initiative_key or ""), clean(finding.rule),
                        finding.severity, clean(finding.message))
     if doc.findings:
         console.print(detail)
     if len(doc.findings) > MAX_FINDINGS_SHOWN:
-        console.print(cli_text("truncated", more=len(doc.findings) - MAX_FINDINGS_SHOWN))
+        console.print(Text(cli_text("truncated", more=len(doc.findings) - MAX_FINDINGS_SHOWN)))
     t = doc.totals
-    console.print(f"{plural(len(doc.plans), 'plan')} tjekket: {plural(t.findings, 'fund')} "
-                  f"({t.errors} fejl, {plural(t.warnings, 'advarsel')}).")
+    console.print(Text(f"{plural(len(doc.plans), 'plan')} tjekket: {plural(t.findings, 'fund')} "
+                       f"({t.errors} fejl, {plural(t.warnings, 'advarsel')})."))
     failing = [p.plan_key for p in doc.plans if p.fails_gate]
     if failing:
         console.print(Text.assemble(Text("Dumper: ", style="bold red"), Text(clean(", ".join(failing))),
@@ -91,22 +91,22 @@ def render_sync(console: Console, run: RunOut, notes: list[str], failures: list[
                        right=("Læst", "Nye", "Ændrede", "Slettede", "Kun kksync", "Skrevet", "Afvist", "Konflikter"))
     for key, n in run.lists.items():
         refused = Text(str(n.errors), style="bold red") if n.errors else Text("0")
-        table.add_row(clean(key), MODES.get(n.mode, n.mode), str(n.seen), str(n.added), str(n.updated), str(n.deleted),
+        add_row(table, clean(key), MODES.get(n.mode, n.mode), str(n.seen), str(n.added), str(n.updated), str(n.deleted),
                       str(n.bot_only), str(n.written), refused, str(n.conflicts))
     console.print(table)
     for note in notes:
         console.print(Text.assemble(Text(cli_text("note"), style="yellow"), Text(clean(note, 1000))))
     for line in failures[:50]:
         console.print(Text.assemble(Text("Afvist: ", style="bold red"), Text(clean(line, 1000))))
-    console.print(cli_text("sync_summary", changes=plural(run.changes, "ændring"),
-                           writes=plural(run.writes, "element"), requests=plural(run.requests, "kald"), units=run.resource_units))
+    console.print(Text(cli_text("sync_summary", changes=plural(run.changes, "ændring"),
+                                writes=plural(run.writes, "element"), requests=plural(run.requests, "kald"), units=run.resource_units)))
     if run.refused:
         console.print(Text(cli_text("sync_failed_writes", count=plural(run.refused, "tilbageskrivning")), style="bold red"))
 
 
 def render_runs(console: Console, runs: list[RunOut], site: str) -> None:
     if not runs:
-        console.print(cli_text("runs_none", site=clean(site)))
+        console.print(Text(cli_text("runs_none", site=clean(site))))
         return
     table = make_table("Seneste kørsler", ["Start", "Slut", "Status", "Måde", "Ændringer", "Skrevet", "Afvist", "Kald",
                                            "Ressourceenheder", "Bemærkning"],
@@ -114,7 +114,7 @@ def render_runs(console: Console, runs: list[RunOut], site: str) -> None:
     for run in runs:
         status = Text(STATUSES.get(run.status, run.status), style="red" if run.status in ("failed", "partial") else "")
         remark = run.error or "; ".join(run.failures[:3]) or run.note
-        table.add_row(fmt_time(run.started_at), fmt_time(run.finished_at), status, MODES.get(run.mode, run.mode),
-                      str(run.changes), str(run.writes), str(run.refused), str(run.requests),
-                      str(run.resource_units), clean(remark, 100, one_line=True))
+        add_row(table, fmt_time(run.started_at), fmt_time(run.finished_at), status, MODES.get(run.mode, run.mode),
+                      str(run.changes), str(run.writes), str(run.refused), str(run.requests), str(run.resource_units),
+                      clean(remark, 100, one_line=True))
     console.print(table)

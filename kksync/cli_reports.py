@@ -6,10 +6,9 @@ import os
 from pathlib import Path
 from typing import Annotated
 
-from typer._click import exceptions as click
-from typer._click.globals import get_current_context
 import typer
 from rich.text import Text
+from typer._click import exceptions as click
 
 from kksync.cli_output import clean, say, styled
 from kksync.texts.cli import HELP, cli_text

@@ -6,12 +6,12 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from typer._click import exceptions as click
-from typer._click.globals import get_current_context
 import typer
 from rich.text import Text
+from typer._click import exceptions as click
+from typer._click.globals import get_current_context
 
-from kksync.cli_output import FormatOpt, OutputFormat, clean, emit_json, make_table, out, say, styled
+from kksync.cli_output import FormatOpt, OutputFormat, add_row, clean, emit_json, make_table, out, say, styled
 from kksync.texts.cli import HELP, cli_text, plural
 
 __all__ = ["mount", "parse_date"]
@@ -91,7 +91,7 @@ def list_snapshots(plan: PlanOpt, fmt: FormatOpt = OutputFormat.table) -> None:
         return
     table = make_table(f"Øjebliksbilleder af {plan}", ["Statusdato", "Fingeraftryk", "Initiativer"], right=("Initiativer",))
     for row in rows:
-        table.add_row(row.status_date.isoformat(), row.digest[:12], str(row.initiatives))
+        add_row(table, row.status_date.isoformat(), row.digest[:12], str(row.initiatives))
     out.print(table)
 
 

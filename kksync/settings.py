@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -115,12 +115,12 @@ class Settings(BaseSettings):
     def _site_url(cls, value: str) -> str:
         value = value.strip().rstrip("/")
         if not is_loopback_or_https(value):
-            raise ValueError("must be an https:// SharePoint site URL (plain http only for the local emulator)")
+            raise ValueError("skal være en https://-adresse på et SharePoint-site (almindelig http kun til den lokale emulator)")
         parts = urlsplit(value)
         if parts.query or parts.fragment or ".." in parts.path.split("/"):
-            raise ValueError("must be the site's address only, without ?query, #fragment or /../")
+            raise ValueError("skal være sitets adresse alene, uden ?query, #fragment eller /../")
         if "/sites/" not in value and "/teams/" not in value:
-            raise ValueError("must point at a site, e.g. https://kk.sharepoint.com/sites/it-strategi")
+            raise ValueError("skal pege på et site, fx https://kk.sharepoint.com/sites/it-strategi")
         return value
 
     @field_validator("graph_url")
@@ -131,15 +131,15 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         parts = urlsplit(value)
         if not is_loopback_or_https(value) or parts.query or parts.fragment or ".." in parts.path.split("/"):
-            raise ValueError("must be Microsoft Graph's https:// base URL, e.g. https://graph.microsoft.com/v1.0 "
-                             "(plain http only for the local emulator)")
+            raise ValueError("skal være Microsoft Graphs https://-grundadresse, fx https://graph.microsoft.com/v1.0 "
+                             "(almindelig http kun til den lokale emulator)")
         return value
 
     @field_validator("notification_url")
     @classmethod
     def _notification_url(cls, value: str | None) -> str | None:
         if value is not None and not is_loopback_or_https(value.strip()):
-            raise ValueError("must be the function's https:// address, e.g. https://<app>.azurewebsites.net/api/webhook")
+            raise ValueError("skal være funktionens https://-adresse, fx https://<app>.azurewebsites.net/api/webhook")
         return value.strip() if value is not None else None
 
     @field_validator("state")
@@ -147,21 +147,21 @@ class Settings(BaseSettings):
     def _state(cls, value: str) -> str:
         if not value.strip():
             # sqlite3 would open a throw-away database: every run would forget tokens, history and snapshots.
-            raise ValueError("is empty; give a SQLite path (e.g. .kksync/state.db) or an Azure Storage connection string")
+            raise ValueError("er tom; angiv en SQLite-sti (fx .kksync/state.db) eller en Azure Storage-forbindelsesstreng")
         return value
 
     @field_validator("queue_name")
     @classmethod
     def _queue_name(cls, value: str) -> str:
         if not _QUEUE_NAME.match(value):
-            raise ValueError("must be an Azure Storage queue name: 3-63 lower-case letters, digits and single hyphens")
+            raise ValueError("skal være et Azure Storage-kønavn: 3–63 små bogstaver (lower-case), cifre og enkelte bindestreger")
         return value
 
     @field_validator("template_dir")
     @classmethod
     def _template_dir(cls, value: Path | None) -> Path | None:
         if value is not None and not value.exists():
-            raise ValueError(f"{value} does not exist; give a folder holding kksync.docx (or leave it unset)")
+            raise ValueError(f"{value} findes ikke; angiv en mappe med kksync.docx (eller lad den være tom)")
         return value
 
     @model_validator(mode="after")
@@ -170,10 +170,10 @@ class Settings(BaseSettings):
         if self.auth is AuthMode.CERTIFICATE:
             missing = [n for n in ("tenant_id", "client_id", "certificate_path") if getattr(self, n) is None]
         if self.auth is AuthMode.EMULATOR and (self.site_url.startswith("https://") or self.graph_endpoint.startswith("https://")):
-            raise ValueError("KKSYNC_AUTH=emulator only works with the local emulator; use certificate or managed-identity")
+            raise ValueError("KKSYNC_AUTH=emulator virker kun med den lokale emulator; brug certificate eller managed-identity")
         if missing:
             names = ", ".join(f"KKSYNC_{n.upper()}" for n in missing)
-            raise ValueError(f"KKSYNC_AUTH=certificate needs {names}")
+            raise ValueError(f"KKSYNC_AUTH=certificate kræver {names}")
         return self
 
     @property
@@ -238,6 +238,22 @@ def unknown_settings(environ: dict[str, str] | None = None, env_file: Path = Pat
     return warnings
 
 
+def _danish(detail: Any) -> str:
+    """pydantic's message for one invalid setting, in Danish (our validators' own are Danish already)."""
+    kind, ctx = detail.get("type", ""), detail.get("ctx") or {}
+    texts = {
+        "int_parsing": "skal være et helt tal", "int_from_float": "skal være et helt tal (uden decimaler)",
+        "float_parsing": "skal være et tal", "finite_number": "skal være et endeligt tal",
+        "bool_parsing": "skal være true eller false", "missing": "skal angives",
+        "greater_than_equal": f"skal være mindst {ctx.get('ge')}", "less_than_equal": f"må højst være {ctx.get('le')}",
+        "greater_than": f"skal være større end {ctx.get('gt')}", "less_than": f"skal være mindre end {ctx.get('lt')}",
+        "enum": f"skal være en af: {ctx.get('expected')}",
+    }
+    if kind in texts:
+        return f"{texts[kind]} (fik «{str(detail.get('input'))[:100]}»)" if kind != "missing" else texts[kind]
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read and validate the settings; a bad value becomes one ``ConfigError`` naming the variable."""
     try:
@@ -246,5 +262,5 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for detail in error.errors():
             name = "KKSYNC_" + "_".join(str(p) for p in detail["loc"]).upper() if detail["loc"] else "KKSYNC_*"
-            lines.append(f"{name}: {detail['msg'].removeprefix('Value error, ')}")
+            lines.append(f"{name}: {_danish(detail)}")
         raise ConfigError("Indstillingerne er ugyldige:\n  " + "\n  ".join(lines)) from None

@@ -11,7 +11,7 @@ import typer
 
 __all__ = ["app", "serve"]
 
-app = typer.Typer(help="Local SharePoint Online site emulator.", no_args_is_help=True)
+app = typer.Typer(help="Lokal emulator af et SharePoint Online-site.", no_args_is_help=True)
 
 
 def serve(
@@ -41,16 +41,30 @@ def serve(
 
 @app.command("serve")
 def serve_command(
-    host: Annotated[str, typer.Option(help="Interface to bind (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 0,
-    db: Annotated[Path, typer.Option(help="SQLite file holding the site's state.")] = Path("sharepoint-emulator.db"),
-    site: Annotated[str, typer.Option(help="Site name: served at /sites/<site>.")] = "kk-it",
-    notification_delay: Annotated[float, typer.Option(help="Seconds to batch changes before a webhook POST.")] = 1.0,
+    host: Annotated[str, typer.Option(help="Netværksadresse at lytte på (som standard kun denne maskine).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port; 0 vælger en ledig.")] = 0,
+    db: Annotated[Path, typer.Option(help="SQLite-fil med sitets data.")] = Path("sharepoint-emulator.db"),
+    site: Annotated[str, typer.Option(help="Sitets navn: serveres på /sites/<navn>.")] = "kk-it",
+    notification_delay: Annotated[float, typer.Option(help="Sekunder ændringer samles før en webhook-besked.")] = 1.0,
 ) -> None:
-    """Serve a SharePoint site over HTTP."""
-    serve(db, host=host, port=port, site=site, notification_delay=notification_delay)
+    """Kør et SharePoint-site over HTTP (til Ctrl+C)."""
+    import sqlite3
+    import sys
+
+    try:
+        serve(db, host=host, port=port, site=site, notification_delay=notification_delay)
+    except OSError as error:
+        # A busy port, an address not on this machine, a folder that cannot be written: one line, no traceback.
+        where = f"{host}:{port}" if error.filename is None else str(error.filename)
+        print(f"Emulatoren kunne ikke starte ({where}): {error.strerror or error}. "
+              "Vælg en anden --port (0 finder en ledig) eller en anden --db.", file=sys.stderr)
+        raise typer.Exit(2) from None
+    except sqlite3.Error as error:
+        print(f"Emulatoren kunne ikke åbne databasen «{db}»: {error}. Angiv en skrivbar SQLite-fil med --db.",
+              file=sys.stderr)
+        raise typer.Exit(2) from None
 
 
 @app.callback()
 def _main() -> None:
-    """Keep `serve` a sub-command even though it is the only one."""
+    """Lokal emulator af et SharePoint Online-site."""

@@ -7,7 +7,6 @@ from typing import Any
 
 from kksync.checks.findings import CheckReport, Finding, PlanVerdict
 from kksync.core import model as m
-from kksync.errors import UnknownPlanError
 from kksync.services.runs import SyncStamp
 
 __all__ = ["CheckView", "check_report"]
@@ -47,11 +46,9 @@ class CheckView:
 def check_report(portfolio: m.Portfolio, report: CheckReport, *, plan_key: str | None = None) -> CheckView:
     plans = portfolio.plans
     if plan_key is not None:
-        plan = portfolio.plan_by_key(plan_key)
-        if plan is None:
-            known = ", ".join(sorted(p.key for p in plans)) or "ingen – kør kksync sync først"
-            raise UnknownPlanError(f"Planen «{plan_key}» findes ikke. Kendte planer: {known}", plan_key=plan_key)
-        plans = [plan]
+        from kksync.services.snapshots import require_plan
+
+        plans = [require_plan(portfolio, plan_key)]
     ids = {p.id for p in plans}
     verdicts = [v for v in report.verdicts.values() if v.plan_id in ids]
     findings = [f for f in report.findings if f.plan_id in ids or (plan_key is None and f.plan_id is None)]

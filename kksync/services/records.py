@@ -62,10 +62,19 @@ def pack(mapped: Mapped[Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
-def unpack(schema: ListSchema, text: str) -> tuple[m.Record, list[m.FieldProblem]]:
-    payload = json.loads(text)
-    record = schema.model.model_validate(payload["r"])
-    return record, [m.FieldProblem.model_validate(p) for p in payload.get("p", [])]
+def unpack(schema: ListSchema, text: str, item_id: int | None = None) -> tuple[m.Record, list[m.FieldProblem]]:
+    """The stored record; a damaged one is a ``StateError`` saying what to run, never a traceback."""
+    try:
+        payload = json.loads(text)
+        record = schema.model.model_validate(payload["r"])
+        return record, [m.FieldProblem.model_validate(p) for p in payload.get("p", [])]
+    except (ValueError, KeyError, TypeError) as error:  # pydantic's ValidationError is a ValueError
+        from kksync.errors import StateError
+        from kksync.texts.sync import ITEM_DAMAGED
+
+        reason = type(error).__name__ if not str(error) else str(error).splitlines()[0][:200]
+        raise StateError(ITEM_DAMAGED.format(item=item_id if item_id is not None else "?", list=schema.title,
+                                             error=reason)) from error
 
 
 class RecordCache:
@@ -86,7 +95,7 @@ class RecordCache:
         for item_id in sorted(texts):
             text = texts[item_id]
             hit = old.get(item_id)
-            new[item_id] = hit if hit is not None and hit[0] == text else (text, *unpack(schema, text))
+            new[item_id] = hit if hit is not None and hit[0] == text else (text, *unpack(schema, text, item_id))
         self._lists[schema.key] = new
         return [(record, problems) for _, record, problems in new.values()]
 

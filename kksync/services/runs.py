@@ -41,8 +41,8 @@ class WriteFailure:
 
 
 class _Outcome(Protocol):
-    run_id: str
-    lists: Mapping[str, ListOutcome]
+    @property
+    def lists(self) -> Mapping[str, ListOutcome]: ...
     notes: list[str]
     failures: list[WriteFailure]
 
@@ -67,9 +67,7 @@ class RunTracker:
 
     def record(self, outcome: _Outcome, changes: list[ChangeRecord], *, requests: int, resource_units: int = 0,
                finished: bool = False, error: BaseException | None = None) -> None:
-        from dataclasses import replace
-
-        lists = {key: replace(o.stats, mode=o.mode) for key, o in outcome.lists.items()}
+        lists = {key: o.stats for key, o in outcome.lists.items()}
         status: RunStatus = "running"
         if error is not None:
             status = "failed"

@@ -43,11 +43,16 @@ def history_key(plan_key: str, at: datetime) -> str:
     return f"{plan_key}{HISTORY_MARK}{at.astimezone(UTC):%Y%m%dT%H%M%S%fZ}"
 
 
+def shown_key(plan_key: str, limit: int = 80) -> str:
+    """A plan key the caller typed, as a message shows it: a very long one is cut with "…"."""
+    return plan_key if len(plan_key) <= limit else plan_key[: limit - 1] + "…"
+
+
 def require_plan(portfolio: m.Portfolio, plan_key: str) -> m.Plan:
     plan = portfolio.plan_by_key(plan_key)
     if plan is None:
         known = ", ".join(sorted(p.key for p in portfolio.plans)) or cli_text("plan_none_known")
-        raise UnknownPlanError(cli_text("plan_missing", plan=plan_key, known=known), plan_key=plan_key)
+        raise UnknownPlanError(cli_text("plan_missing", plan=shown_key(plan_key), known=known), plan_key=plan_key)
     return plan
 
 

@@ -20,8 +20,8 @@ known from Microsoft Graph (``services.people``), not from the site's users.
 from __future__ import annotations
 
 import uuid
-from contextlib import nullcontext
 from collections.abc import Callable, Container, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,7 +38,6 @@ from kksync.services.drift import ListDrift, compare_fields, is_missing_field_er
 from kksync.services.leases import LeasePolicy, lease_owner
 from kksync.services.people import RunPeople, person_columns, row_person_ids, stored_person_ids
 from kksync.services.ports import AccountDirectory, SharePointItems, SyncStore
-from kksync.services.runs import RunTracker, WriteFailure
 from kksync.services.records import (
     DATA_LISTS,
     RecordCache,
@@ -48,6 +47,7 @@ from kksync.services.records import (
     pack,
     unpack,
 )
+from kksync.services.runs import RunTracker, WriteFailure
 from kksync.sharepoint.client import ItemWrite
 from kksync.state.base import ChangeAction, ChangeRecord, ListRunStats, StoredItem
 from kksync.texts import sync_note
@@ -70,6 +70,9 @@ class ListOutcome:
     stats: ListRunStats = field(default_factory=ListRunStats)
     requests: int = 0
     resource_units: int = 0
+
+    def __post_init__(self) -> None:
+        self.stats = replace(self.stats, mode=self.mode)
 
     def count(self, **counters: int) -> None:
         """Add to the run-history counters (``seen=3, added=1``); the history record is immutable."""
@@ -337,7 +340,7 @@ class SyncService:
     def _reread(self, schema: ListSchema, rows: list[dict[str, Any]], current: dict[int, StoredItem],
                 outcome: ListOutcome, changes: list[ChangeRecord]) -> list[StoredItem]:
         """Items read again after a 412: a change is counted once per run, however often it is re-read."""
-        scratch, found = ListOutcome(), []
+        scratch, found = ListOutcome(), list[ChangeRecord]()
         upserts = self._apply(schema, rows, current, scratch, found)
         counted = {(c.list_key, c.item_id) for c in changes}
         for change in found:

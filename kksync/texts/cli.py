@@ -19,6 +19,7 @@ EXIT_CODES: dict[int, str] = {
     4: "tilstanden: tilstandsfilen er tom, beskadiget eller uden data, eller data er for gamle til at dømme",
     5: "delvist udført: kørslen gik igennem, men noget arbejde fejlede (fx tilbageskrivninger SharePoint afviste)",
     6: "optaget: en anden synkronisering kører allerede mod samme tilstand; prøv igen om lidt",
+    130: "afbrudt med Ctrl+C",
     70: "uventet fejl i kksync (en programfejl); kør igen med --debug og send udskriften til udviklerne",
 }
 """The exit codes of every ``kksync`` command (README, "Exit codes", is generated from the same table)."""

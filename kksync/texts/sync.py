@@ -3,7 +3,7 @@ list was read in full, which columns SharePoint lacks, what Microsoft Graph coul
 
 from __future__ import annotations
 
-__all__ = ["SYNC_NOTES", "sync_note"]
+__all__ = ["ITEM_DAMAGED", "SYNC_NOTES", "sync_note"]
 
 SYNC_NOTES: dict[str, str] = {
     "no_token": "{list}: intet gemt ændrings-token – fuld læsning",
@@ -41,3 +41,10 @@ SYNC_NOTES: dict[str, str] = {
 def sync_note(code: str, **values: object) -> str:
     """The Danish note for ``code``."""
     return SYNC_NOTES[code].format(**values)
+
+
+ITEM_DAMAGED = (
+    "Det gemte element {item} i listen «{list}» kan ikke læses ({error}); tilstanden er beskadiget. Kør "
+    "«kksync sync --full», som læser listen forfra fra SharePoint og erstatter det gemte."
+)
+"""A stored item whose JSON no longer parses (the store was edited or damaged)."""
