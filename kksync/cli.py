@@ -6,8 +6,6 @@ documented exit codes. Output goes through ``kksync.cli_output`` (data is never 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,10 +26,11 @@ from kksync.cli_output import (
     styled,
     warn,
 )
+from kksync.cli_runtime import runtime
 from kksync.texts.cli import HELP, cli_text, plural
 
 if TYPE_CHECKING:
-    from kksync.app import Runtime
+    pass
 
 app = typer.Typer(help=HELP["app"], no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   add_completion=False, cls=KksyncGroup)
@@ -65,29 +64,6 @@ def main_options(
 
     for warning in unknown_settings():
         warn("", warning)
-
-
-def _on_retry(wait: object) -> None:
-    from kksync.sharepoint.retry import RetryWait
-
-    assert isinstance(wait, RetryWait)
-    reason = cli_text("retry_status", status=wait.status) if wait.status else cli_text("retry_connection")
-    warn("", cli_text("retry", reason=reason, next=wait.next_attempt, max=wait.max_attempts,
-                      seconds=f"{wait.seconds:.0f}" if wait.seconds >= 1 else f"{wait.seconds:.1f}".replace(".", ",")))
-
-
-@contextmanager
-def runtime(*, create_state: bool = True) -> Iterator[Runtime]:
-    """The runtime of one command; retries are shown as they happen."""
-    from kksync.app import open_runtime
-
-    with open_runtime(create_state=create_state) as rt:
-        rt.client.transport.retrier.on_wait = _on_retry
-        directory = rt.directory
-        transport = getattr(directory, "transport", None)
-        if transport is not None:
-            transport.retrier.on_wait = _on_retry
-        yield rt
 
 
 def _now() -> datetime:

@@ -80,10 +80,12 @@ def styled(text: object, style: str = "", *, limit: int | None = None) -> Text:
     return Text(clean(text, limit), style=style)
 
 
-def make_table(title: str, headers: list[str], *, right: tuple[str, ...] = ()) -> Table:
+def make_table(title: str, headers: list[str], *, right: tuple[str, ...] = (), keep: tuple[str, ...] = ()) -> Table:
+    """A table; ``right``: numbers, right-aligned and never wrapped; ``keep``: short words never wrapped."""
     table = Table(title=Text(clean(title), style="italic"), title_justify="left")
     for header in headers:
-        table.add_column(header, justify="right" if header in right else "left", overflow="fold")
+        table.add_column(header, justify="right" if header in right else "left", overflow="fold",
+                         no_wrap=header in right or header in keep)
     return table
 
 

@@ -87,7 +87,7 @@ def _last_sync(console: Console, when: object) -> None:
 
 def render_sync(console: Console, run: RunOut, notes: list[str], failures: list[str]) -> None:
     table = make_table("Synkronisering", ["Liste", "Måde", "Læst", "Nye", "Ændrede", "Slettede", "Kun kksync",
-                                          "Skrevet", "Afvist", "Konflikter"],
+                                          "Skrevet", "Afvist", "Konflikter"], keep=("Måde",),
                        right=("Læst", "Nye", "Ændrede", "Slettede", "Kun kksync", "Skrevet", "Afvist", "Konflikter"))
     for key, n in run.lists.items():
         refused = Text(str(n.errors), style="bold red") if n.errors else Text("0")
@@ -110,7 +110,7 @@ def render_runs(console: Console, runs: list[RunOut], site: str) -> None:
         return
     table = make_table("Seneste kørsler", ["Start", "Slut", "Status", "Måde", "Ændringer", "Skrevet", "Afvist", "Kald",
                                            "Ressourceenheder", "Bemærkning"],
-                       right=("Ændringer", "Skrevet", "Afvist", "Kald", "Ressourceenheder"))
+                       right=("Ændringer", "Skrevet", "Afvist", "Kald", "Ressourceenheder"), keep=("Status", "Måde"))
     for run in runs:
         status = Text(STATUSES.get(run.status, run.status), style="red" if run.status in ("failed", "partial") else "")
         remark = run.error or "; ".join(run.failures[:3]) or run.note

@@ -28,9 +28,9 @@ def _check_out_dir(out: Path) -> None:
 
 
 def _run(plan: str, kind: str, year: int | None, out: Path, publish: bool) -> None:
-    from kksync.cli import runtime
     from kksync.cli_output import fmt_time
     from kksync.cli_render import progress
+    from kksync.cli_runtime import runtime
     from kksync.core import model as m
 
     _check_out_dir(out)

@@ -56,7 +56,7 @@ def snapshot(ctx: typer.Context,
 
 
 def create(plan: str, status_date: str | None, replace: bool) -> None:
-    from kksync.cli import runtime
+    from kksync.cli_runtime import runtime
 
     day = parse_date(status_date, "--date") if status_date else datetime.now(UTC).date()
     with runtime(create_state=False) as rt:
@@ -73,8 +73,8 @@ def create(plan: str, status_date: str | None, replace: bool) -> None:
 @snapshot_app.command("list")
 def list_snapshots(plan: PlanOpt, fmt: FormatOpt = OutputFormat.table) -> None:
     """Vis en plans øjebliksbilleder (statusdato, fingeraftryk, antal initiativer)."""
-    from kksync.cli import runtime
     from kksync.cli_json import SnapshotOut, SnapshotsOut, dump, head
+    from kksync.cli_runtime import runtime
     from kksync.services.snapshots import load_snapshot
 
     with runtime(create_state=False) as rt:
@@ -98,7 +98,7 @@ def list_snapshots(plan: PlanOpt, fmt: FormatOpt = OutputFormat.table) -> None:
 @snapshot_app.command("delete")
 def delete_snapshot(plan: PlanOpt, status_date: Annotated[str, typer.Option("--date", metavar="ÅÅÅÅ-MM-DD", help=HELP["date"])]) -> None:
     """Slet et øjebliksbillede (det gemmes i historikken, så intet går tabt)."""
-    from kksync.cli import runtime
+    from kksync.cli_runtime import runtime
 
     day = parse_date(status_date, "--date")
     with runtime(create_state=False) as rt:
@@ -129,8 +129,8 @@ def diff(plan: PlanOpt,
          new: Annotated[str, typer.Option("--to", metavar="ÅÅÅÅ-MM-DD", help=HELP["to"])],
          fmt: FormatOpt = OutputFormat.table) -> None:
     """Hvad er ændret i en plan mellem to øjebliksbilleder?"""
-    from kksync.cli import runtime
     from kksync.cli_json import DiffOut, dump, head
+    from kksync.cli_runtime import runtime
 
     first, second = parse_date(old, "--from"), parse_date(new, "--to")
     with runtime(create_state=False) as rt:
