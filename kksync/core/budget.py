@@ -95,7 +95,7 @@ class MinuteBudget:
         self._used = 0
 
     def _expire(self, now: float) -> None:
-        while self._spent and self._spent[0][0] <= now - self.WINDOW:
+        while self._spent and self._spent[0][0] + self.WINDOW <= now:
             self._used -= self._spent.popleft()[1]
 
     def used(self, now: float) -> int:
@@ -111,7 +111,7 @@ class MinuteBudget:
         for at, units in self._spent:  # the oldest spends leave the window first
             used -= units
             if used + cost <= self.per_minute or used == 0:
-                return max(0.0, at + self.WINDOW - now)
+                return _wait_until(at + self.WINDOW, now)
         return 0.0  # unreachable: the loop ends with used == 0
 
     def spend(self, cost: int, now: float) -> None:
@@ -119,3 +119,13 @@ class MinuteBudget:
             self._expire(now)
             self._spent.append((now, cost))
             self._used += cost
+
+
+def _wait_until(moment: float, now: float) -> float:
+    """The wait after which ``now + wait >= moment`` holds in floating point (so the spend has left the window)."""
+    import math
+
+    wait = max(0.0, moment - now)
+    while now + wait < moment:
+        wait = math.nextafter(wait, math.inf)
+    return wait
