@@ -13,7 +13,7 @@ from kksync.checks.findings import CheckReport, Finding, Severity
 from kksync.core.model import NOTE_MAX, TEXT_MAX, Completeness, GateStatus, Initiative, Plan
 from kksync.texts import MISSING_LIST, counted
 
-__all__ = ["initiative_bot_values", "missing_text", "plan_bot_values"]
+__all__ = ["initiative_bot_values", "missing_text", "plan_bot_values", "shown_findings"]
 
 _SHOWN = (Severity.ERROR, Severity.WARNING)
 
@@ -22,9 +22,14 @@ def _sort_key(finding: Finding) -> tuple[int, str]:
     return rule_order(finding.rule), finding.message
 
 
+def shown_findings(findings: list[Finding]) -> list[Finding]:
+    """The findings "Hvad mangler" shows (errors and warnings), in its order."""
+    return sorted((f for f in findings if f.severity in _SHOWN), key=_sort_key)
+
+
 def missing_text(findings: list[Finding], max_items: int = 10) -> str | None:
     """A Danish bullet list of what is missing (errors and warnings), capped at ``max_items``."""
-    shown = sorted((f for f in findings if f.severity in _SHOWN), key=_sort_key)
+    shown = shown_findings(findings)
     if not shown:
         return None
     lines = [MISSING_LIST["item"].format(requirement=f.requirement.value, message=f.message) for f in shown[:max_items]]

@@ -8,6 +8,7 @@ code: ``kksync/governance.toml`` is the shipped default and an administrator rep
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from functools import cache
@@ -27,10 +28,13 @@ from pydantic import (
 
 from kksync.checks.catalog import RULES
 from kksync.checks.findings import Severity
-from kksync.core.model import FundingSource, PlanKind, PlanStage
+from kksync.core.model import Administration, FundingSource, PlanKind, PlanStage
 from kksync.errors import ConfigError
 
-__all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PortfolioRules", "Thresholds", "load_governance"]
+__all__ = [
+    "DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PortfolioRules", "ReminderRules", "Thresholds",
+    "load_governance",
+]
 
 DEFAULT_GOVERNANCE_FILE = Path(__file__).resolve().parent.parent / "governance.toml"
 
@@ -122,11 +126,46 @@ class PortfolioRules(_Strict):
     severity: Level = "advarsel"
 
 
+_MAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+
+
+def _mail_address(value: str) -> str:
+    value = value.strip()
+    if not _MAIL.match(value) or len(value) > 254:
+        raise ValueError(f"{value[:100]!r} er ikke en mailadresse (navn@kk.dk)")
+    return value.lower()
+
+
+MailAddress = Annotated[str, AfterValidator(_mail_address)]
+
+
+class ReminderRules(_Strict):
+    """Reminder mails before a plan's political decision (``kksync.checks.reminders``).
+
+    ``days_before``: how many days before the expected decision date a reminder goes out (one reminder
+    per number; a day the timer missed is caught up until the next one is due). ``stages``: the plan
+    stages in which the decision is still ahead. ``contacts``: per administration the addresses that get
+    a digest of all the administration's incomplete initiatives, beside their owners and managers.
+    """
+
+    days_before: Annotated[tuple[Annotated[int, Field(ge=1, le=365, strict=True)], ...], Field(min_length=1)] = (14, 3)
+    stages: tuple[PlanStage, ...] = (PlanStage.UDKAST, PlanStage.KLAR)
+    contacts: dict[Administration, tuple[MailAddress, ...]] = {}
+
+    @field_validator("days_before")
+    @classmethod
+    def _distinct(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("days_before må ikke nævne det samme antal dage to gange")
+        return tuple(sorted(value, reverse=True))
+
+
 class Governance(_Strict):
     thresholds: Thresholds = Thresholds()
     lights: LightLimits = LightLimits()
     kinds: dict[PlanKind, KindRules] = {}
     portfolio: PortfolioRules = PortfolioRules()
+    reminders: ReminderRules = ReminderRules()
 
     _cache: dict[tuple[PlanKind | None, PlanStage | None], dict[str, Severity]] = PrivateAttr(default_factory=dict)
 
