@@ -6,6 +6,7 @@ Layout (``{p}`` is the prefix, every key part encoded with :func:`kksync.state.c
   binary property, or a blob ``items/scope/list/{id}-{hash}`` when it is too large for an entity.
 - table ``{p}lists``: partition ``scope``, rows ``token|list``, ``notified|list``, ``sub|list``.
 - table ``{p}runs``: partition ``scope``, row = inverted start time, so the newest run lists first.
+- table ``{p}reminders``: partition ``scope``, the reminder ledger (``kksync.state._azure_reminders``).
 - container ``{p}-state``: ``snapshots/scope/plan/YYYY-MM-DD``, large item bodies and large runs, and
   one empty blob ``leases/scope/list/lease`` per list whose blob lease is the list's sync lease.
 
@@ -43,6 +44,7 @@ from kksync.state._azure_io import (
     submit_batches,
 )
 from kksync.state._azure_lease import acquire_blob_lease, release_blob_lease, renew_blob_lease
+from kksync.state._azure_reminders import AzureReminders
 from kksync.state.base import (
     Lease,
     RunRecord,
@@ -86,7 +88,7 @@ def _list_entity(kind: str, scope: str, list_key: str, /, **values: str | None) 
     return {"PartitionKey": partition, "RowKey": row, **values}
 
 
-class AzureStateStore(StoreLifetime):
+class AzureStateStore(AzureReminders, StoreLifetime):
     """State in an Azure Storage account (or Azurite); several installations can share one account
     by using different prefixes."""
 
@@ -107,6 +109,7 @@ class AzureStateStore(StoreLifetime):
             self._items: Any = self._service.create_table_if_not_exists(f"{prefix}items")
             self._lists: Any = self._service.create_table_if_not_exists(f"{prefix}lists")
             self._runs: Any = self._service.create_table_if_not_exists(f"{prefix}runs")
+            self._reminders = self._service.create_table_if_not_exists(f"{prefix}reminders")  # _azure_reminders
             with contextlib.suppress(ResourceExistsError):
                 self._blobs.create_container()
 

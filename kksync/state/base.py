@@ -27,6 +27,7 @@ __all__ = [
     "ChangeRecord",
     "Lease",
     "ListRunStats",
+    "ReminderClaim",
     "RunMode",
     "RunStatus",
     "RunRecord",
@@ -151,6 +152,28 @@ class Lease:
     """How long the lease lasts from a renewal (for Azure rounded into 15–60 s)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderClaim:
+    """One person's reminder digest of one day, claimed before it is sent (``kksync.services.reminders``).
+
+    The claim is a conditional insert of the day and of every reminder key the digest carries: it fails
+    when any of them is already there, so two processors never both send, and no reminder goes to a
+    person twice. ``status`` is ``claimed`` until Graph accepted the mail, then ``sent``. A claim that
+    stays ``claimed`` (the process died, or the answer was lost) is never sent again by itself: at most
+    once; ``note`` says what is known.
+    """
+
+    scope: str
+    address: str
+    day: date
+    keys: tuple[str, ...]
+    owner: str
+    claimed_at: datetime
+    status: Literal["claimed", "sent"] = "claimed"
+    sent_at: datetime | None = None
+    note: str = ""
+
+
 @runtime_checkable
 class StateStore(Protocol):
     """Where kksync keeps its state. Every method is scoped; implementations raise ``StateError``."""
@@ -247,6 +270,24 @@ class StateStore(Protocol):
         ...
 
     def delete_subscription(self, scope: str, list_key: str) -> None: ...
+
+    # -- reminder mails (see ``ReminderClaim``) ----------------------------------------------------
+    def claim_reminder(self, claim: ReminderClaim) -> bool:
+        """Insert the claim and its keys all together, or nothing: ``False`` when the person already has a
+        digest that day or any of the keys (another processor, or an earlier run, got there first)."""
+        ...
+
+    def finish_reminder(self, scope: str, address: str, day: date, *, sent: bool, at: datetime, note: str = "") -> None:
+        """``sent``: Graph accepted the mail. Otherwise the claim stays (it may have gone) with ``note``."""
+        ...
+
+    def release_reminder(self, scope: str, address: str, day: date) -> None:
+        """Forget an unsent claim and its keys (the mail was refused for sure: it may be tried again)."""
+        ...
+
+    def reminder_claims(self, scope: str, *, since: date | None = None) -> list[ReminderClaim]:
+        """Every claim of the scope (from ``since`` on), by day, then address."""
+        ...
 
     # -- lifetime ----------------------------------------------------------------------------------
     def close(self) -> None: ...

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kksync.state._sqlite_reminders import REMINDER_SCHEMA, SqliteReminders
 from kksync.state.base import (
     Lease,
     RunRecord,
@@ -70,6 +71,8 @@ CREATE TABLE IF NOT EXISTS leases (
     PRIMARY KEY (scope, list_key));
 """
 
+_SCHEMA += REMINDER_SCHEMA  # the reminder ledger (kksync.state._sqlite_reminders)
+
 _ITEM_COLUMNS = "item_id, record_json, fingerprint, bot_fingerprint, etag, modified, editor"
 
 
@@ -78,7 +81,7 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]
         yield values[start : start + size]
 
 
-class SqliteStateStore(StoreLifetime):
+class SqliteStateStore(SqliteReminders, StoreLifetime):
     """State in one SQLite file (``":memory:"`` for a private, throw-away store)."""
 
     def __init__(

@@ -17,6 +17,7 @@ import pytest
 from kksync.errors import StateError
 from kksync.state import ChangeRecord, ListRunStats, RunRecord, StateStore, StoredItem, Subscription
 from tests.state.lease_contract import LeaseContract
+from tests.state.reminder_contract import ReminderContract
 
 ODD_SCOPES = [
     "https://kk.sharepoint.com/sites/it-strategi#handleplan",
@@ -57,7 +58,7 @@ def run(run_id: str, scope: str, started: datetime, **kw: Any) -> RunRecord:
     return RunRecord(run_id=run_id, scope=scope, started_at=started, **kw)
 
 
-class StateStoreContract(LeaseContract):
+class StateStoreContract(LeaseContract, ReminderContract):
     """Behaviour every state store must show. Subclasses provide the ``store`` fixture, and say how time
     passes for their leases (``advance`` and ``lapse``, see :class:`LeaseContract`)."""
 
