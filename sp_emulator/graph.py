@@ -2,7 +2,9 @@
 
 ``GET /graph/v1.0/users/{id | userPrincipalName}`` answers whether an account exists and is enabled (only
 Graph knows: SharePoint keeps a user who left in ``siteusers``), and ``POST /graph/v1.0/users/{id}/sendMail``
-stores the message for tests (202 Accepted). Graph JSON is plain (no ``d``, collections under ``value``);
+stores the message for tests (202 Accepted): a JSON ``message``, or MIME content base64-encoded in the
+body with ``Content-Type: text/plain`` (Microsoft Learn, "user: sendMail"; malformed base64 is 400
+"Invalid base64 string for MIME content."). Graph JSON is plain (no ``d``, collections under ``value``);
 errors are ``{"error": {"code", "message", "innerError"}}`` (Microsoft Learn: "Microsoft Graph error
 responses and resource types"). The directory is the site's users: a user who left (``Departed``) has a
 deleted account (404 ``Request_ResourceNotFound``), ``AccountEnabled`` False a disabled one.
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from .mime import parse_mime
 from .site import APP_USER_ID, iso
 from .wire import Req, Resp
 
@@ -159,12 +162,33 @@ class Graph:
         context = f"{self.server.graph_url}/$metadata#users({','.join(chosen)})/$entity"
         return _json({"@odata.context": context, **{k: entity[k] for k in chosen}})
 
+    def messages(self, to: str | None = None) -> list[dict[str, Any]]:
+        """What was sent, oldest first (for tests and the demo); ``to``: only mails to that address."""
+        with self._lock:
+            sent = list(self.sent)
+        if to is None:
+            return sent
+        wanted = to.strip().lower()
+        return [m for m in sent
+                if any(str(r.get("emailAddress", {}).get("address", "")).lower() == wanted
+                       for r in m["message"].get("toRecipients", []))]
+
     def send_mail(self, req: Req, sender: str) -> Resp:
         try:
             user = self._account(sender)
         except GraphError:
             # Mail is served by Exchange, which names an unknown mailbox its own way (unverified text).
             raise GraphError(404, "ErrorInvalidUser", f"The requested user '{unquote(sender)}' is invalid.") from None
+        if req.headers.get("content-type", "").split(";")[0].strip().lower() == "text/plain":
+            entry = parse_mime(req.body)
+            if entry is None:
+                raise GraphError(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string for MIME content.")
+            if not entry["message"]["toRecipients"]:
+                raise GraphError(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.")
+            with self._lock:
+                self.sent.append({"from": user.get("Email"), **entry, "saveToSentItems": True,
+                                  "sent": iso(self.site.clock())})
+            return Resp(202, b"", GRAPH_JSON)
         try:
             body = json.loads(req.body or b"{}")
         except ValueError:

@@ -14,17 +14,19 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from kksync.queues import ChangeMessage
     from kksync.sharepoint.client import Change, ItemWrite, ListInfo, WriteOutcome
-    from kksync.sharepoint.data import AccountState, SiteUser
-    from kksync.state.base import Lease, RunRecord, StoredItem, Subscription
+    from kksync.sharepoint.data import AccountState, AlternativeMail, SiteUser
+    from kksync.state.base import Lease, ReminderClaim, RunRecord, StoredItem, Subscription
 
 __all__ = [
     "AccountDirectory",
     "ChangeQueue",
     "LeaseStore",
     "ListLookup",
+    "MailSender",
     "NotificationState",
     "ReconcileSharePoint",
     "ReconcileStore",
+    "ReminderLedger",
     "SchemaAdmin",
     "SeedTarget",
     "SharePointFiles",
@@ -236,3 +238,25 @@ class ReconcileStore(SyncStore, NotificationState, SubscriptionState, Protocol):
 
 class ReconcileSharePoint(SharePointItems, SubscriptionAdmin, Protocol):
     """The nightly reconcile's SharePoint: the sync's items (and the subscription calls of renewal)."""
+
+
+# --- reminder mails (kksync.services.reminders) ----------------------------------------------------
+
+
+class MailSender(Protocol):
+    """Microsoft Graph's ``sendMail`` (``kksync.sharepoint.graph.GraphClient``)."""
+
+    def send_mime_mail(self, sender: str, mail: AlternativeMail) -> None: ...
+
+
+class ReminderLedger(Protocol):
+    """The state store's reminder ledger (``kksync.state.base.StateStore``)."""
+
+    def claim_reminder(self, claim: ReminderClaim) -> bool: ...
+
+    def finish_reminder(self, scope: str, address: str, day: date, *, sent: bool, at: datetime, note: str = "") -> None:
+        ...
+
+    def release_reminder(self, scope: str, address: str, day: date) -> None: ...
+
+    def reminder_claims(self, scope: str, *, since: date | None = None) -> list[ReminderClaim]: ...

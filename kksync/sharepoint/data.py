@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
 from enum import StrEnum
 from typing import Any, Literal
 
-__all__ = ["AccountState", "Change", "ChangeKind", "ItemWrite", "ListInfo", "MailMessage", "SiteUser", "WriteOutcome"]
+__all__ = ["AccountState", "AlternativeMail", "Change", "ChangeKind", "ItemWrite", "ListInfo", "MailMessage", "SiteUser", "WriteOutcome"]
 
 ChangeKind = Literal["add", "update", "delete", "restore"]
 """``restore``: the item is back from the recycle bin (SP.ChangeType 7); read it like an ``add``."""
@@ -115,3 +117,30 @@ class MailMessage:
         if self.cc:
             message["ccRecipients"] = recipients(self.cc)
         return message
+
+
+@dataclass(frozen=True, slots=True)
+class AlternativeMail:
+    """A mail with an HTML and a plain-text part of the same content, sent as MIME (``GraphClient.send_mime_mail``).
+
+    Graph's JSON ``message`` has one body (HTML or text); a ``multipart/alternative`` MIME message carries
+    both, and the reader's mail program shows the one it can (screen readers and text-only clients the text).
+    """
+
+    subject: str
+    html: str
+    text: str
+    to: tuple[str, ...]
+    language: str = "da"
+
+    def mime(self, sender: str) -> bytes:
+        """RFC 5322/2045 bytes: From, To, Subject (encoded as needed), text/plain then text/html (preferred last)."""
+        message = EmailMessage(policy=SMTP)
+        message["From"] = sender
+        message["To"] = ", ".join(self.to)
+        message["Subject"] = self.subject
+        message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies to a robot
+        message.set_content(self.text, subtype="plain", charset="utf-8")
+        message.add_alternative(self.html, subtype="html", charset="utf-8")
+        message["Content-Language"] = self.language  # after the parts: making them moves Content-* headers down
+        return message.as_bytes()

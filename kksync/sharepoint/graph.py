@@ -13,6 +13,7 @@ are sent again through the same retry loop.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,11 +27,11 @@ from office365.runtime.http.request_options import RequestOptions
 from kksync.errors import AuthError, NotFoundError, SharePointError, ThrottledError
 from kksync.settings import Settings
 from kksync.sharepoint.auth import TokenProvider, graph_token_provider
-from kksync.sharepoint.data import AccountState, MailMessage
+from kksync.sharepoint.data import AccountState, AlternativeMail, MailMessage
 from kksync.sharepoint.retry import Again, RetryPolicy, is_retriable, parse_retry_after, retry_after_of
 from kksync.sharepoint.transport import GuardedTransport
 
-__all__ = ["MAX_BATCH", "AccountState", "GraphClient", "MailMessage", "graph_client"]
+__all__ = ["MAX_BATCH", "AccountState", "AlternativeMail", "GraphClient", "MailMessage", "graph_client"]
 
 MAX_BATCH = 20
 """Requests per JSON ``$batch``: Graph refuses more."""
@@ -184,6 +185,18 @@ class GraphClient:
         payload = message.payload() if isinstance(message, MailMessage) else dict(message)
         body = {"message": payload, "saveToSentItems": save_to_sent_items}
         response = self._send("POST", f"{_user_path(sender)}/sendMail", body, kind="graph_mail")
+        self._accepted(response, sender)
+
+    def send_mime_mail(self, sender: str, mail: AlternativeMail) -> None:
+        """Send ``mail`` as MIME from ``sender``'s mailbox (Microsoft Learn, "user: sendMail": the MIME
+        content base64-encoded in the body, ``Content-Type: text/plain``; saved in Sent Items; 202)."""
+        payload = base64.b64encode(mail.mime(sender))
+        response = self._send("POST", f"{_user_path(sender)}/sendMail", payload, kind="graph_mail",
+                              content_type="text/plain")
+        self._accepted(response, sender)
+
+    @staticmethod
+    def _accepted(response: requests.Response, sender: str) -> None:
         if response.status_code != 202:
             raise SharePointError(
                 f"Microsoft Graph svarede {response.status_code} i stedet for 202 på mailen fra {sender}; "
@@ -200,11 +213,16 @@ class GraphClient:
             self._token = (f"{token.get('token_type') or 'Bearer'} {token['access_token']}", now + lifetime)
         return self._token[0]
 
-    def _send(self, method: str, path: str, body: Any, *, kind: str) -> requests.Response:
-        """One request through the guarded transport; a final error status becomes one of our errors."""
+    def _send(self, method: str, path: str, body: Any, *, kind: str, content_type: str = _JSON) -> requests.Response:
+        """One request through the guarded transport; a final error status becomes one of our errors.
+
+        ``body`` is JSON, or ``bytes`` sent as they are (with ``content_type``).
+        """
         options = RequestOptions(f"{self.base_url}{path}", method=HttpMethod.Post if method == "POST" else HttpMethod.Get)
-        options.headers.update({"Authorization": self._authorization(), "Accept": _JSON, "Content-Type": _JSON})
-        if body is not None:
+        options.headers.update({"Authorization": self._authorization(), "Accept": _JSON, "Content-Type": content_type})
+        if isinstance(body, bytes):
+            options.data = body
+        elif body is not None:
             options.data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         response = self.transport.execute(options, kind=kind)
         if response.status_code < 400:
