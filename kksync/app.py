@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from kksync.services.ports import AccountDirectory, ChangeQueue
     from kksync.services.processor import ProcessResult, ReconcileReport
     from kksync.services.publishing import DocumentSetup, Generated, Progress
+    from kksync.services.reminders import ReminderOutcome
     from kksync.services.records import RecordCache
     from kksync.services.runs import SyncStamp
     from kksync.services.snapshots import Frozen
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from kksync.sharepoint.transport import GuardedTransport
     from kksync.state.base import StateStore
 
-__all__ = ["Runtime", "build_client", "build_directory", "change_queue", "open_runtime", "reset", "webhook_store"]
+__all__ = ["Runtime", "build_client", "build_directory", "build_mailer", "change_queue", "open_runtime", "reset", "webhook_store"]
 
 # The nightly reconcile waits this long for a list a queue message is being processed for: that
 # sync is short, and failing would only hand the night's work to the timer's retry.
@@ -72,6 +73,13 @@ def build_directory(settings: Settings, *, deadline: float | None = None) -> Gra
     from kksync.sharepoint.graph import graph_client
 
     return graph_client(settings, deadline=deadline) if settings.graph_enabled else None
+
+
+def build_mailer(settings: Settings, *, deadline: float | None = None) -> GraphClient:
+    """The Microsoft Graph client reminders are sent with (``KKSYNC_GRAPH_ENABLED`` is about accounts, not mail)."""
+    directory = build_directory(settings.model_copy(update={"graph_enabled": True}), deadline=deadline)
+    assert directory is not None
+    return directory
 
 
 def _record_cache() -> RecordCache:
@@ -237,6 +245,35 @@ class Runtime:
             report.notes.append(budget_text("paced_summary", seconds=self.client.transport.paced_seconds,
                                             times=self.client.transport.paced))
         return report
+
+    # --- reminder mails -------------------------------------------------------------------------
+
+    def remind(self, *, today: date, dry_run: bool = False, plan_key: str | None = None,
+               max_age: timedelta | None = timedelta(hours=72)) -> ReminderOutcome:
+        """Today's reminder mails before political decision (``kksync.services.reminders``), from the synced copy.
+
+        ``NoDataError`` on no or too old data (reminders about stale findings would say false things);
+        ``ConfigError`` without ``KKSYNC_MAIL_SENDER`` unless ``dry_run``; ``UnknownPlanError`` for a wrong key.
+        """
+        import os
+        import socket
+
+        from kksync.errors import ConfigError
+        from kksync.services.reminders import send_reminders
+        from kksync.services.snapshots import require_plan
+        from kksync.texts.reminders import remind_text
+
+        sender = self.settings.mail_sender
+        if not dry_run and not sender:
+            raise ConfigError(remind_text("no_sender"))
+        self.require_data(max_age=max_age)
+        portfolio = self.load_portfolio()
+        if plan_key is not None:
+            require_plan(portfolio, plan_key)
+        mailer = None if dry_run else build_mailer(self.settings)
+        return send_reminders(portfolio, self.store, mailer, scope=self.scope, governance=self.governance,
+                              site_url=self.settings.site_url, sender=sender, today=today,
+                              owner=f"{socket.gethostname()}:{os.getpid()}", dry_run=dry_run, plan_key=plan_key)
 
     # --- lifetime -------------------------------------------------------------------------------
 

@@ -220,12 +220,14 @@ def command() -> typer.Typer:
     """The whole app with every command mounted (also for tests: ``CliRunner().invoke(command(), [...])``)."""
     if not _mounted:
         from kksync.cli_doctor import mount as mount_doctor
+        from kksync.cli_remind import mount as mount_remind
         from kksync.cli_reports import mount
         from kksync.cli_snapshots import mount as mount_snapshots
 
         mount(report_app, app)
         mount_snapshots(app)
         mount_doctor(app)
+        mount_remind(app)
         _mounted.append(True)
     return app
 

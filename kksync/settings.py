@@ -97,6 +97,21 @@ class Settings(BaseSettings):
     bulk_ru_per_minute: Annotated[int | None, Field(ge=1)] = None
     """``KKSYNC_BULK_RU_PER_MINUTE``: the nightly reconcile's and the document runs' budget (unset: half the tier's)."""
 
+    # --- reminder mails before political decision (kksync remind, the reminders timer) -----------
+    mail_sender: str | None = None
+    """``KKSYNC_MAIL_SENDER``: the mailbox the reminders are sent from (Graph ``/users/{sender}/sendMail``,
+    ``Mail.Send`` limited to this mailbox by an Exchange application access policy); unset: none are sent."""
+
+    @field_validator("mail_sender")
+    @classmethod
+    def _mail_sender(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not re.fullmatch(r"[^@\s<>\"',;/]+@[^@\s<>\"',;/]+\.[^@\s<>\"',;/]+", value):
+            raise ValueError("skal være afsenderpostkassens adresse, fx it-strategi@kk.dk")
+        return value
+
     @field_validator("licence_tier")
     @classmethod
     def _licence_tier(cls, value: str) -> str:

@@ -53,7 +53,7 @@ REMIND_TEXTS: dict[str, str] = {
         "Der er ingen afsender til påmindelserne. Sæt KKSYNC_MAIL_SENDER til den postkasse, kksync sender fra "
         "(fx it-strategi@kk.dk), eller brug --dry-run for kun at se, hvad der ville blive sendt."
     ),
-    "bad_date": "«{value}» er ikke en dato. Skriv den som ÅÅÅÅ-MM-DD, fx 2012-09-20.",
+    "show_to": "Til: {address} – {subject}",
     "title_dry": "Påmindelser, der ville blive sendt {date}",
     "title_sent": "Påmindelser {date}",
     "none": "Ingen påmindelser i dag {date}: ingen plan har en frist, der giver en påmindelse i dag, eller intet mangler.",

@@ -1,0 +1,51 @@
+"""``kksync remind`` on a synced site: what would go out, sending once, and its errors in Danish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.cli.conftest import Cli
+
+DAY = "2012-09-20"  # 14 days before FHP-2013-2014's expected decision (4 October 2012)
+SENDER = "it-strategi@kk.dk"
+
+
+def test_dry_run_shows_the_mails_and_sends_and_stores_nothing(synced: Cli) -> None:
+    before = synced.fingerprint()
+    result = synced("remind", "--dry-run", "--date", DAY, "--show")
+    assert result.code == 0, result
+    assert "Påmindelser, der ville blive sendt 2012-09-20" in result.text
+    assert "jens.holm@kk.dk" in result.text and "ville blive sendt" in result.text
+    assert "DispForm.aspx?ID=" in result.text  # --show prints each mail's text
+    sp: Any = synced.sp
+    assert sp.graph.messages() == []
+    assert synced.fingerprint() == before
+
+
+def test_sending_needs_a_sender(synced: Cli) -> None:
+    result = synced("remind", "--date", DAY)
+    assert result.code == 2
+    assert "KKSYNC_MAIL_SENDER" in result.text and "Traceback" not in result.text
+
+
+def test_sends_once_then_nothing(synced: Cli, monkeypatch: Any) -> None:
+    sp: Any = synced.sp
+    sp.add_user(SENDER, "It-strategi")
+    monkeypatch.setenv("KKSYNC_MAIL_SENDER", SENDER)
+    first = synced("remind", "--date", DAY)
+    assert first.code == 0, first
+    sent = sp.graph.messages()
+    to = [m["message"]["toRecipients"][0]["emailAddress"]["address"] for m in sent]
+    assert len(sent) > 5 and len(set(to)) == len(to)  # one mail per person
+    assert f"{len(sent)} sendt, 0 allerede sendt af en anden kørsel, 0 afvist, 0 uvisse" in first.text
+    assert all(m["content_type"] == "multipart/alternative" and m["from"] == SENDER for m in sent)
+    again = synced("remind", "--date", DAY)
+    assert again.code == 0 and "Ingen påmindelser" in again.text
+    assert len(sp.graph.messages()) == len(sent)
+
+
+def test_bad_arguments_are_danish_errors(synced: Cli) -> None:
+    bad_date = synced("remind", "--dry-run", "--date", "20-09-2012")
+    assert bad_date.code == 2 and "ÅÅÅÅ-MM-DD" in bad_date.text
+    unknown = synced("remind", "--dry-run", "--date", DAY, "--plan", "[bold]NOPE")
+    assert unknown.code == 2 and "[bold]NOPE" in unknown.text
