@@ -1,4 +1,5 @@
-"""Timers: the nightly reconcile (with subscription renewal and silence alerts) and scheduled documents.
+"""Timers: the nightly reconcile (with subscription renewal and silence alerts), scheduled documents, and
+the reminder mails before political decision (daily, after the reconcile).
 
 Schedules are NCRONTAB (sec min hour day month weekday) in UTC unless the app sets a time zone
 (``WEBSITE_TIME_ZONE`` on Windows, ``TZ`` on Linux dedicated/Premium plans).
@@ -6,12 +7,15 @@ Schedules are NCRONTAB (sec min hour day month weekday) in UTC unless the app se
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import azure.functions as func
 
 from functions import common
 
 RECONCILE_SCHEDULE = common.env("KKSYNC_RECONCILE_SCHEDULE", "0 30 2 * * *")
 DOCUMENTS_SCHEDULE = common.env("KKSYNC_DOCUMENTS_SCHEDULE", "0 0 6 * * 1")
+REMINDERS_SCHEDULE = common.env("KKSYNC_REMINDERS_SCHEDULE", "0 0 6 * * *")
 
 bp = func.Blueprint()  # type: ignore[no-untyped-call]  # azure-functions leaves __init__ unannotated
 
@@ -56,3 +60,33 @@ def scheduled_documents(timer: func.TimerRequest) -> None:
     common.log.info("scheduled documents: %d plans, %d failed", len(plans), len(failed))
     if failed:
         raise RuntimeError(f"documents failed for {', '.join(failed)}")
+
+
+def _today() -> date:
+    """The reminders' day (UTC; the 06:00 UTC default is the same date in Copenhagen). Tests replace it."""
+    return datetime.now(UTC).date()
+
+
+@bp.function_name("reminders")
+@bp.timer_trigger(arg_name="timer", schedule=REMINDERS_SCHEDULE, run_on_startup=False, use_monitor=True)
+def reminders(timer: func.TimerRequest) -> None:
+    """Today's reminder digests; a claim in the state store keeps a rerun or a second instance from sending twice."""
+    from kksync.texts.reminders import ROLE_NAMES, remind_text
+
+    with common.open_runtime() as runtime:
+        if not runtime.settings.mail_sender:
+            common.log.info("reminders: KKSYNC_MAIL_SENDER is not set; no reminder mails are sent")
+            return
+        outcome = runtime.remind(today=_today())
+    for claim in outcome.unconfirmed:
+        common.log.error(remind_text("unconfirmed", address=claim.address, day=claim.day.isoformat(), note=claim.note or "-"))
+    for person in outcome.unreachable:
+        common.log.warning(remind_text("unreachable", role=ROLE_NAMES[person.role], title=person.title,
+                                       key=person.initiative_key))
+    failed = [r for r in outcome.results if r.status == "failed"]
+    for result in failed:
+        common.log.error("reminder to %s refused: %s", result.address, result.note)
+    common.log.info("reminders %s: %d sent, %d already taken, %d refused, %d unconfirmed", outcome.day.isoformat(),
+                    outcome.count("sent"), outcome.count("taken"), len(failed), outcome.count("unconfirmed"))
+    if failed:  # visible in the function's monitor; a rerun sends only what was refused (released)
+        raise RuntimeError(f"{len(failed)} reminder mail(s) refused by Microsoft Graph")

@@ -26,7 +26,8 @@ def _trigger(spec: dict) -> dict:
 
 def test_functions_and_bindings() -> None:
     specs = _bindings()
-    assert sorted(specs) == ["documents", "nightly_reconcile", "process_changes", "readiness", "scheduled_documents", "webhook"]
+    assert sorted(specs) == ["documents", "nightly_reconcile", "process_changes", "readiness", "reminders",
+                             "scheduled_documents", "webhook"]
     assert all(spec["scriptFile"] == "function_app.py" for spec in specs.values())
 
     http = {name: _trigger(specs[name]) for name in ("webhook", "readiness", "documents")}
@@ -37,10 +38,11 @@ def test_functions_and_bindings() -> None:
     }
     queue = _trigger(specs["process_changes"])
     assert (queue["type"], queue["queueName"], queue["connection"]) == ("queueTrigger", "kksync-changes", "KKSYNC_STATE")
-    timers = {n: _trigger(specs[n]) for n in ("nightly_reconcile", "scheduled_documents")}
+    timers = {n: _trigger(specs[n]) for n in ("nightly_reconcile", "scheduled_documents", "reminders")}
     assert {n: (t["type"], t["schedule"], t["runOnStartup"]) for n, t in timers.items()} == {
         "nightly_reconcile": ("timerTrigger", "0 30 2 * * *", False),
         "scheduled_documents": ("timerTrigger", "0 0 6 * * 1", False),
+        "reminders": ("timerTrigger", "0 0 6 * * *", False),
     }
 
 
