@@ -112,6 +112,11 @@ def main() -> None:
 
         webhook_round_trip(sp, runtime, console)
 
+        _step("7. Påmindelser før politisk behandling (mail via Microsoft Graph)")
+        from demo.reminders import run as reminders
+
+        reminders(sp, runtime, console)
+
         runtime.close()
     console.print(Panel(f"Færdig på {time.perf_counter() - started:.1f} s. Dokumenterne ligger i ./{OUT_DIR}.",
                         title="kksync demo", style="green"))
