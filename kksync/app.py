@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from kksync.services.ports import AccountDirectory, ChangeQueue
     from kksync.services.processor import ProcessResult, ReconcileReport
     from kksync.services.publishing import DocumentSetup, Generated, Progress
-    from kksync.services.reminders import ReminderOutcome
     from kksync.services.records import RecordCache
+    from kksync.services.reminders import ReminderOutcome
     from kksync.services.runs import SyncStamp
     from kksync.services.snapshots import Frozen
     from kksync.services.subscriptions import WebhookTarget

@@ -81,5 +81,5 @@ def days_left(days: int) -> str:
     return f"om {days} dage"
 
 
-def remind_text(key: str, **values: object) -> str:
-    return REMIND_TEXTS[key].format(**values)
+def remind_text(name: str, /, **values: object) -> str:
+    return REMIND_TEXTS[name].format(**values)

@@ -49,3 +49,28 @@ def test_bad_arguments_are_danish_errors(synced: Cli) -> None:
     assert bad_date.code == 2 and "ÅÅÅÅ-MM-DD" in bad_date.text
     unknown = synced("remind", "--dry-run", "--date", DAY, "--plan", "[bold]NOPE")
     assert unknown.code == 2 and "[bold]NOPE" in unknown.text
+
+
+def test_unreachable_people_and_unconfirmed_mails_are_said(synced: Cli, monkeypatch: Any) -> None:
+    from datetime import UTC, date, datetime
+
+    from kksync.app import Runtime
+    from kksync.checks.reminder_mail import ReminderMail
+    from kksync.checks.reminders import Unreachable
+    from kksync.services.reminders import ReminderOutcome, ReminderResult
+    from kksync.state.base import ReminderClaim
+
+    def remind(self: Runtime, **kw: Any) -> ReminderOutcome:
+        mail = ReminderMail("a@kk.dk", "Påmindelse [bold]x", "<p>x</p>", "x")
+        held = ReminderClaim("s", "b@kk.dk", date(2012, 9, 19), ("k",), "host:1", datetime(2012, 9, 19, 6, tzinfo=UTC),
+                             note="forbindelsen blev afbrudt")
+        return ReminderOutcome(kw["today"], False, results=[ReminderResult("a@kk.dk", "unconfirmed", mail, 1, ("F",))],
+                               unreachable=[Unreachable("F13-05", "[red]Digital skole", "manager")], unconfirmed=[held])
+
+    monkeypatch.setattr(Runtime, "remind", remind)
+    monkeypatch.setenv("KKSYNC_MAIL_SENDER", SENDER)
+    result = synced("remind", "--date", DAY)
+    assert result.code == 5  # partial: a mail that may not have gone
+    assert "Ingen mailadresse for projektleder på «[red]Digital skole» (F13-05)" in result.text
+    assert "KKSYNC_ALERT Påmindelsen til b@kk.dk fra 2012-09-19" in result.text and "afbrudt" in result.text
+    assert "Påmindelse [bold]x" in result.text and "uvist om sendt" in result.text

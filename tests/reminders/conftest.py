@@ -13,7 +13,7 @@ from kksync.checks import check_portfolio, load_governance
 from kksync.checks.findings import CheckReport
 from kksync.core.model import Completeness, Portfolio
 from kksync.sample import sample_portfolio
-from testkit.emulator import graph_for, in_process_emulator
+from testkit.emulator import in_process_emulator
 
 PLAN = "FHP-2013-2014"
 DECISION = date(2012, 10, 4)

@@ -24,8 +24,8 @@ from kksync.errors import AuthError, SharePointError
 from kksync.services.reminders import ReminderOutcome, send_reminders
 from kksync.sharepoint.data import AlternativeMail
 from kksync.state import SqliteStateStore, StateStore
-from tests.reminders.conftest import DECISION, PLAN, SENDER, SITE, at, days, responsible
 from testkit.emulator import graph_for
+from tests.reminders.conftest import DECISION, PLAN, SENDER, SITE, at, days, responsible
 
 SCOPE = f"{SITE}#default"
 KEY = re.compile(r"\((F13-\d\d)\)")
@@ -133,7 +133,7 @@ def _two_processors(portfolio: Portfolio, emulator: Any, open_store: Callable[[]
         try:
             start.wait(timeout=30)
             outcomes.append(run(portfolio, store, emulator, day, owner=owner))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     stores = [open_store(), open_store()]  # each its own connection, as two function instances have
