@@ -165,3 +165,30 @@ def test_graph_json_batching_answers_each_request_by_id(sp: EmulatorServer) -> N
     assert answers["2"]["status"] == 404 and answers["2"]["body"]["error"]["code"] == "Request_ResourceNotFound"
     too_many = {"requests": [{"id": str(i), "method": "GET", "url": "/users/anna@kk.dk"} for i in range(21)]}
     assert requests.post(f"{sp.graph_url}/$batch", json=too_many, headers=G, timeout=5).status_code == 400
+
+
+def test_send_mail_in_mime_form_is_kept_with_both_parts(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    from email.message import EmailMessage
+
+    import requests as http
+
+    from sp_emulator import EmulatorServer
+
+    with EmulatorServer(db_path=tmp_path / "sp.db") as sp:
+        sp.add_user("it-strategi@kk.dk")
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = "it-strategi@kk.dk", "a@kk.dk, b@kk.dk", "Påmindelse"
+        message.set_content("tekst")
+        message.add_alternative("<p>html</p>", subtype="html")
+        url = f"{sp.graph_url}/users/it-strategi@kk.dk/sendMail"
+        headers = {"Authorization": "Bearer emulator-token", "Content-Type": "text/plain"}
+        answer = http.post(url, data=base64.b64encode(message.as_bytes()), headers=headers, timeout=10)
+        assert answer.status_code == 202 and answer.content == b""
+        [kept] = sp.graph.messages("b@kk.dk")
+        assert kept["message"]["subject"] == "Påmindelse" and kept["text"].strip() == "tekst"
+        assert kept["html"].strip() == "<p>html</p>" and kept["message"]["body"]["contentType"] == "HTML"
+        bad = http.post(url, data=b"not base64 !!", headers=headers, timeout=10)
+        assert bad.status_code == 400
+        assert bad.json()["error"]["message"] == "Invalid base64 string for MIME content."
+        assert sp.graph.messages("nobody@kk.dk") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -166,3 +167,36 @@ def test_compose_refuses_a_non_web_site_url(portfolio: Portfolio) -> None:
     plan = plan_reminders(portfolio, report_for(portfolio, day), load_governance().reminders, today=day)
     with pytest.raises(ValueError):
         compose(plan.digests[0], site_url="javascript:alert(1)")
+
+
+@pytest.mark.parametrize(("section", "wrong"), [
+    ('[reminders]\ndays_before = [14, 14]\n', "days_before"),
+    ('[reminders]\ndays_before = []\n', "days_before"),
+    ('[reminders]\ndays_before = [0]\n', "days_before"),
+    ('[reminders.contacts]\n"BUF" = ["ikke en adresse"]\n', "ikke en adresse"),
+    ('[reminders.contacts]\n"XYZ" = ["a@kk.dk"]\n', "XYZ"),
+    ('[reminders]\nstages = ["Snart"]\n', "stages"),
+])
+def test_a_wrong_reminders_section_is_a_clear_error(tmp_path: Path, section: str, wrong: str) -> None:
+    from kksync.checks.governance import DEFAULT_GOVERNANCE_FILE
+    from kksync.errors import ConfigError
+
+    text = DEFAULT_GOVERNANCE_FILE.read_text(encoding="utf-8").split("\n[reminders]")[0]
+    path = tmp_path / "governance.toml"
+    path.write_text(text + "\n" + section, encoding="utf-8")
+    with pytest.raises(ConfigError, match="reminders") as error:
+        load_governance(path)
+    assert wrong in str(error.value)
+
+
+def test_contacts_are_read_and_normalised(tmp_path: Path) -> None:
+    from kksync.checks.governance import DEFAULT_GOVERNANCE_FILE
+    from kksync.core.model import Administration
+
+    text = DEFAULT_GOVERNANCE_FILE.read_text(encoding="utf-8").split("\n[reminders]")[0]
+    path = tmp_path / "governance.toml"
+    path.write_text(text + '\n[reminders]\ndays_before = [3, 21]\n[reminders.contacts]\n"BUF" = [" IT-BUF@kk.dk "]\n',
+                    encoding="utf-8")
+    rules = load_governance(path).reminders
+    assert rules.days_before == (21, 3)
+    assert rules.contacts == {Administration.BUF: ("it-buf@kk.dk",)}
