@@ -168,9 +168,44 @@ class DoctorOut(_Head):
     problems: list[str] = Field(description="What to fix, in Danish; empty when everything is in order.")
 
 
+# --- remind (kksync.cli_remind) ---------------------------------------------------------------------
+
+class ReminderMailOut(_Out):
+    to: str
+    plans: list[str] = Field(description="Keys of the plans whose deadlines the digest is about.")
+    initiatives: int
+    subject: str
+    status: Literal["planned", "sent", "taken", "failed", "unconfirmed"] = Field(
+        description="planned (dry run), sent (Graph accepted it), taken (another run has it), failed (refused: tried "
+                    "again next run), unconfirmed (claimed, may have gone: never sent again by itself).")
+    note: str
+
+
+class UnreachableOut(_Out):
+    initiative_key: str
+    title: str
+    role: Literal["owner", "manager", "contact"]
+
+
+class UnconfirmedOut(_Out):
+    address: str
+    day: date
+    claimed_at: datetime
+    owner: str
+    note: str
+
+
+class RemindOut(_Head):
+    day: date
+    dry_run: bool
+    mails: list[ReminderMailOut]
+    unreachable: list[UnreachableOut] = Field(description="Responsible people without a mail address.")
+    unconfirmed: list[UnconfirmedOut] = Field(description="Earlier claims never confirmed sent (look in Sent Items).")
+
+
 DOCUMENTS: dict[str, type[_Head]] = {
     "check": CheckOut, "runs": RunsOut, "sync": SyncOut, "snapshots": SnapshotsOut, "diff": DiffOut,
-    "doctor": DoctorOut,
+    "doctor": DoctorOut, "remind": RemindOut,
 }
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kksync.cli_errors import ExitCode
-from kksync.cli_output import add_row, clean, make_table, out, say, styled, warn
+from kksync.cli_output import FormatOpt, OutputFormat, add_row, clean, emit_json, make_table, out, say, styled, warn
 from kksync.texts.reminders import REMIND_TEXTS, remind_text
+
+if TYPE_CHECKING:
+    from kksync.services.reminders import ReminderOutcome
 
 __all__ = ["mount"]
 
@@ -23,6 +26,7 @@ def remind(
     day: Annotated[str | None, typer.Option("--date", metavar="ÅÅÅÅ-MM-DD", help="Dagen, påmindelserne gælder (i dag, hvis udeladt).")] = None,
     show: Annotated[bool, typer.Option("--show", help="Vis også hver mails tekst.")] = False,
     max_age: Annotated[float, typer.Option("--max-age", metavar="TIMER", min=0, help="Afvis data, der er ældre end så mange timer (0: ingen grænse).")] = 72,
+    fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Send påmindelser før politisk behandling til projektejere, projektledere og forvaltningernes kontakter.
 
@@ -36,6 +40,12 @@ def remind(
     with runtime(create_state=not dry_run) as rt:
         outcome = rt.remind(today=today, dry_run=dry_run, plan_key=plan,
                             max_age=timedelta(hours=max_age) if max_age else None)
+        stamp = rt.last_sync()
+    if fmt is OutputFormat.json:
+        emit_json(_json(outcome, stamp))
+        if outcome.count("failed") or outcome.count("unconfirmed"):
+            raise typer.Exit(ExitCode.PARTIAL)
+        return
     for claim in outcome.unconfirmed:
         warn("", remind_text("unconfirmed", address=claim.address, day=claim.day.isoformat(), note=claim.note or "–"))
     for person in outcome.unreachable:
@@ -61,6 +71,20 @@ def remind(
                         failed=outcome.count("failed"), unconfirmed=outcome.count("unconfirmed")))
         if outcome.count("failed") or outcome.count("unconfirmed"):
             raise typer.Exit(ExitCode.PARTIAL)
+
+
+def _json(outcome: ReminderOutcome, stamp: object) -> dict[str, object]:
+    from kksync.cli_json import ReminderMailOut, RemindOut, UnconfirmedOut, UnreachableOut, dump, head
+
+    return dump(RemindOut(
+        **head("remind", stamp, datetime.now(UTC)), day=outcome.day, dry_run=outcome.dry_run,
+        mails=[ReminderMailOut(to=r.address, plans=list(r.plans), initiatives=r.initiatives, subject=r.mail.subject,
+                               status=r.status, note=r.note) for r in outcome.results],
+        unreachable=[UnreachableOut(initiative_key=u.initiative_key, title=u.title, role=u.role)
+                     for u in outcome.unreachable],
+        unconfirmed=[UnconfirmedOut(address=c.address, day=c.day, claimed_at=c.claimed_at, owner=c.owner, note=c.note)
+                     for c in outcome.unconfirmed],
+    ))
 
 
 def mount(app: typer.Typer) -> None:

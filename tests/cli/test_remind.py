@@ -74,3 +74,15 @@ def test_unreachable_people_and_unconfirmed_mails_are_said(synced: Cli, monkeypa
     assert "Ingen mailadresse for projektleder på «[red]Digital skole» (F13-05)" in result.text
     assert "KKSYNC_ALERT Påmindelsen til b@kk.dk fra 2012-09-19" in result.text and "afbrudt" in result.text
     assert "Påmindelse [bold]x" in result.text and "uvist om sendt" in result.text
+
+
+def test_json_follows_its_schema(synced: Cli) -> None:
+    from tests.cli.test_json_schemas import _valid
+
+    result = synced("remind", "--dry-run", "--date", DAY, "--format", "json")
+    assert result.code == 0, result
+    doc = _valid("remind", result.out)
+    assert doc["day"] == DAY and doc["dry_run"] is True and doc["last_sync"] is not None
+    assert doc["mails"] and {m["status"] for m in doc["mails"]} == {"planned"}
+    assert all(m["plans"] == ["FHP-2013-2014"] and m["initiatives"] >= 1 for m in doc["mails"])
+    assert len({m["to"] for m in doc["mails"]}) == len(doc["mails"])
