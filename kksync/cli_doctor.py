@@ -54,6 +54,7 @@ def doctor(offline: Annotated[bool, typer.Option("--offline", help="Spørg ikke 
             if runs and runs[0].status in ("failed", "partial", "running"):
                 problems.append(f"Seneste kørsel: {runs[0].status} – {runs[0].error or '; '.join(runs[0].failures[:3])}"
                                 " Se «kksync runs».")
+            problems.extend(_unconfirmed_reminders(rt))
             if settings.notification_url and len(subs) < len(DATA_LISTS):
                 problems.append("Ikke alle lister har webhook-abonnement. Kør «kksync subscribe».")
             if not offline:
@@ -75,6 +76,18 @@ def doctor(offline: Annotated[bool, typer.Option("--offline", help="Spørg ikke 
     else:
         _render(doc)
     raise typer.Exit(1 if problems else 0)
+
+
+def _unconfirmed_reminders(rt: object) -> list[str]:
+    """Reminder mails claimed but never confirmed sent (``kksync.services.reminders``): look in Sent Items."""
+    from kksync.app import Runtime
+    from kksync.services.reminders import UNCONFIRMED_AFTER
+    from kksync.texts.reminders import remind_text
+
+    assert isinstance(rt, Runtime)
+    late = datetime.now(UTC) - UNCONFIRMED_AFTER
+    return [remind_text("unconfirmed", address=c.address, day=c.day.isoformat(), note=c.note or "–")
+            for c in rt.store.reminder_claims(rt.scope) if c.status == "claimed" and c.claimed_at <= late]
 
 
 def _render(doc: object) -> None:

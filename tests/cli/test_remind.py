@@ -86,3 +86,19 @@ def test_json_follows_its_schema(synced: Cli) -> None:
     assert doc["mails"] and {m["status"] for m in doc["mails"]} == {"planned"}
     assert all(m["plans"] == ["FHP-2013-2014"] and m["initiatives"] >= 1 for m in doc["mails"])
     assert len({m["to"] for m in doc["mails"]}) == len(doc["mails"])
+
+
+def test_doctor_names_an_unconfirmed_reminder(synced: Cli) -> None:
+    from datetime import UTC, date, datetime
+
+    from kksync.settings import load_settings
+    from kksync.state import SqliteStateStore
+    from kksync.state.base import ReminderClaim, make_scope
+
+    settings = load_settings()
+    with SqliteStateStore(synced.state) as store:
+        store.claim_reminder(ReminderClaim(make_scope(settings.site_url, settings.config_name), "jens.holm@kk.dk",
+                                           date(2012, 9, 20), ("k",), "host:1", datetime(2012, 9, 20, 6, tzinfo=UTC)))
+    result = synced("doctor", "--offline")
+    assert result.code == 1
+    assert "KKSYNC_ALERT Påmindelsen til jens.holm@kk.dk fra 2012-09-20" in result.text
