@@ -27,11 +27,11 @@ MAIL_TEXTS: dict[str, str] = {
     "greeting_anonymous": "Hej",
     "intro_one": (
         "Dette initiativ mangler stadig oplysninger, før handlingsplanen kan gå til politisk behandling. "
-        "Du får mailen, fordi du er {roles} for det i SharePoint."
+        "Du får mailen som {roles}."
     ),
     "intro": (
         "Disse initiativer mangler stadig oplysninger, før handlingsplanen kan gå til politisk behandling. "
-        "Du får mailen, fordi du er {roles} for dem i SharePoint."
+        "Du får mailen som {roles}."
     ),
     "section": "{plan}: {occasion} {date} ({left})",
     "role_line": "Din rolle: {roles}",
