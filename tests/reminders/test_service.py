@@ -244,3 +244,20 @@ def test_dry_run_sends_and_stores_nothing(portfolio: Portfolio, emulator: Any, t
         assert {r.status for r in planned.results} == {"planned"}
         assert store.reminder_claims(SCOPE) == []
     assert emulator.graph.messages() == []
+
+
+def test_a_dropped_connection_on_send_is_unconfirmed_not_repeated(portfolio: Portfolio, emulator: Any,
+                                                                  tmp_path: Path) -> None:
+    # The emulator breaks the connection on the second sendMail (through the product's own transport,
+    # which never repeats a sendMail whose answer was lost).
+    emulator.faults.add(drop=True, nth=2, kinds=("graph",), path_contains="/sendMail")
+    day = DECISION - timedelta(days=14)
+    with SqliteStateStore(tmp_path / "state.db") as store:
+        first = run(portfolio, store, emulator, day)
+        [lost] = [r for r in first.results if r.status == "unconfirmed"]
+        assert "mailen er måske sendt" in lost.note
+        assert first.count("sent") == len(responsible(portfolio, day)) - 1
+        assert run(portfolio, store, emulator, day + timedelta(days=1)).results == []
+        [held] = [c for c in store.reminder_claims(SCOPE) if c.status == "claimed"]
+        assert held.address == lost.address
+    assert emulator.graph.messages(lost.address) == []  # it did not go, and it is not sent twice: it is said
