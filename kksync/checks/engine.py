@@ -74,6 +74,7 @@ class _Run:
         return CheckReport(
             findings=self.findings, verdicts=self.verdicts, lights=self.lights, completeness=self.completeness,
             missing_max_items=self.gov.thresholds.missing_max_items, checked_at=now,
+            portfolio_threshold_kr=self.gov.thresholds.portfolio_threshold_kr,
         )
 
     def _emit(self, issues: list[Issue], severities: dict[str, Severity], plan: Plan | None,

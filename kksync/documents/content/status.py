@@ -36,6 +36,7 @@ from kksync.documents.content.common import (
 from kksync.documents.content.model import BulletList, ChartKind, Column, Document, Paragraph, Series, Table
 from kksync.documents.content.status_changes import add_changes
 from kksync.documents.content.status_initiative import Row, add_initiative
+from kksync.documents.content.status_portfolio import add_portfolio
 from kksync.texts import T
 
 __all__ = ["build_status", "status_rows"]
@@ -246,6 +247,7 @@ def build_status(snapshot: Snapshot, report: CheckReport, *, year: int, previous
     _resume(doc, snapshot, rows, year)
     _by_focus_area(doc, snapshot, rows)
     _by_administration(doc, rows)
+    add_portfolio(doc, snapshot, report, year)
     _over_time(doc, snapshot, rows, year)
     add_changes(doc, snapshot, previous, year)
     areas = {a.id: a for a in snapshot.portfolio.focus_areas if a.id is not None}
