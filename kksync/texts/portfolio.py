@@ -105,3 +105,6 @@ class PF:
     written = "Porteføljeoversigten ({projects} projekter, {years}) → {path}"
     out_not_xlsx = "--out skal være en fil, der ender på .xlsx (fik {path})."
     year_unknown = "Året {year} findes ikke i porteføljen; kendte år: {years}."
+    help_out = "Regnearket, der skrives (en .xlsx-fil)."
+    help_year = "Kun dette år (standard: alle år i porteføljen)."
+    step = "Skriver porteføljeoversigt"

@@ -1,0 +1,113 @@
+"""One sheet, one real table: the few openpyxl details every sheet of a kksync workbook shares (adapter).
+
+Values from departments are data: every text cell is written as a string (openpyxl would otherwise
+store a text beginning with "=" as a formula), and a text beginning with a character a spreadsheet
+reads as the start of a formula ("=", "+", "-", "@") gets the quote prefix, as if typed after an
+apostrophe, so editing the cell in Excel or LibreOffice does not turn it into one either. Number
+formats are stored in the file's neutral syntax (``#,##0``): Excel and LibreOffice show them with
+the reader's separators, 1.234.567 in a Danish locale. No cell holds a formula.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kksync.documents.content.model import clean
+
+__all__ = ["FORMULA_STARTS", "Cell", "Kind", "SheetColumn", "add_table_sheet"]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell a spreadsheet would read as a formula begins (OWASP's CSV-injection list)."""
+CELL_MAX = 32_000
+"""Excel holds 32.767 characters in a cell."""
+AMOUNT_FORMAT = "#,##0"
+COUNT_FORMAT = "#,##0"
+YEAR_FORMAT = "0"
+DATE_FORMAT = "d. mmmm yyyy"
+TABLE_STYLE = "TableStyleMedium2"
+LIGHT_FILLS = {"Grøn": "C8E6C9", "Gul": "FFF3B0", "Rød": "F8C8C8"}
+"""Light tints behind a traffic light's word (the word says it; the colour only helps)."""
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    AMOUNT = "amount"
+    COUNT = "count"
+    YEAR = "year"
+    LIGHT = "light"
+    DATE = "date"
+
+
+Cell = str | int | Decimal | date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SheetColumn:
+    header: str
+    kind: Kind = Kind.TEXT
+    width: float = 14.0
+
+
+_FORMATS = {Kind.AMOUNT: AMOUNT_FORMAT, Kind.COUNT: COUNT_FORMAT, Kind.YEAR: YEAR_FORMAT, Kind.DATE: DATE_FORMAT}
+
+
+def _put(sheet: Worksheet, row: int, col: int, value: Cell, kind: Kind) -> None:
+    cell = sheet.cell(row=row, column=col)
+    if value is None:
+        return
+    if isinstance(value, str):
+        text = clean(value, limit=CELL_MAX)
+        cell.value = text
+        cell.data_type = "s"  # never "f": a department's "=HYPERLINK(…)" is text
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+        if kind is Kind.LIGHT and text in LIGHT_FILLS:
+            cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[text])
+        return
+    if isinstance(value, bool):  # (a bool is an int: never meant here)
+        raise TypeError("a workbook cell is never a bool")
+    # Exact amounts (øre kept): the format shows whole kroner, and a SUM over a column equals its total.
+    cell.value = value
+    number_format = _FORMATS.get(kind)
+    if number_format is not None:
+        cell.number_format = number_format
+
+
+def add_table_sheet(
+    workbook: Workbook, title: str, table_name: str, columns: Sequence[SheetColumn], rows: Sequence[Sequence[Cell]],
+    *, empty: str, freeze: str = "A2",
+) -> Worksheet:
+    """A sheet holding exactly one table (header row frozen, filters, banded rows); no rows → one row saying ``empty``."""
+    sheet = workbook.create_sheet(title)
+    bold = Font(bold=True)
+    for n, column in enumerate(columns, 1):
+        cell = sheet.cell(row=1, column=n)
+        cell.value, cell.data_type, cell.font = column.header, "s", bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(n)].width = column.width
+    body = list(rows) or [(empty, *([None] * (len(columns) - 1)))]
+    for r, values in enumerate(body, 2):
+        for n, (column, value) in enumerate(zip(columns, values, strict=True), 1):
+            _put(sheet, r, n, value, column.kind)
+    ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
+    table = Table(displayName=table_name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True, showFirstColumn=False,
+                                          showLastColumn=False, showColumnStripes=False)
+    sheet.add_table(table)
+    sheet.freeze_panes = freeze
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    return sheet
