@@ -5,6 +5,7 @@ committee is asked to do), a resumé naming the red and yellow initiatives and t
 differs from the reported one, the overviews, what changed since the previous status year, and the
 initiatives grouped as running, not started and completed (the completed ones in their own chapter).
 Per initiative Statens It-råd's four measures, reported beside computed, the economy, risks and milestones.
+Last, the larger IT projects of the plan's initiatives (``status_portfolio``), as the portfolio workbook has them.
 """
 
 from __future__ import annotations
@@ -247,7 +248,6 @@ def build_status(snapshot: Snapshot, report: CheckReport, *, year: int, previous
     _resume(doc, snapshot, rows, year)
     _by_focus_area(doc, snapshot, rows)
     _by_administration(doc, rows)
-    add_portfolio(doc, snapshot, report, year)
     _over_time(doc, snapshot, rows, year)
     add_changes(doc, snapshot, previous, year)
     areas = {a.id: a for a in snapshot.portfolio.focus_areas if a.id is not None}
@@ -265,4 +265,5 @@ def build_status(snapshot: Snapshot, report: CheckReport, *, year: int, previous
         for row in members:
             areas_text = ", ".join(focus_titles(row.initiative, areas)) or fmt.MISSING
             add_initiative(section, row, areas_text, plan_size=len(rows), on=snapshot.status_date)
+    add_portfolio(doc, snapshot, report, year)
     return doc
