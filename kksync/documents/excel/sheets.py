@@ -85,7 +85,7 @@ def _put(sheet: Worksheet, row: int, col: int, value: Cell, kind: Kind) -> None:
 
 def add_table_sheet(
     workbook: Workbook, title: str, table_name: str, columns: Sequence[SheetColumn], rows: Sequence[Sequence[Cell]],
-    *, empty: str, freeze: str = "A2",
+    *, empty: str, freeze: str = "A2", fit_width: bool = True,
 ) -> Worksheet:
     """A sheet holding exactly one table (header row frozen, filters, banded rows); no rows → one row saying ``empty``."""
     sheet = workbook.create_sheet(title)
@@ -95,6 +95,7 @@ def add_table_sheet(
         cell.value, cell.data_type, cell.font = column.header, "s", bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(n)].width = column.width
+    sheet.row_dimensions[1].height = 45  # three lines of a wrapped header
     body = list(rows) or [(empty, *([None] * (len(columns) - 1)))]
     for r, values in enumerate(body, 2):
         for n, (column, value) in enumerate(zip(columns, values, strict=True), 1):
@@ -107,7 +108,8 @@ def add_table_sheet(
     sheet.freeze_panes = freeze
     sheet.print_title_rows = "1:1"
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit_width:  # (a sheet as wide as the projects' would print unreadably small)
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     return sheet

@@ -96,7 +96,7 @@ def _build(overview: PortfolioOverview, synced_at: datetime | None) -> Workbook:
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     limit = fmt.mio(overview.threshold_kr)
     add_table_sheet(workbook, PF.sheet_projects, "Projekter", _PROJECT_COLUMNS,
-                    [_project_row(r) for r in overview.rows], empty=PF.none, freeze="D2")
+                    [_project_row(r) for r in overview.rows], empty=PF.none, freeze="D2", fit_width=False)
     add_table_sheet(workbook, PF.sheet_years, "PrAar", (SheetColumn(PF.col_year, Kind.YEAR, 7), *_TOTAL_COLUMNS),
                     [(year, *_totals(t)) for year, t in overview.by_year()], empty=PF.none, freeze="B2")
     add_table_sheet(
@@ -163,6 +163,10 @@ def _reproducible(data: bytes) -> bytes:
 
 def portfolio_workbook(overview: PortfolioOverview, *, synced_at: datetime | None = None) -> bytes:
     """The .xlsx bytes of the overview; ``synced_at`` (when the data was synced) dates the file."""
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    _build(overview, synced_at).save(buffer)
+    # ExcelWriter, not Workbook.save: save() stamps "modified" with the clock, and the file would change
+    # from one second to the next.
+    ExcelWriter(_build(overview, synced_at), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
     return _reproducible(buffer.getvalue())
