@@ -219,9 +219,7 @@ def portfolio_overview(
     large = [p for p in projects if p.total_cost is not None and p.total_cost >= threshold]
     linked: list[tuple[ItProject, Initiative, Plan | None, set[int]]] = []
     unlinked: list[tuple[ItProject, str]] = []
-    all_years: set[int] = set()
-    for plan in portfolio.plans:
-        all_years |= _plan_years(plan)
+    all_years: set[int] = set().union(*(_plan_years(p) for p in portfolio.plans))
     for project in large:
         issues = project_issues(project, index, float(threshold))
         initiative = index.initiatives.get(project.initiative_id) if project.initiative_id is not None else None
