@@ -2,7 +2,8 @@
 
 Writes ``out/porteføljeoversigt.xlsx`` from the synced portfolio through the same service as
 ``kksync report portfolio`` and shows what it answers: what the municipality spends on IT projects per
-year, how they are doing, and which projects belong to no initiative. Demo only.
+year, how they are doing, and which projects belong to no initiative; then publishes it to the
+intranet library beside the documents. Demo only.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rich.text import Text
 
 from kksync.core import fmt
 from kksync.documents.content.common import mio_text
-from kksync.services.portfolio_report import write_portfolio_workbook
+from kksync.services.portfolio_report import publish_workbook, write_portfolio_workbook
 from kksync.texts.portfolio import PF
 
 if TYPE_CHECKING:
@@ -44,5 +45,7 @@ def run(runtime: Runtime, console: Console, out_dir: Path) -> Path:
         console.print(Text.assemble((f"{PF.sheet_unlinked}: ", "yellow"), f"{project.key}: {message}"))
     sheets = ", ".join((PF.sheet_projects, PF.sheet_years, PF.sheet_admins, PF.sheet_plans, PF.sheet_unlinked, PF.sheet_about))
     console.print(Text(f"Regnearket: {made.path} ({sheets})."))
+    state, url = publish_workbook(runtime.client, made, site_url=runtime.settings.site_url)
+    console.print(Text(PF.published.format(url=url, state=state)))
     assert made.path is not None
     return made.path

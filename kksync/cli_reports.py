@@ -87,11 +87,12 @@ def mount(report_app: typer.Typer, app: typer.Typer) -> None:
 
     @report_app.command("portfolio")
     def portfolio(out: Annotated[Path, typer.Option("--out", metavar="FIL.xlsx", help=PF.help_out)],
-                  year: Annotated[str | None, typer.Option("--year", help=PF.help_year, metavar="ÅÅÅÅ")] = None) -> None:
+                  year: Annotated[str | None, typer.Option("--year", help=PF.help_year, metavar="ÅÅÅÅ")] = None,
+                  publish: Annotated[bool, typer.Option("--publish", help=PF.help_publish)] = False) -> None:
         """Porteføljeoversigten: alle større it-projekter på tværs af planer og år, som Excel-regneark."""
         from kksync.cli_portfolio import run_portfolio
 
-        run_portfolio(out, _year(year) if year is not None else None)
+        run_portfolio(out, _year(year) if year is not None else None, publish=publish)
 
     @report_app.command("lint")
     def lint(file: Annotated[Path, typer.Argument(metavar="FIL.docx", help=HELP["lint_file"], exists=True, dir_okay=False)]) -> None:

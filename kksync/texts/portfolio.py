@@ -108,3 +108,7 @@ class PF:
     help_out = "Regnearket, der skrives (en .xlsx-fil)."
     help_year = "Kun dette år (standard: alle år i porteføljen)."
     step = "Skriver porteføljeoversigt"
+    help_publish = "Udgiv også regnearket i intranettets bibliotek «Publikationer»."
+    published_unchanged = "uændret"
+    published_version = "version {version}"
+    published = "Udgivet på intranettet: {url} ({state})."

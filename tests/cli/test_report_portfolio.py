@@ -54,3 +54,14 @@ def test_no_synced_data_is_a_state_error(empty: Cli) -> None:
 def test_help_is_danish(empty: Cli) -> None:
     result = empty("report", "portfolio", "--help")
     assert result.code == 0 and "Brug:" in result.out and "--out" in result.out and "Usage:" not in result.out
+
+
+def test_publish_puts_it_in_the_library_once_per_workbook(synced: Cli) -> None:
+    first = synced("report", "portfolio", "--out", "p.xlsx", "--publish")
+    assert first.code == 0, first
+    assert "Publikationer/Portefoeljeoversigt_alle-aar.xlsx" in first.text and "version" in first.text
+    again = synced("report", "portfolio", "--out", "p.xlsx", "--publish")
+    assert again.code == 0 and f"({PF.published_unchanged})" in again.text, again
+    sp = synced.sp
+    items = [i for i in sp.items("Publikationer") if i["FileLeafRef"] == "Portefoeljeoversigt_alle-aar.xlsx"]  # type: ignore[attr-defined]
+    assert len(items) == 1 and items[0]["Title"] == PF.workbook_title
