@@ -130,6 +130,8 @@ class Totals:
     no_light: int = 0
     """Rows counted here without an overall light (no status, or the figures are on another row)."""
     unlinked: int = 0
+    computed_red: int = 0
+    """Rows whose computed light (baseline vs forecast) is red, whatever the department reported."""
     total_cost: Decimal | None = None
     budget: Decimal | None = None
     spent: Decimal | None = None
@@ -151,6 +153,7 @@ class Totals:
         else:
             self.no_light += 1
         self.unlinked += row.unlinked is not None
+        self.computed_red += row.computed is Light.ROED
         self.total_cost = _add(self.total_cost, row.project.total_cost)
         self.budget = _add(self.budget, row.budget)
         self.spent = _add(self.spent, row.spent)

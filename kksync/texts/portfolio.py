@@ -74,6 +74,7 @@ class PF:
     col_red = "Røde"
     col_no_light = "Uden vurdering"
     col_unlinked = "Uden initiativ"
+    col_computed_red = "Røde (beregnet)"
     col_finding = "Fund"
     col_item = "Oplysning"
     col_value = "Værdi"

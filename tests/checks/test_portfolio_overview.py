@@ -121,6 +121,16 @@ def test_an_initiative_with_two_projects_is_counted_once(overview: PortfolioOver
     assert (totals.projects, totals.red, totals.no_light, totals.unlinked) == (4, 1, 3, 2)
 
 
+def test_computed_red_lights_are_counted_beside_the_reported(portfolio: Portfolio) -> None:
+    report = check_portfolio(portfolio, today=date(2012, 12, 31), now=datetime(2012, 12, 31, 12, tzinfo=UTC))
+    lights = {iid: light.light for iid, light in report.lights.items()}
+    assert lights[1] is Light.ROED  # forecast 25 mio. against a baseline of 20: more than 10 % over
+    overview = portfolio_overview(portfolio, threshold_kr=10_000_000, lights=lights)
+    rows = overview.rows_of(2012)
+    assert [(r.project.key, r.computed) for r in rows if r.initiative is not None] == [("P-A", Light.ROED), ("P-B", None)]
+    assert Totals.of(rows).computed_red == 1
+
+
 def test_the_threshold_is_the_governances(portfolio: Portfolio) -> None:
     lower = portfolio_overview(portfolio, threshold_kr=5_000_000)
     assert "P-D" in {r.project.key for r in lower.rows}

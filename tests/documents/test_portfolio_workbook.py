@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 
 from kksync.checks import check_portfolio
-from kksync.core.model import DocumentType, ItProject, Portfolio
+from kksync.core.model import DocumentType, ItProject, Person, Portfolio
 from kksync.core.snapshots import snapshot_of
 from kksync.documents import render
 from kksync.documents.word.lint import lint_docx
@@ -29,6 +29,7 @@ from kksync.texts import T
 from kksync.texts.portfolio import PF
 
 SYNCED = datetime(2014, 12, 31, 12, tzinfo=UTC)
+DDE = "=cmd|' /C calc'!A0"
 HOSTILE = ("=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(1)", '=HYPERLINK("http://evil.example","klik")')
 DOCS = (("FHP-2011-2012", date(2012, 12, 31), 2012), ("FHP-2013-2014", date(2014, 6, 30), 2014))
 SHEETS = [PF.sheet_projects, PF.sheet_years, PF.sheet_admins, PF.sheet_plans, PF.sheet_unlinked, PF.sheet_about]
@@ -40,7 +41,8 @@ def _portfolio() -> Portfolio:
     first = next(p for p in sample.it_projects if p.key == "P-1001")
     extra = [ItProject(id=100, key="P-2001", title="IAM, anden del", total_cost=Decimal(11_000_000),
                        initiative_id=first.initiative_id)]
-    extra += [ItProject(id=101 + n, key=f"P-30{n:02d}", title=title, total_cost=Decimal(50_000_000))
+    extra += [ItProject(id=101 + n, key=f"P-30{n:02d}", title=title, total_cost=Decimal(50_000_000),
+                        project_manager=Person(id=90 + n, name=DDE, email="x@kk.dk"))
               for n, title in enumerate(HOSTILE)]
     return sample.model_copy(update={"it_projects": [*sample.it_projects, *extra]})
 
@@ -111,6 +113,8 @@ def test_a_value_like_a_formula_stays_text(xlsx: bytes) -> None:
         for title in HOSTILE:
             cell = cells[title]
             assert cell.data_type == "s" and cell.quotePrefix, (sheet_name, title)
+    managers = [c for c in book[PF.sheet_unlinked]["E"][1:] if c.value == DDE]
+    assert len(managers) == len(HOSTILE) and all(c.data_type == "s" and c.quotePrefix for c in managers)
     ordinary = next(c for c in book[PF.sheet_projects]["C"][1:] if c.value == "Datacenterkonsolidering")
     assert not ordinary.quotePrefix
 
@@ -200,5 +204,5 @@ def test_libreoffice_converts_it_and_reads_formula_like_titles_as_text(xlsx: byt
     assert pdf.is_file() and pdf.stat().st_size > 5_000 and pdf.read_bytes().startswith(b"%PDF")
     text = source.with_suffix(".csv").read_text(encoding="utf-8")
     assert "Datacenterkonsolidering" in text  # the first sheet: the projects
-    for title in HOSTILE:
+    for title in (*HOSTILE, DDE):
         assert title.replace('"', '""') in text, title  # kept as typed, not evaluated (=1+1 never shows as 2)
