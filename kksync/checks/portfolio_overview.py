@@ -15,7 +15,8 @@ column that adds up is never a double count.
 
 Years: a linked project appears in each year of its initiative's plan period and each year its
 initiative has a status for; a project without an initiative appears in every year of the overview
-(it is unaccounted for each year, and flagged each year).
+(it is unaccounted for each year, and flagged each year), and so does a linked project that would
+otherwise stand in no year (its plan has no period, its initiative no status).
 """
 
 from __future__ import annotations
@@ -177,6 +178,8 @@ class PortfolioOverview:
     """Projects above the threshold without an initiative, each with its finding's message."""
     without_cost: list[ItProject] = field(default_factory=list)
     """Projects without a total budget: they cannot be held against the threshold and are not counted."""
+    undated: list[ItProject] = field(default_factory=list)
+    """Linked projects whose plan has no period and whose initiative no status: shown in every year."""
 
     def rows_of(self, year: int, *, plan_id: int | None = None) -> list[ProjectYear]:
         return [r for r in self.rows if r.year == year and (plan_id is None or (r.plan is not None and r.plan.id == plan_id))]
@@ -234,6 +237,10 @@ def portfolio_overview(
         project_years = _plan_years(plan) | status_years
         all_years |= project_years
         linked.append((project, initiative, plan, project_years))
+    # A linked project whose plan has no period and whose initiative no status would stand in no year:
+    # it stands in every year instead, like a project without an initiative, never silently nowhere.
+    undated = [project for project, _, _, project_years in linked if not project_years]
+    linked = [(p, i, pl, py or all_years) for p, i, pl, py in linked]
     wanted = sorted(all_years if years is None else set(years))
     rows: list[ProjectYear] = []
     for year in wanted:
@@ -249,4 +256,4 @@ def portfolio_overview(
             rows.append(ProjectYear(project, year, initiative, plan, status, shared, None, computed))
         rows.extend(ProjectYear(project, year, None, None, None, None, message) for project, message in unlinked)
     rows.sort(key=lambda r: (r.year, r.project.key, r.project.id or 0))
-    return PortfolioOverview(threshold, wanted, rows, unlinked, without_cost)
+    return PortfolioOverview(threshold, wanted, rows, unlinked, without_cost, undated)

@@ -60,13 +60,7 @@ class PF:
     col_nonfinancial = "Ikke-økonomiske gevinster"
     col_overall = "Samlet vurdering"
     col_computed = "Beregnet trafiklys"
-    col_total_cost = "Samlet budget (kr.)"
-    col_budget = "Budget (kr.)"
-    col_spent = "Forbrugt (kr.)"
-    col_forecast = "Forventet forbrug (kr.)"
     col_deviation = "Afvigelse (kr.)"
-    col_owner = "Projektejer"
-    col_manager = "Projektleder"
     col_note = "Bemærkning"
     col_projects = "Projekter"
     col_green = "Grønne"
@@ -99,6 +93,7 @@ class PF:
     )
     about_without_cost = "Uden samlet budget (indgår ikke)"
     about_unlinked = "Uden initiativ"
+    about_undated = "Uden år (planen har ingen periode, initiativet ingen status; står i hvert år)"
     about_count = "{count} projekter"
     none = "ingen"
 

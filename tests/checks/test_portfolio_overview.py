@@ -138,6 +138,16 @@ def test_the_threshold_is_the_governances(portfolio: Portfolio) -> None:
     assert higher.rows == [] and higher.unlinked == []
 
 
+def test_a_linked_project_in_no_year_stands_in_every_year(portfolio: Portfolio) -> None:
+    orphan = Initiative(id=4, key="X-1", title="Plan slettet", plan_id=None)
+    project = ItProject(id=8, key="P-H", title="Uden plan", total_cost=30 * MIO, initiative_id=4)
+    more = portfolio.model_copy(update={"initiatives": [*portfolio.initiatives, orphan],
+                                        "it_projects": [*portfolio.it_projects, project]})
+    overview = portfolio_overview(more, threshold_kr=10_000_000)
+    assert [p.key for p in overview.undated] == ["P-H"]
+    assert [r.year for r in overview.rows if r.project.key == "P-H"] == overview.years == [2011, 2012, 2013, 2014]
+
+
 def test_years_can_be_restricted(portfolio: Portfolio) -> None:
     only = portfolio_overview(portfolio, threshold_kr=10_000_000, years=[2013])
     assert only.years == [2013] and {r.year for r in only.rows} == {2013}

@@ -22,12 +22,14 @@ from kksync.checks import check_portfolio
 from kksync.core.model import DocumentType, ItProject, Person, Portfolio
 from kksync.core.snapshots import snapshot_of
 from kksync.documents import render
+from kksync.documents.content.portfolio_columns import portfolio_columns
 from kksync.documents.word.lint import lint_docx
 from kksync.sample import sample_portfolio
 from kksync.services.portfolio_report import portfolio_workbook_of, write_portfolio_workbook
 from kksync.texts import T
 from kksync.texts.portfolio import PF
 
+C = portfolio_columns()
 SYNCED = datetime(2014, 12, 31, 12, tzinfo=UTC)
 DDE = "=cmd|' /C calc'!A0"
 HOSTILE = ("=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(1)", '=HYPERLINK("http://evil.example","klik")')
@@ -80,8 +82,8 @@ def test_one_real_table_per_sheet_with_a_frozen_header_row(xlsx: bytes) -> None:
 def test_danish_columns_and_number_formats(xlsx: bytes) -> None:
     sheet = _open(xlsx)[PF.sheet_projects]
     headers = [c.value for c in sheet[1]]
-    assert headers[:3] == [PF.col_year, "Projektnummer", PF.project]
-    money = [headers.index(h) for h in (PF.col_total_cost, PF.col_budget, PF.col_spent, PF.col_forecast, PF.col_deviation)]
+    assert headers[:3] == [PF.col_year, "Projektnummer", "Projekt"]  # the list's own display names
+    money = [headers.index(h) for h in (C.total_cost, C.budget, C.spent, C.forecast, PF.col_deviation)]
     amounts = 0
     for row in sheet.iter_rows(min_row=2):
         assert row[0].number_format == "0" and isinstance(row[0].value, int)  # 2012, never 2.012
@@ -152,8 +154,8 @@ def test_the_workbooks_totals_are_the_status_documents(portfolio: Portfolio, xls
     data = render(snap, report, DocumentType.STATUS, year=year).data
     assert lint_docx(data) == []
     tables = _doc_tables(data)
-    economy = next(t for t in tables if t[0][:2] == [PF.project, PF.col_administration])
-    admins = next(t for t in tables if t[0][:3] == [PF.col_administration, PF.col_projects, PF.col_green])
+    economy = next(t for t in tables if t[0][:2] == [PF.project, T.administration])
+    admins = next(t for t in tables if t[0][:3] == [T.administration, PF.col_projects, PF.col_green])
     assert economy[-1][0] == T.total and admins[-1][0] == T.total
     sheet = _open(xlsx)[PF.sheet_plans]
     headers = [c.value for c in sheet[1]]
@@ -161,7 +163,7 @@ def test_the_workbooks_totals_are_the_status_documents(portfolio: Portfolio, xls
               if r[0] == year and r[1] == plan_key]
     assert row[PF.col_projects] == int(admins[-1][1]) == len(economy) - 2 > 0
     assert (row[PF.col_green], row[PF.col_yellow], row[PF.col_red]) == tuple(int(v) for v in admins[-1][2:5])
-    for n, column in ((2, PF.col_total_cost), (3, PF.col_budget), (4, PF.col_spent), (5, PF.col_forecast)):
+    for n, column in ((2, C.total_cost), (3, C.budget), (4, C.spent), (5, C.forecast)):
         shown = _mio(economy[-1][n])
         assert abs(Decimal(str(row[column])) / Decimal(1_000_000) - shown) <= Decimal("0.05"), column
     # the project rows in the document are the workbook's rows of the plan and the year
@@ -174,14 +176,14 @@ def test_a_shared_initiative_is_said_in_both(portfolio: Portfolio, xlsx: bytes) 
     snap = snapshot_of(portfolio, "FHP-2011-2012", date(2012, 12, 31))
     report = check_portfolio(snap.portfolio, today=date(2012, 12, 31), now=datetime(2012, 12, 31, 12, tzinfo=UTC))
     economy = next(t for t in _doc_tables(render(snap, report, DocumentType.STATUS, year=2012).data)
-                   if t[0][:2] == [PF.project, PF.col_administration])
+                   if t[0][:2] == [PF.project, T.administration])
     shared = next(r for r in economy if r[0].startswith("P-2001"))
     assert shared[3] == PF.shared_cell.format(key="P-1001")
     projects = _open(xlsx)[PF.sheet_projects]
     headers = [c.value for c in projects[1]]
     row = next(dict(zip(headers, r, strict=True)) for r in projects.iter_rows(min_row=2, values_only=True)
                if r[0] == 2012 and r[1] == "P-2001")
-    assert row[PF.col_budget] is None and row[PF.col_note] == PF.shared_row.format(key="P-1001")
+    assert row[C.budget] is None and row[PF.col_note] == PF.shared_row.format(key="P-1001")
 
 
 @pytest.mark.soffice

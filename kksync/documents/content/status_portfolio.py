@@ -15,6 +15,7 @@ from kksync.core.model import Administration, Light
 from kksync.core.snapshots import Snapshot
 from kksync.documents.content.common import ADMIN_ORDER, light_text, mio_text, person_text
 from kksync.documents.content.model import Column, Document, Paragraph, Section, Table
+from kksync.documents.content.portfolio_columns import portfolio_columns
 from kksync.texts import T
 from kksync.texts.portfolio import PF
 
@@ -74,6 +75,7 @@ def add_portfolio(doc: Document, snapshot: Snapshot, report: CheckReport, year: 
 
 def _tables(section: Section, rows: list[ProjectYear], totals: Totals, year: int) -> None:
     add = section.add
+    cols = portfolio_columns()
     add(Table(
         PF.measures_caption.format(year=year),
         (Column(PF.project, width=2.4), Column(PF.initiative, width=1.1), Column(PF.col_cost), Column(PF.col_schedule),
@@ -89,10 +91,10 @@ def _tables(section: Section, rows: list[ProjectYear], totals: Totals, year: int
     ))
     add(Table(
         PF.economy_caption.format(year=year),
-        (Column(PF.project, width=2.4), Column(PF.col_administration, width=1.0),
-         Column(_mio_header(PF.col_total_cost), True), Column(_mio_header(PF.col_budget), True),
-         Column(_mio_header(PF.col_spent), True), Column(_mio_header(PF.col_forecast), True),
-         Column(PF.col_owner, width=1.3), Column(PF.col_manager, width=1.3)),
+        (Column(PF.project, width=2.4), Column(T.administration, width=1.0),
+         Column(_mio_header(cols.total_cost), True), Column(_mio_header(T.budget), True),
+         Column(_mio_header(T.spent), True), Column(_mio_header(T.forecast), True),
+         Column(cols.owner, width=1.3), Column(cols.manager, width=1.3)),
         (*(
             (_project(r), r.administration.value if r.administration else fmt.MISSING, mio_text(r.project.total_cost),
              _amount(r, r.budget), _amount(r, r.spent), _amount(r, r.forecast), person_text(r.owner),
@@ -115,8 +117,8 @@ def _tables(section: Section, rows: list[ProjectYear], totals: Totals, year: int
                        fmt.number(totals.red), mio_text(totals.budget), mio_text(totals.spent), mio_text(totals.forecast)))
     add(Table(
         PF.admin_caption.format(year=year),
-        (Column(PF.col_administration, width=1.4), Column(PF.col_projects, True), Column(PF.col_green, True),
-         Column(PF.col_yellow, True), Column(PF.col_red, True), Column(_mio_header(PF.col_budget), True),
-         Column(_mio_header(PF.col_spent), True), Column(_mio_header(PF.col_forecast), True)),
+        (Column(T.administration, width=1.4), Column(PF.col_projects, True), Column(PF.col_green, True),
+         Column(PF.col_yellow, True), Column(PF.col_red, True), Column(_mio_header(T.budget), True),
+         Column(_mio_header(T.spent), True), Column(_mio_header(T.forecast), True)),
         tuple(admin_rows),
     ))

@@ -18,6 +18,7 @@ from kksync.checks.portfolio_overview import PortfolioOverview, ProjectYear, Tot
 from kksync.core import fmt
 from kksync.core.model import Administration, Light, Person
 from kksync.documents.content.common import person_text
+from kksync.documents.content.portfolio_columns import portfolio_columns
 from kksync.documents.excel.sheets import Cell, Kind, SheetColumn, add_table_sheet
 from kksync.texts.portfolio import PF
 
@@ -46,17 +47,18 @@ def _note(row: ProjectYear) -> str | None:
     return None
 
 
+_C = portfolio_columns()
 _PROJECT_COLUMNS = (
-    SheetColumn(PF.col_year, Kind.YEAR, 7), SheetColumn("Projektnummer", Kind.TEXT, 14), SheetColumn(PF.project, Kind.TEXT, 34),
+    SheetColumn(PF.col_year, Kind.YEAR, 7), SheetColumn(_C.project_key, Kind.TEXT, 14), SheetColumn(_C.project_title, Kind.TEXT, 34),
     SheetColumn(PF.col_administration, Kind.TEXT, 12), SheetColumn(PF.col_plan, Kind.TEXT, 16),
     SheetColumn(PF.col_initiative_key, Kind.TEXT, 12), SheetColumn(PF.col_initiative, Kind.TEXT, 34),
     SheetColumn(PF.col_phase, Kind.TEXT, 14), SheetColumn(PF.col_cost, Kind.LIGHT, 10),
     SheetColumn(PF.col_schedule, Kind.LIGHT, 10), SheetColumn(PF.col_benefit, Kind.LIGHT, 12),
     SheetColumn(PF.col_nonfinancial, Kind.LIGHT, 14), SheetColumn(PF.col_overall, Kind.LIGHT, 11),
-    SheetColumn(PF.col_computed, Kind.LIGHT, 11), SheetColumn(PF.col_total_cost, Kind.AMOUNT, 16),
-    SheetColumn(PF.col_budget, Kind.AMOUNT, 16), SheetColumn(PF.col_spent, Kind.AMOUNT, 16),
-    SheetColumn(PF.col_forecast, Kind.AMOUNT, 16), SheetColumn(PF.col_deviation, Kind.AMOUNT, 14),
-    SheetColumn(PF.col_owner, Kind.TEXT, 22), SheetColumn(PF.col_manager, Kind.TEXT, 22),
+    SheetColumn(PF.col_computed, Kind.LIGHT, 11), SheetColumn(_C.total_cost, Kind.AMOUNT, 16),
+    SheetColumn(_C.budget, Kind.AMOUNT, 16), SheetColumn(_C.spent, Kind.AMOUNT, 16),
+    SheetColumn(_C.forecast, Kind.AMOUNT, 16), SheetColumn(PF.col_deviation, Kind.AMOUNT, 14),
+    SheetColumn(_C.owner, Kind.TEXT, 22), SheetColumn(_C.manager, Kind.TEXT, 22),
     SheetColumn(PF.col_note, Kind.TEXT, 50),
 )
 
@@ -64,8 +66,8 @@ _TOTAL_COLUMNS = (
     SheetColumn(PF.col_projects, Kind.COUNT, 10), SheetColumn(PF.col_green, Kind.COUNT, 8),
     SheetColumn(PF.col_yellow, Kind.COUNT, 8), SheetColumn(PF.col_red, Kind.COUNT, 8),
     SheetColumn(PF.col_no_light, Kind.COUNT, 10), SheetColumn(PF.col_computed_red, Kind.COUNT, 10),
-    SheetColumn(PF.col_unlinked, Kind.COUNT, 10), SheetColumn(PF.col_total_cost, Kind.AMOUNT, 16), SheetColumn(PF.col_budget, Kind.AMOUNT, 16),
-    SheetColumn(PF.col_spent, Kind.AMOUNT, 16), SheetColumn(PF.col_forecast, Kind.AMOUNT, 16),
+    SheetColumn(PF.col_unlinked, Kind.COUNT, 10), SheetColumn(_C.total_cost, Kind.AMOUNT, 16), SheetColumn(_C.budget, Kind.AMOUNT, 16),
+    SheetColumn(_C.spent, Kind.AMOUNT, 16), SheetColumn(_C.forecast, Kind.AMOUNT, 16),
     SheetColumn(PF.col_deviation, Kind.AMOUNT, 14),
 )
 
@@ -115,9 +117,9 @@ def _build(overview: PortfolioOverview, synced_at: datetime | None) -> Workbook:
     )
     add_table_sheet(
         workbook, PF.sheet_unlinked, "UdenInitiativ",
-        (SheetColumn("Projektnummer", Kind.TEXT, 14), SheetColumn(PF.project, Kind.TEXT, 34),
-         SheetColumn(PF.col_administration, Kind.TEXT, 12), SheetColumn(PF.col_total_cost, Kind.AMOUNT, 16),
-         SheetColumn(PF.col_manager, Kind.TEXT, 22), SheetColumn(PF.col_finding, Kind.TEXT, 90)),
+        (SheetColumn(_C.project_key, Kind.TEXT, 14), SheetColumn(_C.project_title, Kind.TEXT, 34),
+         SheetColumn(PF.col_administration, Kind.TEXT, 12), SheetColumn(_C.total_cost, Kind.AMOUNT, 16),
+         SheetColumn(_C.manager, Kind.TEXT, 22), SheetColumn(PF.col_finding, Kind.TEXT, 90)),
         [(p.key, p.title, p.administration.value if p.administration else None, p.total_cost,
           _person(p.project_manager), message) for p, message in overview.unlinked],
         empty=PF.none, freeze="C2",
@@ -133,6 +135,7 @@ def _build(overview: PortfolioOverview, synced_at: datetime | None) -> Workbook:
         (PF.about_totals, PF.about_totals_value),
         (PF.about_unlinked, ", ".join(p.key for p, _ in overview.unlinked) or PF.none),
         (PF.about_without_cost, ", ".join(p.key for p in overview.without_cost) or PF.none),
+        (PF.about_undated, ", ".join(p.key for p in overview.undated) or PF.none),
     ]
     add_table_sheet(workbook, PF.sheet_about, "OmOversigten",
                     (SheetColumn(PF.col_item, Kind.TEXT, 34), SheetColumn(PF.col_value, Kind.TEXT, 110)), about,
