@@ -11,12 +11,15 @@ the reader's separators, 1.234.567 in a Danish locale. No cell holds a formula.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -61,26 +64,47 @@ class SheetColumn:
 _FORMATS = {Kind.AMOUNT: AMOUNT_FORMAT, Kind.COUNT: COUNT_FORMAT, Kind.YEAR: YEAR_FORMAT, Kind.DATE: DATE_FORMAT}
 
 
-def _put(sheet: Worksheet, row: int, col: int, value: Cell, kind: Kind) -> None:
-    cell = sheet.cell(row=row, column=col)
+class _Styles:
+    """Each distinct cell style made once and copied after (openpyxl's per-cell style setters are slow)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Kind, str | None, bool], StyleArray] = {}
+
+    def apply(self, cell: Any, kind: Kind, light: str | None, quote: bool) -> None:
+        key = (kind, light, quote)
+        made = self._made.get(key)
+        if made is not None:
+            cell._style = copy(made)
+            return
+        if quote:
+            cell.quotePrefix = True
+        if light is not None:
+            cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[light])
+        number_format = _FORMATS.get(kind)
+        if number_format is not None:
+            cell.number_format = number_format
+        self._made[key] = copy(cell._style)
+
+
+def _put(sheet: Worksheet, row: int, col: int, value: Cell, kind: Kind, styles: _Styles) -> None:
     if value is None:
         return
+    cell = sheet.cell(row=row, column=col)
     if isinstance(value, str):
         text = clean(value, limit=CELL_MAX)
         cell.value = text
         cell.data_type = "s"  # never "f": a department's "=HYPERLINK(…)" is text
-        if text.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-        if kind is Kind.LIGHT and text in LIGHT_FILLS:
-            cell.fill = PatternFill("solid", fgColor=LIGHT_FILLS[text])
+        quote = text.startswith(FORMULA_STARTS)
+        light = text if kind is Kind.LIGHT and text in LIGHT_FILLS else None
+        if quote or light:
+            styles.apply(cell, Kind.TEXT, light, quote)
         return
     if isinstance(value, bool):  # (a bool is an int: never meant here)
         raise TypeError("a workbook cell is never a bool")
     # Exact amounts (øre kept): the format shows whole kroner, and a SUM over a column equals its total.
     cell.value = value
-    number_format = _FORMATS.get(kind)
-    if number_format is not None:
-        cell.number_format = number_format
+    if kind in _FORMATS:
+        styles.apply(cell, kind, None, False)
 
 
 def add_table_sheet(
@@ -97,9 +121,10 @@ def add_table_sheet(
         sheet.column_dimensions[get_column_letter(n)].width = column.width
     sheet.row_dimensions[1].height = 45  # three lines of a wrapped header
     body = list(rows) or [(empty, *([None] * (len(columns) - 1)))]
+    styles = _Styles()
     for r, values in enumerate(body, 2):
         for n, (column, value) in enumerate(zip(columns, values, strict=True), 1):
-            _put(sheet, r, n, value, column.kind)
+            _put(sheet, r, n, value, column.kind, styles)
     ref = f"A1:{get_column_letter(len(columns))}{len(body) + 1}"
     table = Table(displayName=table_name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True, showFirstColumn=False,
