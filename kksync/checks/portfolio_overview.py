@@ -129,7 +129,9 @@ class Totals:
     yellow: int = 0
     red: int = 0
     no_light: int = 0
-    """Rows counted here without an overall light (no status, or the figures are on another row)."""
+    """Rows without an overall light of their own: no status, or no initiative."""
+    shared: int = 0
+    """Rows whose initiative's status (light and figures) is counted on another project's row."""
     unlinked: int = 0
     computed_red: int = 0
     """Rows whose computed light (baseline vs forecast) is red, whatever the department reported."""
@@ -145,7 +147,9 @@ class Totals:
     def add(self, row: ProjectYear) -> None:
         self.projects += 1
         light = row.overall_light
-        if light is Light.GROEN:
+        if row.shared_with is not None:
+            self.shared += 1
+        elif light is Light.GROEN:
             self.green += 1
         elif light is Light.GUL:
             self.yellow += 1

@@ -21,6 +21,7 @@ class PF:
     )
     economy = "Projekterne har et budget på {budget}, der er forbrugt {spent}, og det forventede forbrug er {forecast}."
     lights = "Samlet vurdering: {green} grønne, {yellow} gule og {red} røde; {none} uden vurdering."
+    economy_none = "Ingen af projekternes initiativer har indberettet budget, forbrug eller forventet forbrug for {year}."
     shared_note = (
         "{count} projekter hører til et initiativ, der også har et andet projekt; initiativets tal er talt med "
         "én gang, under det første projekt."
@@ -69,6 +70,7 @@ class PF:
     col_no_light = "Uden vurdering"
     col_unlinked = "Uden initiativ"
     col_computed_red = "Røde (beregnet)"
+    col_shared = "Talt under andet projekt"
     col_finding = "Fund"
     col_item = "Oplysning"
     col_value = "Værdi"

@@ -118,7 +118,7 @@ def test_an_initiative_with_two_projects_is_counted_once(overview: PortfolioOver
     totals = Totals.of(overview.rows_of(2012))
     assert totals.budget == 20 * MIO and totals.forecast == 25 * MIO  # not 40 and 50
     assert totals.total_cost == (12 + 15 + 20 + 11) * MIO  # each project's own total budget
-    assert (totals.projects, totals.red, totals.no_light, totals.unlinked) == (4, 1, 3, 2)
+    assert (totals.projects, totals.red, totals.no_light, totals.shared, totals.unlinked) == (4, 1, 2, 1, 2)
 
 
 def test_computed_red_lights_are_counted_beside_the_reported(portfolio: Portfolio) -> None:
@@ -180,7 +180,7 @@ def test_the_totals_per_administration_and_per_plan_add_up_to_the_year(make: obj
             assert sum(t.projects for _, t in groups) == totals.projects
             assert sum((t.budget or 0 for _, t in groups), Decimal(0)) == (totals.budget or 0)
             assert sum((t.forecast or 0 for _, t in groups), Decimal(0)) == (totals.forecast or 0)
-            assert sum(t.red + t.yellow + t.green + t.no_light for _, t in groups) == totals.projects
+            assert sum(t.red + t.yellow + t.green + t.no_light + t.shared for _, t in groups) == totals.projects
         per_row = sum((r.spent or 0 for r in overview.rows_of(year)), Decimal(0))
         assert per_row == (totals.spent or 0)
         # each initiative's status is counted exactly once in the year

@@ -208,3 +208,21 @@ def test_libreoffice_converts_it_and_reads_formula_like_titles_as_text(xlsx: byt
     assert "Datacenterkonsolidering" in text  # the first sheet: the projects
     for title in (*HOSTILE, DDE):
         assert title.replace('"', '""') in text, title  # kept as typed, not evaluated (=1+1 never shows as 2)
+
+
+def test_a_year_without_status_says_so_instead_of_an_amount(portfolio: Portfolio) -> None:
+    from kksync.documents import build_document
+    from kksync.documents.content.model import Paragraph
+
+    plan = portfolio.plan_by_key("FHP-2013-2014")
+    assert plan is not None
+    own = {i.id for i in portfolio.initiatives if i.plan_id == plan.id}
+    bare = portfolio.model_copy(update={"statuses": [s for s in portfolio.statuses if s.initiative_id not in own]})
+    snap = snapshot_of(bare, "FHP-2013-2014", date(2013, 12, 31))
+    report = check_portfolio(snap.portfolio, today=snap.status_date, now=SYNCED)
+    doc = build_document(snap, report, DocumentType.STATUS, year=2013)
+    (chapter,) = [s for s in doc.sections if s.title == PF.section]
+    texts = [b.text for b in chapter.blocks if isinstance(b, Paragraph)]
+    assert PF.economy_none.format(year=2013) in texts
+    assert not any("budget på ikke angivet" in t for t in texts)
+    assert any(t.startswith("Samlet vurdering: 0 grønne, 0 gule og 0 røde; 3 uden vurdering") for t in texts), texts

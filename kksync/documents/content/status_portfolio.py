@@ -56,8 +56,9 @@ def add_portfolio(doc: Document, snapshot: Snapshot, report: CheckReport, year: 
     else:
         section.add(
             Paragraph(PF.lead.format(limit=limit, count=fmt.number(len(rows)), year=year)),
-            Paragraph(PF.economy.format(budget=fmt.mio(totals.budget), spent=fmt.mio(totals.spent),
-                                        forecast=fmt.mio(totals.forecast))),
+            Paragraph(PF.economy_none.format(year=year) if totals.budget is totals.spent is totals.forecast is None
+                      else PF.economy.format(budget=fmt.mio(totals.budget), spent=fmt.mio(totals.spent),
+                                             forecast=fmt.mio(totals.forecast))),
             Paragraph(PF.lights.format(green=fmt.number(totals.green), yellow=fmt.number(totals.yellow),
                                        red=fmt.number(totals.red), none=fmt.number(totals.no_light))),
         )

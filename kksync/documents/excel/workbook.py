@@ -65,7 +65,8 @@ _PROJECT_COLUMNS = (
 _TOTAL_COLUMNS = (
     SheetColumn(PF.col_projects, Kind.COUNT, 10), SheetColumn(PF.col_green, Kind.COUNT, 8),
     SheetColumn(PF.col_yellow, Kind.COUNT, 8), SheetColumn(PF.col_red, Kind.COUNT, 8),
-    SheetColumn(PF.col_no_light, Kind.COUNT, 10), SheetColumn(PF.col_computed_red, Kind.COUNT, 10),
+    SheetColumn(PF.col_no_light, Kind.COUNT, 10), SheetColumn(PF.col_shared, Kind.COUNT, 12),
+    SheetColumn(PF.col_computed_red, Kind.COUNT, 10),
     SheetColumn(PF.col_unlinked, Kind.COUNT, 10), SheetColumn(_C.total_cost, Kind.AMOUNT, 16), SheetColumn(_C.budget, Kind.AMOUNT, 16),
     SheetColumn(_C.spent, Kind.AMOUNT, 16), SheetColumn(_C.forecast, Kind.AMOUNT, 16),
     SheetColumn(PF.col_deviation, Kind.AMOUNT, 14),
@@ -85,7 +86,7 @@ def _project_row(row: ProjectYear) -> tuple[Cell, ...]:
 
 
 def _totals(t: Totals) -> tuple[Cell, ...]:
-    return (t.projects, t.green, t.yellow, t.red, t.no_light, t.computed_red, t.unlinked, t.total_cost, t.budget, t.spent, t.forecast,
+    return (t.projects, t.green, t.yellow, t.red, t.no_light, t.shared, t.computed_red, t.unlinked, t.total_cost, t.budget, t.spent, t.forecast,
             t.deviation)
 
 
