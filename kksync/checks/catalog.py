@@ -62,8 +62,6 @@ _TABLE: tuple[tuple[str, Requirement], ...] = (
     ("FUND-TOTAL-MISMATCH", R.FUNDING),
     ("FUND-NOT-AGREED", R.FUNDING),
     ("FUND-DATE-MISSING", R.FUNDING),
-    ("FUND-PROPOSAL-INCOMPLETE", R.FUNDING),
-    ("FUND-PROPOSAL-LATE", R.FUNDING),
     ("DEL-DELIVERER-MISSING", R.DELIVERY),
     ("DEL-DATES-MISSING", R.DELIVERY),
     ("DEL-DATES-INVALID", R.DELIVERY),
@@ -82,12 +80,15 @@ _TABLE: tuple[tuple[str, Requirement], ...] = (
     ("DATA-PROBLEM", R.DATA),
     ("DATA-PLAN-MISSING", R.DATA),
     ("DATA-KEY-DUPLICATE", R.DATA),
+    ("PLAN-DECISION-PASSED", R.DATA),
+    ("PLAN-STAGE-UNKNOWN", R.DATA),
+    # the budget process and plans that follow each other (texts: kksync.texts.proposals)
+    ("FUND-PROPOSAL-INCOMPLETE", R.FUNDING),
+    ("FUND-PROPOSAL-LATE", R.FUNDING),
     ("DATA-CONTINUATION-MISSING", R.DATA),
     ("DATA-CONTINUATION-PLAN", R.DATA),
     ("DATA-CONTINUATION-CYCLE", R.DATA),
     ("DATA-CONTINUATION-DUPLICATE", R.DATA),
-    ("PLAN-DECISION-PASSED", R.DATA),
-    ("PLAN-STAGE-UNKNOWN", R.DATA),
 )
 
 RULES: dict[str, Rule] = {code: Rule(code, req, RULE_TEXTS[code]) for code, req in _TABLE}

@@ -122,3 +122,4 @@ class P:
     history_caption = "{name}: status pr. år på tværs af planer"
     plan = "Handlingsplan"
     year = "Statusår"
+    reported_light = "Rapporteret trafiklys"
