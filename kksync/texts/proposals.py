@@ -89,6 +89,7 @@ class P:
     )
     rounding = "Beløbene er afrundet til hele 1.000 kr.; summer kan derfor afvige med afrundingen."
     overview = "Oversigt over forslagene"
+    proposals_heading = "Forslagene"
     overview_caption = "Forslag til investeringskataloget, budget {year} (1.000 kr.)"
     none = "Planen har ingen initiativer, der søger midler fra «{source}»."
     summary_counts = "{count} forslag, heraf {complete} komplette og {incomplete} med mangler."
@@ -102,7 +103,7 @@ class P:
     amounts_caption = "{name}: beløb i 1.000 kr.{price}"
     price_suffix = ", {price_level}"
     category = "Styringsområde"
-    lasting = "Varig virkning"
+    lasting = "Varig ændring"
     total = "I alt"
     lasting_text = (
         "Varig ændring efter perioden: {amount} (1.000 kr. pr. år, service), business casens nettoændring i år "
@@ -111,7 +112,7 @@ class P:
     )
     lasting_missing = "Varig ændring efter perioden: kan ikke opgøres, fordi business casen mangler driftsudgifter pr. år."
     other_funding = "Øvrig finansiering af initiativet (andre kilder end investeringskataloget): {amount}."
-    key_figures = "Business casens nøgletal"
+    key_figures_lead = "Business casens nøgletal:"
     status_complete = "Forslaget er komplet."
     status_incomplete = "Forslaget er ikke komplet: {missing} mangler."
     agreement = "Aftalestatus for beløbene: {states}."
