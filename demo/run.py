@@ -107,6 +107,11 @@ def main() -> None:
         again_published = runtime.publish_documents("FHP-2011-2012", 2012, out_dir=OUT_DIR)
         console.print("Samme øjebliksbillede udgivet igen: " + ", ".join(g.published or "" for g in again_published))
 
+        from demo.proposals import run as budget_step
+
+        _step("5b. Budgetprocessen: frister, forslag til investeringskataloget, planer der følger hinanden")
+        budget_step(runtime, console, OUT_DIR)
+
         _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
         from demo.webhooks import run as webhook_round_trip
 

@@ -42,7 +42,7 @@ PROPOSAL_GAPS: dict[str, str] = {
     "npv": "nettonutidsværdi",
     "payback": "tilbagebetalingstid",
     "discount_rate": "diskonteringsrente",
-    "lasting": "driftsudgifter pr. år i scenarie 0 og 1 (varig ændring)",
+    "lasting": "driftsudgifter pr. år i scenarie 0 og 1 i listen «Business casens tal pr. år» (til den varige ændring)",
     "benefit_owner": "gevinstejer",
     "risks": "væsentligste risici",
 }
@@ -93,7 +93,9 @@ class P:
     overview_caption = "Forslag til investeringskataloget, budget {year} (1.000 kr.)"
     none = "Planen har ingen initiativer, der søger midler fra «{source}»."
     summary_counts = "{count} forslag, heraf {complete} komplette og {incomplete} med mangler."
-    deadline_line = "Fristen for forslag er {deadline}, opgjort {date}."
+    deadline_line = "Forslagene er opgjort {date}; fristen for forslag {tense} {deadline}."
+    deadline_ahead = "er"
+    deadline_passed = "var"
     initiative = "Initiativ"
     total_period = "I alt"
     complete = "Komplet"

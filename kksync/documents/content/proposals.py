@@ -75,7 +75,9 @@ def _calendar(doc: Document, year: int, entry: BudgetYear | None, snapshot: Snap
         (Column(P.milestone, width=3.5), Column(P.day, width=1.6)),
         tuple((MILESTONE_NAMES[m.value], fmt.long_date(entry.on(m))) for m in Milestone),
     ))
-    section.add(Paragraph(P.deadline_line.format(deadline=fmt.long_date(entry.on(Milestone.PROPOSAL_DEADLINE)),
+    deadline = entry.on(Milestone.PROPOSAL_DEADLINE)
+    tense = P.deadline_ahead if snapshot.status_date <= deadline else P.deadline_passed
+    section.add(Paragraph(P.deadline_line.format(deadline=fmt.long_date(deadline), tense=tense,
                                                  date=fmt.long_date(snapshot.status_date))))
 
 
