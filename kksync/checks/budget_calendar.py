@@ -10,6 +10,7 @@ reminders ask of them.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -61,7 +62,7 @@ class BudgetCalendar(BaseModel):
     def _ordered(self) -> BudgetCalendar:
         for year, entry in self.years.items():
             days = [(m, entry.on(m)) for m in Milestone]
-            for (first, a), (then, b) in zip(days, days[1:], strict=False):
+            for (first, a), (then, b) in itertools.pairwise(days):
                 if b < a:
                     raise ValueError(f"budgetår {year}: {then.value} ({b.isoformat()}) ligger før {first.value} ({a.isoformat()})")
             if entry.adoption >= date(year, 1, 1):

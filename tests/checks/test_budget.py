@@ -91,7 +91,7 @@ def test_upcoming_deadlines_soonest_first_from_today_on() -> None:
         (Milestone.PROPOSAL_DEADLINE, 0), (Milestone.BUDGET_SEMINAR, 53), (Milestone.BUDGET_AGREEMENT, 151),
         (Milestone.ADOPTION, 174),
     ]
-    assert [d.milestone for d in upcoming_deadlines(calendar, DEADLINE + timedelta(days=1))][0] is Milestone.BUDGET_SEMINAR
+    assert next(d.milestone for d in upcoming_deadlines(calendar, DEADLINE + timedelta(days=1))) is Milestone.BUDGET_SEMINAR
     assert [d.milestone for d in upcoming_deadlines(calendar, DEADLINE, within_days=53)] == [
         Milestone.PROPOSAL_DEADLINE, Milestone.BUDGET_SEMINAR]
     only = upcoming_deadlines(calendar, date(2013, 1, 1), milestones=frozenset({Milestone.ADOPTION}))
@@ -189,7 +189,7 @@ def _without(key: str, bundle: Bundle) -> tuple[list, list]:  # type: ignore[typ
 
 @pytest.mark.parametrize("key", list(PROPOSAL_GAPS))
 def test_each_part_of_a_proposal_is_required(key: str) -> None:
-    portfolio, bundle = _catalogue_bundle(complete=True)
+    _portfolio, bundle = _catalogue_bundle(complete=True)
     complete = proposal_of(bundle.initiative, bundle.funding, bundle.figures)
     assert complete is not None and complete.complete
     funding, figures = _without(key, bundle)
