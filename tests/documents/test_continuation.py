@@ -139,3 +139,24 @@ def test_history_rows_follow_a_chain_of_three_plans_oldest_first() -> None:
     rows = history_rows(next(i for i in snap.initiatives if i.key == "I-2"), snap, 2014)
     assert [(r[1], r[2]) for r in rows] == [("I-9", "2010"), ("I-1", "2011"), ("I-1", "2012"), ("I-2", "2013"), ("I-2", "2014")]
     assert _rules(chained) == []
+
+
+def test_the_plan_document_names_the_initiative_it_continues() -> None:
+    snap = snapshot_of(_portfolio({2: 1}), "P-2", date(2014, 6, 30))
+    report = check_portfolio(snap.portfolio, today=snap.status_date, now=datetime(2014, 6, 30, 12, tzinfo=UTC))
+    doc = build_document(snap, report, DocumentType.PLAN)
+    pairs: dict[str, dict[str, str]] = {}
+
+    def walk(sections: list[Section]) -> None:
+        for s in sections:
+            for block in s.blocks:
+                pairs.setdefault(s.title.split(" ")[0], {}).update(dict(getattr(block, "pairs", ())))
+            walk(s.sections)
+    walk(doc.sections)
+    label = "Fortsætter initiativ (fra tidligere plan)"
+    assert _plain_text(pairs["I-2"][label]) == "I-1 Initiativ 1 (Fælles it-handlingsplan 2011–2012)"
+    assert label not in pairs["I-3"]
+
+
+def _plain_text(text: str) -> str:
+    return text.replace("\u2060", "").replace("\u00a0", " ")
