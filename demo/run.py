@@ -111,6 +111,11 @@ def main() -> None:
 
         portfolio_workbook(runtime, console, OUT_DIR)
 
+        from demo.proposals import run as budget_step
+
+        _step("5b. Budgetprocessen: frister, forslag til investeringskataloget, planer der følger hinanden")
+        budget_step(runtime, console, OUT_DIR)
+
         _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
         from demo.webhooks import run as webhook_round_trip
 

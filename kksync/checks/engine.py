@@ -117,7 +117,7 @@ class _Run:
         owner_reported = "RESP-OWNER-UNKNOWN" in current  # else the DATA finding is the only word on it
         tally = _Tally()
         for ini in initiatives:
-            subject = Subject.of(ini, plan, index, gov.thresholds, today=self.today)
+            subject = Subject.of(ini, plan, index, gov.thresholds, today=self.today, calendar=gov.budget_calendar)
             issues: list[Issue] = []
             for fn in functions:
                 issues.extend(fn(subject))

@@ -89,7 +89,9 @@ def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], pla
     report = check_portfolio(snap.portfolio, governance=setup.governance, today=snap.status_date, now=as_of)
     if document_type is m.DocumentType.STATUS and year is None:
         year = snap.status_date.year
-    document = render(snap, report, document_type, year=year, previous=previous, template=setup.template_dir)
+    calendar = setup.governance.budget_calendar if setup.governance is not None else None
+    document = render(snap, report, document_type, year=year, previous=previous, template=setup.template_dir,
+                      calendar=calendar)
     issues = lint_docx(document.data)
     if issues:
         listed = "; ".join(str(i) for i in issues[:5])

@@ -36,6 +36,7 @@ from kksync.documents.content.common import (
 )
 from kksync.documents.content.model import BulletList, ChartKind, Column, Document, Paragraph, Series, Table
 from kksync.documents.content.status_changes import add_changes
+from kksync.documents.content.status_history import add_history
 from kksync.documents.content.status_initiative import Row, add_initiative
 from kksync.documents.content.status_portfolio import add_portfolio
 from kksync.texts import T
@@ -265,5 +266,6 @@ def build_status(snapshot: Snapshot, report: CheckReport, *, year: int, previous
         for row in members:
             areas_text = ", ".join(focus_titles(row.initiative, areas)) or fmt.MISSING
             add_initiative(section, row, areas_text, plan_size=len(rows), on=snapshot.status_date)
+            add_history(section.sections[-1], row.initiative, snapshot, year)
     add_portfolio(doc, snapshot, report, year)
     return doc
