@@ -113,7 +113,7 @@ def main() -> None:
 
         from demo.proposals import run as budget_step
 
-        _step("5b. Budgetprocessen: frister, forslag til investeringskataloget, planer der følger hinanden")
+        _step("5c. Budgetprocessen: frister, forslag til investeringskataloget, planer der følger hinanden")
         budget_step(runtime, console, OUT_DIR)
 
         _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
