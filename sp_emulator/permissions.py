@@ -169,7 +169,6 @@ class Permissions:
             return True
         if not ancestor.startswith(f"item:{lid}:"):
             return False
-        lst = self.store.lists[lid]
         folder = self.store.items[lid].get(int(ancestor.split(":")[2]))
         item = self.store.items[lid].get(int(key.split(":")[2]))
         if folder is None or item is None or folder.get("FSObjType") != 1:

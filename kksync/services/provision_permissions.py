@@ -110,11 +110,11 @@ class _Site:
             if principal == self.me:
                 continue  # breaking inheritance without copying leaves the caller (the app) as the one assignment
             for role_id in role_ids:
-                kind = by_id.get(role_id)
-                if kind is None or wanted.get(principal) != kind:
+                held = by_id.get(role_id)
+                if held is None or wanted.get(principal) != held:
                     report.drift.append(permission_text(
                         "extra", where=where, principal=self.names.get(principal, title),
-                        role=_ROLE_WORDS.get(kind, str(role_id)) if kind else str(role_id)))
+                        role=_ROLE_WORDS[held] if held is not None else str(role_id)))
 
 
 def provision_permissions(sp: PermissionAdmin, rules: PermissionRules, *,
@@ -157,13 +157,13 @@ def provision_permissions(sp: PermissionAdmin, rules: PermissionRules, *,
         for entry in entries:
             if entry.folder:
                 continue
+            belongs: Administration | None
             if key == "initiatives":
-                admin = _administration(entry.values.get(column))
-                initiative_admin[entry.id] = admin
+                belongs = initiative_admin[entry.id] = _administration(entry.values.get(column))
             else:
                 parent = entry.values.get(column)
-                admin = initiative_admin.get(int(parent)) if isinstance(parent, int) else None
-            _place(report, schema.title, entry, by_url.get(entry.directory.lower()), admin)
+                belongs = initiative_admin.get(int(parent)) if isinstance(parent, int) else None
+            _place(report, schema.title, entry, by_url.get(entry.directory.lower()), belongs)
         report.scopes += 1 + len(Administration)
     return report
 

@@ -30,7 +30,11 @@ PERMISSION_TEXTS: dict[str, str] = {
         "initiativ. Forvaltningen bør kende dem."
     ),
     "cross_none": "Ingen ændringer på tværs af forvaltninger i perioden.",
-    "cross_row": "{when}: {editor} ændrede «{title}» ({administration})",
+    "col_day": "Dato",
+    "col_initiative": "Initiativ",
+    "col_administration": "Forvaltning",
+    "col_list": "Liste",
+    "col_editor": "Ændret af",
 }
 
 

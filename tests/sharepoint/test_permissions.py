@@ -54,7 +54,7 @@ def _initiative(client: SharePointClient, sp: EmulatorServer, admin: Administrat
 
 
 def test_without_permissions_a_department_user_edits_as_before(site) -> None:  # type: ignore[no-untyped-def]
-    sp, client = site
+    sp, _client = site
     item = sp.add_item(INITIATIVES, {"Title": "Før tilladelser"})
     _rename(_context(sp, sp.token_for("mette@kk.dk")), INITIATIVES, item["ID"], "Ændret")
     assert sp.get_item(INITIATIVES, item["ID"])["Title"] == "Ændret"
