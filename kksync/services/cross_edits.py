@@ -4,7 +4,7 @@ The sync's history keeps every change it saw with the editor SharePoint names on
 the last person to save it before the run read it). Matched against the groups of the governance file's
 ``[permissions]``: an editor who is not in the item's administration's group made the edit through the
 owners' or a cross-administration group (It-chefforum), or, outside any of them, as a site administrator.
-Bot-only changes (kksync's own write-back) are not edits.
+kksync's own writes (the seed, the write-back: the app's name as editor) are not edits.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ HISTORY_RUNS = 500
 
 class GroupReader(Protocol):
     def group_member_titles(self, title: str) -> set[str]: ...
+    def current_user_title(self) -> str: ...
 
 
 def read_membership(groups: GroupReader, rules: PermissionRules) -> dict[str, set[str]]:
@@ -43,7 +44,8 @@ def read_membership(groups: GroupReader, rules: PermissionRules) -> dict[str, se
 
 
 def find_cross_edits(runs: Iterable[RunRecord], portfolio: m.Portfolio, membership: Mapping[str, set[str]],
-                     rules: PermissionRules) -> list[CrossEdit]:
+                     rules: PermissionRules, *, product: str = "") -> list[CrossEdit]:
+    """``product``: the name kksync's own writes carry (the seed's creates, its write-back): not edits."""
     initiatives = {i.id: i for i in portfolio.initiatives if i.id is not None}
     parents: dict[tuple[str, int], int] = {}
     for key in SECURED_LISTS[1:]:
@@ -62,7 +64,7 @@ def find_cross_edits(runs: Iterable[RunRecord], portfolio: m.Portfolio, membersh
             if initiative is None or initiative.administration is None:
                 continue
             editor = change.editor.lower()
-            if editor in membership.get(rules.groups[initiative.administration], set()):
+            if editor == product.lower() or editor in membership.get(rules.groups[initiative.administration], set()):
                 continue
             mark = (change.list_key, change.item_id, editor, change.modified)
             if mark in seen:
@@ -77,4 +79,5 @@ def find_cross_edits(runs: Iterable[RunRecord], portfolio: m.Portfolio, membersh
 def cross_edits(groups: GroupReader, runs: Iterable[RunRecord], portfolio: m.Portfolio,
                 rules: PermissionRules) -> tuple[list[CrossEdit], list[str]]:
     """The edits across administrations, and the groups that may make them (for the document's text)."""
-    return find_cross_edits(runs, portfolio, read_membership(groups, rules), rules), [rules.owners, *rules.cross_administration]
+    edits = find_cross_edits(runs, portfolio, read_membership(groups, rules), rules, product=groups.current_user_title())
+    return edits, [rules.owners, *rules.cross_administration]

@@ -54,6 +54,10 @@ class SitePermissions:
         """The identity the product runs as (the app principal when app-only)."""
         return int(self._http.get_json("web/currentuser?$select=Id")["Id"])
 
+    def current_user_title(self) -> str:
+        """The name the product's own edits carry as ``Editor`` ("SharePoint App" when app-only)."""
+        return str(self._http.get_json("web/currentuser?$select=Title").get("Title") or "")
+
     def site_groups(self) -> dict[str, int]:
         """Group title → id."""
         data = self._http.get_json("web/sitegroups?$select=Id,Title&$top=5000")
