@@ -138,7 +138,8 @@ def _link_self(sp: SeedTarget, schema: ListSchema, records: list[m.Record], ids:
         payload = _prepared(schema, record, ids, users, defer_self=False)
         values = {c.wire_name: payload[c.wire_name] for c in columns}
         if any(v and (not isinstance(v, dict) or v.get("results")) for v in values.values()):
-            writes.append(ItemWrite(ids[schema.key][int(record.id or 0)], '"1"', values))
+            # "*": the seed created these items a moment ago (in a folder: created, then filled, so version 2)
+            writes.append(ItemWrite(ids[schema.key][int(record.id or 0)], "*", values))
     for outcome in sp.update_items(schema.title, writes):
         if outcome.status != "ok":
             raise SharePointError(f"Kunne ikke sætte opslag på element {outcome.item_id} i «{schema.title}»: {outcome.message}")

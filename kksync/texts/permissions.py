@@ -24,6 +24,10 @@ PERMISSION_TEXTS: dict[str, str] = {
     "role_missing": "Webstedet har ikke tilladelsesniveauet {kind} (læse, bidrage, fuld kontrol); tilladelser er ikke sat.",
     "no_changes": "Tilladelserne er som governance-filen siger; intet ændret.",
     "summary": "Tilladelser: {groups} grupper, {folders} mapper og {grants} tildelinger oprettet; {scopes} unikke tilladelser i alt.",
+    "member_usage": "--member skal have formen GRUPPE=E-MAIL, ikke {value!r}.",
+    "member_unknown_group": "Gruppen «{group}» står ikke i governance-filens [permissions].",
+    "member_added": "{login} er føjet til «{group}».",
+    "attention": "{count} forhold kræver opmærksomhed (se ovenfor).",
     "cross_heading": "Ændringer på tværs af forvaltninger",
     "cross_intro": (
         "Disse ændringer er foretaget af en ejer eller en tværgående gruppe ({groups}) i en anden forvaltnings "

@@ -8,11 +8,11 @@ from pathlib import Path
 from kksync.checks import check_portfolio
 from kksync.checks.governance import load_governance
 from kksync.core.model import Administration, DocumentType
-from kksync.documents import render
-from kksync.documents.word.lint import lint_docx
 from kksync.core.schema import list_schema
 from kksync.core.snapshots import snapshot_of
+from kksync.documents import render
 from kksync.documents.content.readiness import build_readiness
+from kksync.documents.word.lint import lint_docx
 from kksync.services.cross_edits import cross_edits
 from kksync.services.provision import provision
 from kksync.services.seed import seed_portfolio
