@@ -304,7 +304,10 @@ class Site:
                     "Attachments": False,
                 }
             )
-            if lst["BaseType"] == 0:  # list items and folders: library files get their paths from ``extra``
+            in_folder = folder is not None and folder.lower() != lst["RootFolderUrl"].lower()
+            if lst["BaseType"] == 0 and (in_folder or leaf is not None):
+                # Items in a folder, and folders, store their paths; an item at the root stores none, as before
+                # folders existed (``folders.path_value`` answers for it). Library files get theirs from ``extra``.
                 item.update(item_paths(lst, folder or lst["RootFolderUrl"], item_id, leaf))
             item.update(extra or {})
             # Required columns are not enforced for REST/CSOM writes, only by forms (PnP-JS-Core #376).
