@@ -144,9 +144,8 @@ def provision_permissions(sp: PermissionAdmin, rules: PermissionRules, *,
         site.secure(schema.title, None, schema.title, None)
         column = "KkAdministration" if key == "initiatives" else "KkInitiativeId"
         entries = list(sp.entries(schema.title, [column]))
-        folders = {e.title: e for e in entries if e.folder}
         root = sp.root_folder(schema.title)
-        by_url = {f"{root}/{e.title}".lower(): e.title for e in folders.values()}
+        folders = {e.title: e for e in entries if e.folder and e.directory.lower() == root.lower()}
         for admin in Administration:
             name = folder_name(admin)
             if name not in folders:
@@ -163,9 +162,16 @@ def provision_permissions(sp: PermissionAdmin, rules: PermissionRules, *,
             else:
                 parent = entry.values.get(column)
                 belongs = initiative_admin.get(int(parent)) if isinstance(parent, int) else None
-            _place(report, schema.title, entry, by_url.get(entry.directory.lower()), belongs)
+            _place(report, schema.title, entry, _top_folder(root, entry.directory), belongs)
         report.scopes += 1 + len(Administration)
     return report
+
+
+def _top_folder(root: str, directory: str) -> str | None:
+    """The folder right below the list's root that holds an item (a department's own subfolders included)."""
+    if not directory.lower().startswith(root.lower() + "/"):
+        return None
+    return directory[len(root) + 1:].split("/")[0]
 
 
 def _administration(value: Any) -> Administration | None:

@@ -173,3 +173,15 @@ def test_the_governance_section_is_validated() -> None:
     partial = PermissionRules.model_validate({"groups": {"BIF": "BIF-redaktion"}})
     assert partial.groups[Administration.BIF] == "BIF-redaktion"
     assert partial.groups[Administration.OKF] == "Redaktører ØKF"  # the default for the ones left out
+
+
+def test_a_departments_own_subfolder_is_its_folder(site) -> None:  # type: ignore[no-untyped-def]
+    sp, client = site
+    provision(client, permissions=(client.permissions, RULES))
+    root = sp.site.find_list(title=INITIATIVES)["RootFolderUrl"]
+    client.permissions.add_using_path(INITIATIVES, f"{root}/BIF", {"Title": "2013"}, folder_name="2013")
+    client.permissions.add_using_path(INITIATIVES, f"{root}/BIF/2013", {"Title": "Dybt", "KkAdministration": "BIF"})
+    client.permissions.add_using_path(INITIATIVES, root, {"Title": "Uden mappe", "KkAdministration": "BIF"})
+    report = provision(client, permissions=(client.permissions, RULES)).permissions
+    assert report is not None and report.changes == 0
+    assert len(report.misplaced) == 1 and "«(roden)»" in report.misplaced[0]  # only the one at the root
