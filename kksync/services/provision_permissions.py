@@ -27,7 +27,7 @@ from kksync.errors import ConfigError
 from kksync.sharepoint.permissions import Entry, RoleKind
 from kksync.texts.permissions import permission_text
 
-__all__ = ["SECURED_LISTS", "PermissionAdmin", "PermissionReport", "folder_name", "provision_permissions"]
+__all__ = ["SECURED_LISTS", "PermissionAdmin", "PermissionReport", "folder_name", "owner_column", "provision_permissions"]
 
 SECURED_LISTS = ("initiatives", "funding_lines", "figures", "milestones", "statuses")
 """The initiatives and their child lists: each child follows its initiative's administration."""
@@ -67,6 +67,12 @@ class PermissionReport:
     def lines(self) -> list[str]:
         done = self.created_groups + self.created_folders + self.broken + self.granted
         return (done or [permission_text("no_changes")]) + self.drift + self.misplaced
+
+
+def owner_column(key: str) -> str:
+    """The column that says whose a row is: the initiative's administration, or a child's initiative."""
+    attr = "administration" if key == "initiatives" else "initiative_id"
+    return next(c.wire_name for c in list_schema(key).columns if c.path == (attr,))
 
 
 def folder_name(administration: Administration) -> str:
@@ -142,7 +148,7 @@ def provision_permissions(sp: PermissionAdmin, rules: PermissionRules, *,
         if progress:
             progress(schema.title)
         site.secure(schema.title, None, schema.title, None)
-        column = "KkAdministration" if key == "initiatives" else "KkInitiativeId"
+        column = owner_column(key)
         entries = list(sp.entries(schema.title, [column]))
         root = sp.root_folder(schema.title)
         folders = {e.title: e for e in entries if e.folder and e.directory.lower() == root.lower()}

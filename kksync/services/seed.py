@@ -17,11 +17,11 @@ from kksync.core.mapping import to_payload
 from kksync.core.schema import Column, ListSchema, list_schema
 from kksync.errors import SharePointError
 from kksync.services.ports import SeedTarget
+from kksync.services.records import DATA_LISTS
+from kksync.sharepoint.data import ItemWrite
 
 if TYPE_CHECKING:
     from kksync.services.seed_folders import FolderPlacement
-from kksync.services.records import DATA_LISTS
-from kksync.sharepoint.data import ItemWrite
 
 __all__ = ["DEPARTED_EMAIL", "SeedResult", "seed", "seed_portfolio"]
 

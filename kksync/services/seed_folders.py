@@ -15,7 +15,7 @@ from typing import Any
 from kksync.core import model as m
 from kksync.errors import SharePointError
 from kksync.services.ports import SeedTarget
-from kksync.services.provision_permissions import SECURED_LISTS, PermissionAdmin, folder_name
+from kksync.services.provision_permissions import SECURED_LISTS, PermissionAdmin, folder_name, owner_column
 from kksync.sharepoint.data import ItemWrite
 
 __all__ = ["FolderPlacement"]
@@ -58,5 +58,5 @@ class FolderPlacement:
     def _administration_of(self, key: str, record: m.Record, payload: dict[str, Any]) -> m.Administration | None:
         if key == "initiatives":
             return getattr(record, "administration", None)
-        parent = payload.get("KkInitiativeId")  # already the id SharePoint gave the initiative
+        parent = payload.get(owner_column(key))  # already the id SharePoint gave the initiative
         return self.administration.get(parent) if isinstance(parent, int) else None
