@@ -8,6 +8,7 @@ document is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,7 @@ from kksync.checks.budget_calendar import BudgetCalendar
 from kksync.checks.findings import CheckReport
 from kksync.core.model import TEXT_MAX, DocumentType
 from kksync.core.snapshots import Snapshot
+from kksync.documents.content.cross_edits import CrossEdit
 from kksync.documents.content.model import Document
 from kksync.documents.content.names import safe_file_name
 from kksync.documents.content.plan import build_plan
@@ -23,6 +25,9 @@ from kksync.documents.content.readiness import build_readiness
 from kksync.documents.content.status import build_status
 from kksync.documents.content.typography import NBSP, WORD_JOINER, typeset_document
 from kksync.documents.word.template import TemplateSource, load_template
+
+CrossEdits = tuple[Sequence[CrossEdit], Sequence[str]]
+"""Edits across administrations and the groups allowed to make them (the readiness document only)."""
 
 __all__ = [
     "DOCX_CONTENT_TYPE",
@@ -62,7 +67,7 @@ class RenderedDocument:
 
 def build_document(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
-    previous: Snapshot | None = None, calendar: BudgetCalendar | None = None,
+    previous: Snapshot | None = None, calendar: BudgetCalendar | None = None, cross_edits: CrossEdits | None = None,
 ) -> Document:
     """The content model of one document (pure; no python-docx), typeset (units and ranges kept together).
 
@@ -72,7 +77,8 @@ def build_document(
     if document_type is DocumentType.STATUS:
         doc = build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
     elif document_type is DocumentType.READINESS:
-        doc = build_readiness(snapshot, report)
+        doc = build_readiness(snapshot, report, cross_edits=cross_edits[0] if cross_edits else None,
+                              cross_groups=cross_edits[1] if cross_edits else ())
     elif document_type is DocumentType.PROPOSALS:
         if calendar is None:
             from kksync.checks.governance import load_governance
@@ -103,12 +109,14 @@ def _library_title(title: str) -> str:
 def render(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
     previous: Snapshot | None = None, template: TemplateSource = None, calendar: BudgetCalendar | None = None,
+    cross_edits: CrossEdits | None = None,
 ) -> RenderedDocument:
     """Build and write one document; same snapshot, report, template and calendar give the same bytes."""
     from kksync.documents.word.writer import render_docx
 
     template_bytes = load_template(template)
-    content = build_document(snapshot, report, document_type, year=year, previous=previous, calendar=calendar)
+    content = build_document(snapshot, report, document_type, year=year, previous=previous, calendar=calendar,
+                             cross_edits=cross_edits)
     spec = document_spec(snapshot, document_type, title=_library_title(content.title), year=year)
     data = render_docx(
         content, template=template_bytes, status_date=snapshot.status_date, identifier=spec.snapshot_digest,
