@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from kksync.core.model import Completeness, Light
+from kksync.core.model import Completeness, Light, PlanStage
 
 __all__ = ["CheckReport", "ComputedLight", "Finding", "PlanVerdict", "Requirement", "Severity"]
 
@@ -97,6 +97,8 @@ class CheckReport(BaseModel):
     completeness: dict[int, Completeness] = {}
     missing_max_items: int = 10
     checked_at: datetime
+    plan_stages: dict[int, PlanStage] = {}
+    """Each plan's stage by plan id: the initiatives' bot column «Planens stadie» copies it."""
 
     # Built on first use: the sync asks per initiative, and a scan per call would be O(n²).
     _by_initiative: dict[int, list[Finding]] | None = PrivateAttr(default=None)

@@ -285,18 +285,26 @@ class Initiative(Record):
     rank: Annotated[int | None, Col("KkRank", "Prioritet", FieldKind.NUMBER)] = Field(default=None, ge=1, le=10_000)
     ranked_by: Annotated[Person | None, Col("KkRankedBy", "Prioriteret af")] = None
     ranked_on: Annotated[date | None, Col("KkRankedOn", "Prioriteringsdato")] = None
-    project_owner: Annotated[Person | None, Col("KkProjectOwner", "Projektejer")] = None
-    project_manager: Annotated[Person | None, Col("KkProjectManager", "Projektleder")] = None
+    # Indexed: the view "Mine initiativer" filters on them, and a list above 5,000 items refuses a
+    # view filter on an unindexed column.
+    project_owner: Annotated[Person | None, Col("KkProjectOwner", "Projektejer", indexed=True)] = None
+    project_manager: Annotated[Person | None, Col("KkProjectManager", "Projektleder", indexed=True)] = None
     benefit_owner: Annotated[Person | None, Col("KkBenefitOwner", "Gevinstejer")] = None
     transition_origin: Annotated[TransitionOrigin | None, Col("KkTransitionOrigin", "Forankret i (overgangsplan)")] = None
     transition_reference: Annotated[Text | None, Col("KkTransitionRef", "Reference (overgangsplan)")] = None
     business_case: BusinessCase = BusinessCase()
     delivery: Delivery = Delivery()
-    completeness: Annotated[Completeness | None, Col("KkCompleteness", "Komplethed", bot=True)] = None
+    completeness: Annotated[Completeness | None, Col("KkCompleteness", "Komplethed", bot=True, indexed=True)] = None
     missing: Annotated[Note | None, Col("KkMissing", "Hvad mangler", FieldKind.NOTE, bot=True)] = None
     computed_light: Annotated[Light | None, Col("KkComputedLight", "Beregnet trafiklys", bot=True)] = None
     light_reason: Annotated[Text | None, Col("KkLightReason", "Begrundelse for beregnet trafiklys", bot=True)] = None
     checked_at: Annotated[datetime | None, Col("KkCheckedAt", "Sidst tjekket", bot=True)] = None
+    plan_stage: Annotated[PlanStage | None, Col(
+        "KkPlanStage", "Planens stadie", bot=True, indexed=True,
+        description="Handlingsplanens stadie, skrevet af kksync, så visningen «Til politisk behandling» kan filtrere på det.",
+    )] = None
+    """A copy of the plan's stage: SharePoint cannot filter a view on a Choice column of the looked-up list
+    (projected fields may only be Text, Number, DateTime, ...: Microsoft's ProjectedFields element reference)."""
 
 
 class FundingLine(Record):
