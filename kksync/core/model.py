@@ -282,7 +282,7 @@ class Initiative(Record):
     dependencies: Annotated[Note | None, Col("KkDependencies", "Afhængigheder", FieldKind.NOTE, rich=True)] = None
     risks: Annotated[Note | None, Col("KkRisks", "Væsentligste risici", FieldKind.NOTE, rich=True)] = None
     phase: Annotated[Phase | None, Col("KkPhase", "Fase")] = None
-    rank: Annotated[int | None, Col("KkRank", "Prioritet", FieldKind.NUMBER)] = Field(default=None, ge=1, le=10_000)
+    rank: Annotated[int | None, Col("KkRank", "Prioritet", FieldKind.NUMBER, indexed=True)] = Field(default=None, ge=1, le=10_000)
     ranked_by: Annotated[Person | None, Col("KkRankedBy", "Prioriteret af")] = None
     ranked_on: Annotated[date | None, Col("KkRankedOn", "Prioriteringsdato")] = None
     # Indexed: the view "Mine initiativer" filters on them, and a list above 5,000 items refuses a
@@ -314,9 +314,9 @@ class FundingLine(Record):
     title: Annotated[Text | None, Col("Title", "Beskrivelse")] = None
     source: Annotated[FundingSource | None, Col("KkSource", "Finansieringskilde", required=True)] = None
     category: Annotated[BudgetCategory | None, Col("KkCategory", "Styringsområde", required=True)] = None
-    year: Annotated[Year | None, Col("KkYear", "År", FieldKind.NUMBER, required=True)] = None
+    year: Annotated[Year | None, Col("KkYear", "År", FieldKind.NUMBER, required=True, indexed=True)] = None
     amount: Annotated[Amount | None, Col("KkAmount", "Beløb (kr.)", FieldKind.CURRENCY, required=True)] = None
-    status: Annotated[AgreementStatus | None, Col("KkAgreementStatus", "Aftalestatus")] = None
+    status: Annotated[AgreementStatus | None, Col("KkAgreementStatus", "Aftalestatus", indexed=True)] = None
     agreed_on: Annotated[date | None, Col("KkAgreedOn", "Aftalt dato")] = None
 
 
@@ -333,8 +333,8 @@ class BusinessCaseFigure(Record):
 class Milestone(Record):
     initiative_id: InitiativeOf = None
     title: Annotated[Text, Col("Title", "Milepæl", required=True)]
-    due: Annotated[date | None, Col("KkDue", "Planlagt dato")] = None
-    completed_on: Annotated[date | None, Col("KkCompletedOn", "Nået dato")] = None
+    due: Annotated[date | None, Col("KkDue", "Planlagt dato", indexed=True)] = None
+    completed_on: Annotated[date | None, Col("KkCompletedOn", "Nået dato", indexed=True)] = None
 
 
 class StatusEntry(Record):
@@ -345,7 +345,7 @@ class StatusEntry(Record):
     year: Annotated[Year | None, Col("KkYear", "Statusår", FieldKind.NUMBER, required=True, indexed=True)] = None
     status_date: Annotated[date | None, Col("KkStatusDate", "Statusdato")] = None
     phase: Annotated[Phase | None, Col("KkPhase", "Fase")] = None
-    reported_light: Annotated[Light | None, Col("KkReportedLight", "Samlet vurdering (trafiklys)")] = None
+    reported_light: Annotated[Light | None, Col("KkReportedLight", "Samlet vurdering (trafiklys)", indexed=True)] = None
     cost_light: Annotated[Light | None, Col("KkCostLight", "Økonomi (trafiklys)")] = None
     schedule_light: Annotated[Light | None, Col("KkScheduleLight", "Tidsplan (trafiklys)")] = None
     benefit_light: Annotated[Light | None, Col("KkBenefitLight", "Økonomiske gevinster (trafiklys)")] = None

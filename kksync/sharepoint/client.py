@@ -19,6 +19,7 @@ from kksync.sharepoint.files import SiteFiles, check_file_name
 from kksync.sharepoint.http import SiteHttp, list_path
 from kksync.sharepoint.items import ListItems
 from kksync.sharepoint.transport import GuardedTransport
+from kksync.sharepoint.views import SiteViews
 
 __all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "SiteUser", "WriteOutcome", "check_file_name"]
 
@@ -39,10 +40,16 @@ class SharePointClient:
         self._items = ListItems(self._http, page_size=page_size, batch_size=batch_size)
         self._admin = SiteAdmin(self._http)
         self._files = SiteFiles(self._http)
+        self._views = SiteViews(self._http)
 
     @property
     def site_url(self) -> str:
         return self._http.site_url
+
+    @property
+    def views(self) -> SiteViews:
+        """The lists' views and column formatters (``kksync.sharepoint.views``)."""
+        return self._views
 
     @property
     def transport(self) -> GuardedTransport:
