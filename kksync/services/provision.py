@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 from kksync.core.columns import FieldKind
 from kksync.core.schema import LISTS, Column, ListSchema
 from kksync.services.ports import SchemaAdmin
+from kksync.services.provision_views import provision_views
 
 __all__ = ["ProvisionReport", "field_xml", "provision"]
 
@@ -32,10 +33,12 @@ class ProvisionReport:
     created_fields: list[str] = field(default_factory=list)
     updated_fields: list[str] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)
+    views_changed: list[str] = field(default_factory=list)
+    """Views and column formatters created or set back (``services.provision_views``)."""
 
     @property
     def changes(self) -> int:
-        return len(self.created_lists) + len(self.created_fields) + len(self.updated_fields)
+        return len(self.created_lists) + len(self.created_fields) + len(self.updated_fields) + len(self.views_changed)
 
 
 def field_xml(col: Column, lookup_list_id: str | None = None) -> str:
@@ -129,4 +132,7 @@ def provision(sp: SchemaAdmin, *, progress: Callable[[str], None] | None = None)
             progress(schema.title)
         _ensure_list(sp, schema, existing, report)
         _ensure_fields(sp, schema, report)
+    views = provision_views(sp)  # after the columns: views and formatters name them
+    report.views_changed += views.created + views.updated + views.formatters
+    report.drift += views.drift
     return report
