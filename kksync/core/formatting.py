@@ -26,7 +26,8 @@ __all__ = [
     "relative_luminance",
 ]
 
-SCHEMA_URL = "https://developer.microsoft.com/json-schemas/sp/v2/column-formatting.schema.json"
+SchemaUrl = Literal["https://developer.microsoft.com/json-schemas/sp/v2/column-formatting.schema.json"]
+SCHEMA_URL: SchemaUrl = "https://developer.microsoft.com/json-schemas/sp/v2/column-formatting.schema.json"
 
 ElmType = Literal["div", "span", "a", "img", "svg", "path", "button", "p", "filepreview"]
 Operator = Literal[
@@ -91,8 +92,7 @@ Element.model_rebuild()
 class ColumnFormatter(Element):
     """The root element, with the ``$schema`` SharePoint validates it against."""
 
-    schema_url: Literal["https://developer.microsoft.com/json-schemas/sp/v2/column-formatting.schema.json"] = Field(
-        default=SCHEMA_URL, alias="$schema")
+    schema_url: SchemaUrl = Field(default=SCHEMA_URL, alias="$schema")
 
     def to_json(self) -> str:
         """The ``CustomFormatter`` text: aliases as the schema names them, nothing unset."""
