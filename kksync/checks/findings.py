@@ -97,7 +97,7 @@ class CheckReport(BaseModel):
     completeness: dict[int, Completeness] = {}
     missing_max_items: int = 10
     checked_at: datetime
-    plan_stages: dict[int, PlanStage] = {}
+    plan_stages: dict[int, PlanStage | None] = {}
     """Each plan's stage by plan id: the initiatives' bot column «Planens stadie» copies it."""
 
     # Built on first use: the sync asks per initiative, and a scan per call would be O(n²).
