@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .errors import SPError, bad_request
+from .errors import SPError, bad_request, throttled_query
 
 if TYPE_CHECKING:
     from .site import Site
@@ -229,8 +229,6 @@ def run_query(site: Site, lst: dict[str, Any], query: CamlQuery, user_id: int) -
         if big:
             for ref in query.where.iter():
                 if ref.tag.lower() == "fieldref" and not ev.field(ref.get("Name", "")).get("Indexed"):
-                    from .errors import throttled_query
-
                     raise throttled_query()
         rows = [r for r in rows if ev.matches(query.where, r)]
     keys = [(name, True) for name in query.group_by] + query.order_by

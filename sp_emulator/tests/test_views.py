@@ -150,3 +150,23 @@ def test_views_are_stored_served_and_kept_across_restarts(site: Any, tmp_path: P
         kept = {v["Title"]: v for v in requests.get(
             f"{again.url}/_api/web/lists/getbytitle('Sager')/views", headers=H, timeout=5).json()["d"]["results"]}
         assert kept["Åbne sager"]["RowLimit"] == 10 and kept["Åbne sager"]["DefaultView"] is True
+
+
+def test_a_query_on_an_unindexed_column_fails_above_the_list_view_threshold(site: Any) -> None:
+    sp, _ = site
+    sp.site.list_view_threshold = 3  # five items: above it
+    inner = _where("Rank", "Eq", "2", "Number")
+    r = _post(sp, "getitems", {"query": {"ViewXml": f"<View><Query>{inner}</Query></View>"}})
+    assert r.status_code == 500 and "SPQueryThrottledException" in r.text
+    sp.set_indexed("Sager", "Rank")
+    assert _query(sp, inner) == ["c"]
+
+
+def test_custom_formatter_is_stored_and_served_as_sent(site: Any) -> None:
+    sp, _ = site
+    formatter = '{"elmType":"span","txtContent":"@currentField"}'
+    path = "fields/getbyinternalnameortitle('State')"
+    _post(sp, path, {"__metadata": {"type": "SP.Field"}, "CustomFormatter": formatter}, method="MERGE").raise_for_status()
+    r = requests.get(_api(sp, "fields?$select=InternalName,CustomFormatter"), headers=H, timeout=5)
+    served = {f["InternalName"]: f.get("CustomFormatter") for f in r.json()["d"]["results"]}
+    assert served["State"] == formatter and not served.get("Rank")
