@@ -24,7 +24,7 @@ from kksync.texts.views import view_note
 if TYPE_CHECKING:
     from kksync.sharepoint.views import ListView
 
-__all__ = ["ViewAdmin", "ViewsCapable", "ViewsReport", "provision_views", "view_drift"]
+__all__ = ["ViewAdmin", "ViewDrift", "ViewsCapable", "ViewsReport", "compare_views", "provision_views", "view_drift"]
 
 
 class ViewAdmin(Protocol):
@@ -76,7 +76,7 @@ def _differences(want: ViewDef, have: ListView) -> list[str]:
     return what
 
 
-def _what(codes: list[str]) -> str:
+def _what(codes: Sequence[str]) -> str:
     return ", ".join(view_note(c) for c in codes)
 
 
@@ -92,34 +92,65 @@ def _same_formatter(current: str | None, wanted: str) -> bool:
         return False
 
 
+@dataclass(frozen=True, slots=True)
+class ViewDrift:
+    """How one list's views and formatters differ from the model (the shape of ``services.drift.ListDrift``)."""
+
+    missing: tuple[ViewDef, ...] = ()
+    changed: tuple[tuple[ViewDef, ListView, tuple[str, ...]], ...] = ()
+    formatters: tuple[tuple[FormatterDef, str | None], ...] = ()
+    """Formatters not as the model has them, with what the field holds now (``None``/``""``: unformatted)."""
+    notes: tuple[str, ...] = ()
+
+
+def compare_views(list_title: str, views: Sequence[ListView], formatters: Mapping[str, str | None]) -> ViewDrift:
+    """The list's views and column formatters against the model, with a Danish note for each difference
+    someone made in SharePoint (a view or formatter that is simply not there yet is not drift)."""
+    have: dict[str, ListView] = {}
+    for existing in views:
+        have.setdefault(existing.title, existing)  # two views of one title: SharePoint answers the first
+    missing: list[ViewDef] = []
+    changed: list[tuple[ViewDef, ListView, tuple[str, ...]]] = []
+    notes: list[str] = []
+    for want in (v for v in VIEWS if v.list_title == list_title):
+        current = have.get(want.title)
+        if current is None:
+            missing.append(want)
+        elif codes := _differences(want, current):
+            changed.append((want, current, tuple(codes)))
+            notes.append(view_note("drift", view=want.title, list=list_title, what=_what(codes)))
+    unset: list[tuple[FormatterDef, str | None]] = []
+    for definition in (f for f in FORMATTERS if f.list_title == list_title):
+        now = formatters.get(definition.column.name)
+        if not _same_formatter(now, _formatter_json(definition)):
+            unset.append((definition, now))
+            if now:
+                notes.append(view_note("formatter_drift", column=definition.column.title, list=list_title))
+    return ViewDrift(tuple(missing), tuple(changed), tuple(unset), tuple(notes))
+
+
+def _lists() -> list[str]:
+    return list(dict.fromkeys([*(v.list_title for v in VIEWS), *(f.list_title for f in FORMATTERS)]))
+
+
+def _compare(views: ViewAdmin, list_title: str) -> ViewDrift:
+    listed = views.list_views(list_title) if any(v.list_title == list_title for v in VIEWS) else []
+    formatted = views.field_formatters(list_title) if any(f.list_title == list_title for f in FORMATTERS) else {}
+    return compare_views(list_title, listed, formatted)
+
+
 def view_drift(views: ViewAdmin) -> list[str]:
-    """What differs from the model, without changing anything (missing views are not drift: provision makes them)."""
+    """What someone changed in SharePoint, without changing anything; views the model has and the site
+    lacks are named too (``kksync provision`` makes them)."""
     lines: list[str] = []
-    for title in dict.fromkeys(v.list_title for v in VIEWS):
-        have = {v.title: v for v in views.list_views(title)}
-        for want in (v for v in VIEWS if v.list_title == title):
-            current = have.get(want.title)
-            if current is not None and (codes := _differences(want, current)):
-                lines.append(view_note("drift", view=want.title, list=title, what=_what(codes)))
-    for title in dict.fromkeys(f.list_title for f in FORMATTERS):
-        current_formatters = views.field_formatters(title)
-        for definition in (f for f in FORMATTERS if f.list_title == title):
-            now = current_formatters.get(definition.column.name)
-            if now and not _same_formatter(now, _formatter_json(definition)):
-                lines.append(view_note("formatter_drift", column=definition.column.title, list=title))
+    for title in _lists():
+        drift = _compare(views, title)
+        lines += drift.notes
+        lines += [view_note("missing", view=v.title, list=title) for v in drift.missing]
     return lines
 
 
-def _ensure_view(views: ViewAdmin, want: ViewDef, current: ListView | None, report: ViewsReport) -> None:
-    title = want.list_title
-    if current is None:
-        views.add_view(title, view_title=want.title, fields=want.fields, query=want.query_xml,
-                       row_limit=want.row_limit, default=want.default)
-        report.created.append(view_note("created", view=want.title, list=title))
-        return
-    codes = _differences(want, current)
-    if not codes:
-        return
+def _restore(views: ViewAdmin, want: ViewDef, current: ListView, codes: tuple[str, ...]) -> None:
     changes: dict[str, Any] = {}
     if "what_query" in codes:
         changes["ViewQuery"] = want.query_xml
@@ -128,11 +159,9 @@ def _ensure_view(views: ViewAdmin, want: ViewDef, current: ListView | None, repo
     if "what_default" in codes:
         changes["DefaultView"] = True
     if changes:
-        views.update_view(title, current.id, changes)
+        views.update_view(want.list_title, current.id, changes)
     if "what_fields" in codes:
-        views.set_view_fields(title, current.id, want.fields)
-    report.drift.append(view_note("drift", view=want.title, list=title, what=_what(codes)))
-    report.updated.append(view_note("updated", view=want.title, list=title, what=_what(codes)))
+        views.set_view_fields(want.list_title, current.id, want.fields)
 
 
 def provision_views(sp: object, report: ViewsReport | None = None) -> ViewsReport:
@@ -141,21 +170,17 @@ def provision_views(sp: object, report: ViewsReport | None = None) -> ViewsRepor
     if not isinstance(sp, ViewsCapable):
         return report
     views = sp.views
-    for title in dict.fromkeys(v.list_title for v in VIEWS):
-        have: dict[str, ListView] = {}
-        for existing in views.list_views(title):
-            have.setdefault(existing.title, existing)  # two views of one title: SharePoint answers the first
-        for want in (v for v in VIEWS if v.list_title == title):
-            _ensure_view(views, want, have.get(want.title), report)
-    for title in dict.fromkeys(f.list_title for f in FORMATTERS):
-        current = views.field_formatters(title)
-        for definition in (f for f in FORMATTERS if f.list_title == title):
-            wanted = _formatter_json(definition)
-            now = current.get(definition.column.name)
-            if _same_formatter(now, wanted):
-                continue
-            views.set_field_formatter(title, definition.column.name, wanted)
-            if now:
-                report.drift.append(view_note("formatter_drift", column=definition.column.title, list=title))
+    for title in _lists():
+        drift = _compare(views, title)
+        report.drift += drift.notes
+        for want in drift.missing:
+            views.add_view(title, view_title=want.title, fields=want.fields, query=want.query_xml,
+                           row_limit=want.row_limit, default=want.default)
+            report.created.append(view_note("created", view=want.title, list=title))
+        for want, current, codes in drift.changed:
+            _restore(views, want, current, codes)
+            report.updated.append(view_note("updated", view=want.title, list=title, what=_what(list(codes))))
+        for definition, _ in drift.formatters:
+            views.set_field_formatter(title, definition.column.name, _formatter_json(definition))
             report.formatters.append(view_note("formatter_set", column=definition.column.title, list=title))
     return report

@@ -17,6 +17,7 @@ VIEW_NOTES: dict[str, str] = {
         "Visningen «{view}» i «{list}» var ændret i SharePoint ({what}); den er sat tilbage efter kksyncs model. "
         "Vil I beholde en anden udgave, så gem den som en ny visning med et andet navn"
     ),
+    "missing": "Visningen «{view}» findes ikke i «{list}» – kør kksync provision",
     "formatter_set": "Kolonneformateringen af «{column}» i «{list}» er sat",
     "formatter_drift": (
         "Kolonneformateringen af «{column}» i «{list}» var ændret i SharePoint; den er sat tilbage efter kksyncs model"

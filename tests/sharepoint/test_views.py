@@ -162,3 +162,25 @@ def test_til_politisk_behandling_and_mangler(sp: EmulatorServer, client: SharePo
     missing = _titles_through(sp, tokens["Anne Lund"], "Mangler – pr. forvaltning")
     # grouped by administration (BUF, TMF, ØKF), by priority within each group
     assert missing == ["Initiativ 2", "Initiativ 6", "Initiativ 3", "Initiativ 1", "Initiativ 5"]
+
+
+def test_a_plan_moving_to_the_gate_brings_its_initiatives_into_the_view(sp: EmulatorServer, client: SharePointClient,
+                                                                        tmp_path: Path) -> None:
+    tokens = _seeded(sp, client, tmp_path)
+    draft = next(p for p in sp.items("Handlingsplaner") if p["KkStage"] == PlanStage.UDKAST.value)
+    sp.edit_item("Handlingsplaner", int(draft["ID"]), {"KkStage": PlanStage.KLAR.value})
+    store = SqliteStateStore(tmp_path / "state.db")
+    SyncService(client, store, scope="views").sync()  # incremental: only the plan changed
+    store.close()
+    assert sorted(_titles_through(sp, tokens["Jens Holm"], "Til politisk behandling")) == [
+        f"Initiativ {n}" for n in range(1, 7)]
+
+
+def test_a_deleted_view_is_named_and_made_again(sp: EmulatorServer, client: SharePointClient) -> None:
+    ctx = _ctx(sp, "owner-token")
+    sp.token_users["owner-token"] = int(sp.add_user("ejer@kk.dk", "Webstedsejer")["Id"])
+    ctx.web.lists.get_by_title("Milepaele").views.get_by_title("Forfaldne milepæle").delete_object().execute_query()
+    assert view_drift(client.views) == ["Visningen «Forfaldne milepæle» findes ikke i «Milepaele» – kør kksync provision"]
+    again = provision(client)
+    assert again.views_changed == ["Visningen «Forfaldne milepæle» i «Milepaele» er oprettet"] and again.drift == []
+    assert view_drift(client.views) == []
