@@ -19,6 +19,7 @@ from kksync.core.caml import canonical_xml
 from kksync.core.formatters import FORMATTERS, FormatterDef
 from kksync.core.formatting import ColumnFormatter
 from kksync.core.views import VIEWS, ViewDef
+from kksync.errors import NotFoundError
 from kksync.texts.views import view_note
 
 if TYPE_CHECKING:
@@ -144,7 +145,10 @@ def view_drift(views: ViewAdmin) -> list[str]:
     lacks are named too (``kksync provision`` makes them)."""
     lines: list[str] = []
     for title in _lists():
-        drift = _compare(views, title)
+        try:
+            drift = _compare(views, title)
+        except NotFoundError:  # the list itself is missing: the column drift says so, and provision makes it
+            continue
         lines += drift.notes
         lines += [view_note("missing", view=v.title, list=title) for v in drift.missing]
     return lines
