@@ -44,7 +44,9 @@ def _mine_expected(sp: EmulatorServer, user_id: int) -> int:
 
 
 def _cell(definition: Any, item: dict[str, Any]) -> str:
-    return " / ".join(c.text for c in evaluate(definition.formatter, item.get(definition.column.name), item) if c.text)
+    text = " / ".join(c.text for c in evaluate(definition.formatter, item.get(definition.column.name), item) if c.text)
+    lines = text.split("\n")
+    return lines[0][:80] + (f" … og {len(lines) - 1} linje(r) mere" if len(lines) > 1 else "")
 
 
 def show(sp: EmulatorServer, console: Console) -> None:
@@ -74,7 +76,7 @@ def show(sp: EmulatorServer, console: Console) -> None:
     for item in sorted(sp.items(initiatives.title), key=lambda i: int(i["ID"])):  # one of each combination
         picked.setdefault((str(item.get("KkCompleteness")), str(item.get("KkComputedLight"))), item)
     for item in list(picked.values())[:6]:
-        cells.add_row(str(item.get("Title")), *(_cell(d, item)[:140] for d in formatted))
+        cells.add_row(str(item.get("Title")), *(_cell(d, item) for d in formatted))
     console.print(cells)
     statuses = list_schema("statuses")
     [reported] = formatters_for("statuses")

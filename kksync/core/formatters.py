@@ -4,9 +4,10 @@ and «Hvad mangler».
 Meaning is never carried by colour alone: every coloured cell starts with a symbol and shows the word
 (✓ Komplet, ✗ Mangler, ✔ Grøn, ▲ Gul, ✖ Rød, ...), and every text colour is set together with its
 background, so the contrast is known and ≥ 4.5:1 (WCAG 2.1 AA, 1.4.3) whatever the site's theme.
-The computed light («Beregnet trafiklys», on initiatives) and the department's own light («Samlet
-vurdering», on status entries) look the same, so the two can be compared at a glance; the computed
-light's reason is its tooltip. Values are the model's choice values, so a renamed choice renames its
+The computed light («Beregnet trafiklys») and the department's own light («Samlet vurdering», on status
+entries, and its copy on initiatives «Samlet vurdering (seneste status)», shown beside the computed one
+in the views) look the same, so the two can be compared at a glance; the computed light's reason is its
+tooltip. Values are the model's choice values, so a renamed choice renames its
 formatter too.
 """
 
@@ -107,10 +108,12 @@ def _formatters() -> tuple[FormatterDef, ...]:
     completeness = _column("initiatives", "completeness")
     computed = _column("initiatives", "computed_light")
     reported = _column("statuses", "reported_light")
+    copied = _column("initiatives", "reported_light")
     missing = _column("initiatives", "missing")
     return (
         FormatterDef("initiatives", completeness, completeness_formatter(), completeness.choices),
         FormatterDef("initiatives", computed, light_formatter(_column("initiatives", "light_reason")), computed.choices),
+        FormatterDef("initiatives", copied, light_formatter(), copied.choices),
         FormatterDef("statuses", reported, light_formatter(), reported.choices),
         FormatterDef("initiatives", missing, missing_formatter(completeness),
                      ("• Business case: Business casen mangler et ledelsesresumé.\n• Finansiering: Ingen finansieringslinjer.",)),

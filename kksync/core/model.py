@@ -298,6 +298,12 @@ class Initiative(Record):
     missing: Annotated[Note | None, Col("KkMissing", "Hvad mangler", FieldKind.NOTE, bot=True)] = None
     computed_light: Annotated[Light | None, Col("KkComputedLight", "Beregnet trafiklys", bot=True)] = None
     light_reason: Annotated[Text | None, Col("KkLightReason", "Begrundelse for beregnet trafiklys", bot=True)] = None
+    reported_light: Annotated[Light | None, Col(
+        "KkLatestReportedLight", "Samlet vurdering (seneste status)", bot=True,
+        description="Forvaltningens egen samlede vurdering i den status, det beregnede trafiklys bygger på (kopieret af kksync).",
+    )] = None
+    """A copy of the reported light the computed one is based on, so a view shows the two side by side
+    (a view cannot show a Choice column of the status list: see ``plan_stage``)."""
     checked_at: Annotated[datetime | None, Col("KkCheckedAt", "Sidst tjekket", bot=True)] = None
     plan_stage: Annotated[PlanStage | None, Col(
         "KkPlanStage", "Planens stadie", bot=True, indexed=True,

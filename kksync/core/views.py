@@ -89,7 +89,7 @@ def _initiative_views() -> tuple[ViewDef, ...]:
         ViewDef(
             ini, "Mine initiativer",
             _cols(ini, "key", "title", "plan_id", "rank", "phase", "project_owner", "project_manager",
-                  "completeness", "missing", "computed_light"),
+                  "completeness", "missing", "computed_light", "reported_light"),
             Query(where=caml.any_of(caml.eq(_col(ini, "project_owner"), ME), caml.eq(_col(ini, "project_manager"), ME)),
                   order_by=_asc(ini, "plan_id", "rank")),
         ),
@@ -101,7 +101,8 @@ def _initiative_views() -> tuple[ViewDef, ...]:
         ),
         ViewDef(
             ini, "Til politisk behandling",
-            _cols(ini, "key", "title", "administration", "rank", "completeness", "missing", "computed_light"),
+            _cols(ini, "key", "title", "administration", "rank", "completeness", "missing", "computed_light",
+                  "reported_light"),
             Query(where=caml.eq(_col(ini, "plan_stage"), PlanStage.KLAR.value),
                   order_by=_asc(ini, "rank"), group_by=_cols(ini, "plan_id")),
         ),
