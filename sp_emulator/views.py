@@ -183,12 +183,12 @@ class Views:
     def _view_route(self, lid: str, find: Any, rest: list[Segment], req: Req) -> Handler:
         if rest and rest[0].name == "viewfields":
             return self._fields_route(lid, find, rest[1:])
+        if req.method == "DELETE" or (len(rest) == 1 and rest[0].name == "deleteobject"):
+            return lambda r: self._remove(find())
         if rest:
             raise bad_request(f"Unknown operation {rest[0].raw} on a view.")
         if req.method in ("MERGE", "PATCH"):
             return lambda r: self._update(lid, find(), r.json())
-        if req.method == "DELETE" or (rest and rest[-1].name == "deleteobject"):
-            return lambda r: self._remove(find())
         return lambda r: ok(select_props(self.entity(find(), _expand(r)), r.params))
 
     def _fields_route(self, lid: str, find: Any, rest: list[Segment]) -> Handler:

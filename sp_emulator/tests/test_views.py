@@ -144,6 +144,9 @@ def test_views_are_stored_served_and_kept_across_restarts(site: Any, tmp_path: P
     assert requests.get(_api(sp, "views/getbytitle('Ingen')"), headers=H, timeout=5).status_code == 404
     bad = {"parameters": {"Title": "Forkert", "Query": "<Where><Eq>"}}
     assert _post(sp, "views/add", bad).status_code == 400
+    spare = _post(sp, "views/add", {"parameters": {"Title": "Til sletning"}}).json()["d"]
+    assert _post(sp, f"views(guid'{spare['Id']}')/deleteobject").status_code == 200
+    assert "Til sletning" not in _views(sp)
 
     sp.stop()
     with EmulatorServer(db_path=tmp_path / "sp.db") as again:
