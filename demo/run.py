@@ -109,6 +109,10 @@ def main() -> None:
         console.print(table)
         again_published = runtime.publish_documents("FHP-2011-2012", 2012, out_dir=OUT_DIR)
         console.print("Samme øjebliksbillede udgivet igen: " + ", ".join(g.published or "" for g in again_published))
+        _step("5b. Porteføljen af større it-projekter som regneark til økonomimedarbejderne")
+        from demo.portfolio import run as portfolio_workbook
+
+        portfolio_workbook(runtime, console, OUT_DIR)
 
         _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
         from demo.webhooks import run as webhook_round_trip

@@ -74,6 +74,7 @@ class _Run:
         return CheckReport(
             findings=self.findings, verdicts=self.verdicts, lights=self.lights, completeness=self.completeness,
             missing_max_items=self.gov.thresholds.missing_max_items, checked_at=now,
+            portfolio_threshold_kr=self.gov.thresholds.portfolio_threshold_kr,
             plan_stages={p.id: p.stage for p in self.portfolio.plans if p.id is not None},
         )
 
