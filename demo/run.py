@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from demo.views import show as views_demo
 from kksync.core import model as m
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def main() -> None:
         _step("1. Klargør lister ud fra den kanoniske model")
         report = provision(runtime.client)
         console.print(f"{len(report.created_lists)} lister/biblioteker og {len(report.created_fields)} kolonner oprettet.")
+        console.print(f"{len(report.views_changed)} visninger og kolonneformateringer sat (demo/views.py viser dem).")
         again = provision(runtime.client)
         console.print(f"Anden kørsel: {again.changes} ændringer (idempotent).")
 
@@ -80,6 +82,7 @@ def main() -> None:
         report_ = service.check(portfolio)
         _readiness(portfolio, report_)
         _list_items(sp)
+        views_demo(sp, console)  # views and formatted columns as a department sees them (demo/views.py)
 
         _step("4. En forvaltning retter et initiativ – trinvis synkronisering")
         _department_fix(sp, portfolio)

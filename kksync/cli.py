@@ -107,6 +107,8 @@ def provision() -> None:
         say(cli_text("provision_done", lists=plural(len(result.created_lists), "liste"),
                      fields=plural(len(result.created_fields), "kolonne"),
                      updated=plural(len(result.updated_fields), "kolonne")))
+    for line in result.views_changed:
+        say(clean(line, 1000))
     for line in result.drift:
         say(styled(cli_text("drift"), "yellow"), clean(line, 1000))
 

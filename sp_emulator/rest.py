@@ -165,6 +165,9 @@ class Api(EntitiesMixin, ItemsApi):
             return "get_changes", lambda r: self.get_changes(r, lid)
         if name == "subscriptions":
             return "subscriptions", self.server.hooks.route(lid, seg, rest, req)
+        if name in ("views", "getitems"):  # views, and items through a CAML query: sp_emulator/views.py
+            return ("get_items", self.server.views.get_items_handler(lid)) if name == "getitems" else (
+                "views", self.server.views.route(lid, seg, rest, req))
         if name == "rootfolder":
             root = self.site.store.lists[lid]["RootFolderUrl"]
             if self.site.store.lists[lid]["BaseType"] == 0 and not rest:  # a list's root folder: its URL

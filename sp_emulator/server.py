@@ -26,6 +26,7 @@ from .recyclebin import RecycleBin
 from .rest import JSON, Api, Req, Resp
 from .site import APP_USER_ID, Site
 from .store import Store
+from .views import Views
 from .webhooks import Webhooks
 
 __all__ = ["ConnectionDropped", "EmulatorServer", "wire_headers"]
@@ -132,6 +133,7 @@ class EmulatorServer(HelpersMixin):
         self.recycle = RecycleBin(self)
         self.graph = Graph(self)
         self.hooks = Webhooks(self, notification_delay)
+        self.views = Views(self)
         self.site.on_change = self.hooks.changed
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None

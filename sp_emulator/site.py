@@ -246,7 +246,7 @@ class Site:
         # New Choices change the column only: stored item values keep their old text.
         with self.store.lock:
             field = dict(self.find_field(list_id, name))
-            for key in ("Title", "Indexed", "Required", "Hidden", "Description", "Choices"):
+            for key in ("Title", "Indexed", "Required", "Hidden", "Description", "Choices", "CustomFormatter"):
                 if key in changes:
                     value = changes[key]
                     if key == "Choices" and isinstance(value, dict):

@@ -75,6 +75,7 @@ class _Run:
             findings=self.findings, verdicts=self.verdicts, lights=self.lights, completeness=self.completeness,
             missing_max_items=self.gov.thresholds.missing_max_items, checked_at=now,
             portfolio_threshold_kr=self.gov.thresholds.portfolio_threshold_kr,
+            plan_stages={p.id: p.stage for p in self.portfolio.plans if p.id is not None},
         )
 
     def _emit(self, issues: list[Issue], severities: dict[str, Severity], plan: Plan | None,

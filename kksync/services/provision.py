@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from kksync.core.columns import FieldKind
 from kksync.core.schema import LISTS, Column, ListSchema
 from kksync.services.ports import SchemaAdmin
+from kksync.services.provision_views import provision_views
 
 if TYPE_CHECKING:
     from kksync.checks.governance import PermissionRules
@@ -39,11 +40,13 @@ class ProvisionReport:
     drift: list[str] = field(default_factory=list)
     permissions: PermissionReport | None = None
     """Groups, folders and unique permissions, when provisioning was asked to set them."""
+    views_changed: list[str] = field(default_factory=list)
+    """Views and column formatters created or set back (``services.provision_views``)."""
 
     @property
     def changes(self) -> int:
         done = self.permissions.changes if self.permissions is not None else 0
-        return len(self.created_lists) + len(self.created_fields) + len(self.updated_fields) + done
+        return len(self.created_lists) + len(self.created_fields) + len(self.updated_fields) + len(self.views_changed) + done
 
 
 def field_xml(col: Column, lookup_list_id: str | None = None) -> str:
@@ -139,6 +142,9 @@ def provision(sp: SchemaAdmin, *, progress: Callable[[str], None] | None = None,
             progress(schema.title)
         _ensure_list(sp, schema, existing, report)
         _ensure_fields(sp, schema, report)
+    views = provision_views(sp)  # after the columns: views and formatters name them
+    report.views_changed += views.created + views.updated + views.formatters
+    report.drift += views.drift
     if permissions is not None:
         from kksync.services.provision_permissions import provision_permissions
 

@@ -20,6 +20,7 @@ from kksync.sharepoint.http import SiteHttp, list_path
 from kksync.sharepoint.items import ListItems
 from kksync.sharepoint.permissions import SitePermissions
 from kksync.sharepoint.transport import GuardedTransport
+from kksync.sharepoint.views import SiteViews
 
 __all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "SiteUser", "WriteOutcome", "check_file_name"]
 
@@ -42,10 +43,16 @@ class SharePointClient:
         self.permissions = SitePermissions(self._http)
         """Groups, permission levels, unique permissions and folders (``kksync.services.provision_permissions``)."""
         self._files = SiteFiles(self._http)
+        self._views = SiteViews(self._http)
 
     @property
     def site_url(self) -> str:
         return self._http.site_url
+
+    @property
+    def views(self) -> SiteViews:
+        """The lists' views and column formatters (``kksync.sharepoint.views``)."""
+        return self._views
 
     @property
     def transport(self) -> GuardedTransport:
