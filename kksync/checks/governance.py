@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -30,7 +31,7 @@ from kksync.checks.findings import Severity
 from kksync.core.model import FundingSource, PlanKind, PlanStage
 from kksync.errors import ConfigError
 
-__all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PortfolioRules", "Thresholds", "load_governance"]
+__all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PortfolioRules", "ScenarioRules", "Thresholds", "load_governance"]
 
 DEFAULT_GOVERNANCE_FILE = Path(__file__).resolve().parent.parent / "governance.toml"
 
@@ -122,11 +123,35 @@ class PortfolioRules(_Strict):
     severity: Level = "advarsel"
 
 
+FrameAmount = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), allow_inf_nan=False)]
+"""An investment frame for one budget year, in kr.; 0 is a frame (nothing may be asked that year)."""
+BudgetYear = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class PlanFrames(_Strict):
+    frames: dict[BudgetYear, FrameAmount] = {}
+
+
+class ScenarioRules(_Strict):
+    """Budget-frame scenarios: the investment frame per budget year, for every plan or per plan key."""
+
+    frames: dict[BudgetYear, FrameAmount] = {}
+    plans: dict[str, PlanFrames] = {}
+    optimum_gap_pct: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.01
+    time_limit_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 60.0
+
+    def frames_for(self, plan_key: str) -> dict[int, Decimal]:
+        """The plan's own frames where it has them, year by year; the municipality-wide ones otherwise."""
+        own = self.plans.get(plan_key)
+        return dict(sorted({**self.frames, **(own.frames if own else {})}.items()))
+
+
 class Governance(_Strict):
     thresholds: Thresholds = Thresholds()
     lights: LightLimits = LightLimits()
     kinds: dict[PlanKind, KindRules] = {}
     portfolio: PortfolioRules = PortfolioRules()
+    scenarios: ScenarioRules = ScenarioRules()
 
     _cache: dict[tuple[PlanKind | None, PlanStage | None], dict[str, Severity]] = PrivateAttr(default_factory=dict)
 
