@@ -221,11 +221,13 @@ def command() -> typer.Typer:
     if not _mounted:
         from kksync.cli_doctor import mount as mount_doctor
         from kksync.cli_reports import mount
+        from kksync.cli_scenario import mount as mount_scenario
         from kksync.cli_snapshots import mount as mount_snapshots
 
         mount(report_app, app)
         mount_snapshots(app)
         mount_doctor(app)
+        mount_scenario(app)
         _mounted.append(True)
     return app
 

@@ -23,8 +23,8 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from kksync.checks.scenarios import Optimum, overruns, selection_of, total_npv
 from kksync.checks.scenario_input import Candidate
+from kksync.checks.scenarios import Optimum, overruns, selection_of, total_npv
 from kksync.texts.scenarios import scenario_text
 
 __all__ = ["ABS_GAP_KR", "OptimumNotFound", "solve_optimum"]
@@ -35,7 +35,7 @@ _INTEGRAL = 1e-6
 _banner_shown: list[bool] = []
 
 
-class OptimumNotFound(Exception):  # noqa: N818 - read as a sentence: "raise OptimumNotFound(...)"
+class OptimumNotFound(Exception):
     """The solver did not prove an optimum (time limit, numerical trouble); the message is Danish."""
 
 
@@ -66,7 +66,7 @@ def _highs() -> Any:
     import highspy
 
     with _quiet_stdout():
-        solver = highspy.Highs()
+        solver = highspy.Highs()  # type: ignore[no-untyped-call]
     solver.setOptionValue("output_flag", False)
     return solver
 

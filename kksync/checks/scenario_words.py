@@ -9,7 +9,12 @@ from kksync.core import fmt
 from kksync.core.fmt import and_list
 from kksync.texts.scenarios import scenario_text
 
-__all__ = ["choice_word", "note_text", "npv_text", "outside_text", "summary_lines", "why_text"]
+__all__ = ["choice_word", "gap_text", "note_text", "npv_text", "outside_text", "reason_cell", "summary_lines", "why_text"]
+
+
+def gap_text(gap_pct: float) -> str:
+    """``0,01 %``: the gap as written in the governance file, without trailing zeros."""
+    return f"{gap_pct:g} %".replace(".", ",")
 
 
 def note_text(note: ScenarioNote) -> str:
@@ -71,8 +76,23 @@ def summary_lines(scenario: Scenario) -> list[str]:
             lines.append(scenario_text("ranking_cost", cost=fmt.kr(cost), rank=fmt.kr(rank.npv), optimum=fmt.kr(best.npv)))
         else:
             lines.append(scenario_text("ranking_cost_none", rank=fmt.kr(rank.npv)))
-        lines.append(scenario_text("gap", gap=fmt.percent(scenario.optimum.gap_pct, 4),
+        lines.append(scenario_text("gap", gap=gap_text(scenario.optimum.gap_pct),
                                    bound=fmt.kr(scenario.optimum.bound)))
     if rank.unknown_npv:
         lines.append(scenario_text("ranking_unknown", count=len(rank.unknown_npv)))
     return lines
+
+
+def _reason(selection: Selection | None, candidate: Candidate) -> str:
+    if selection is None:
+        return ""
+    found = next((d for d in selection.displaced if d.candidate is candidate), None)
+    return why_text(found) if found is not None else ""
+
+
+def reason_cell(scenario: Scenario, candidate: Candidate) -> str:
+    """Why either method left the initiative out, each reason after its method's name."""
+    best = scenario.optimum.selection if scenario.optimum is not None else None
+    parts = [f"{scenario_text(name)}: {text}" for name, text in (
+        ("method_rank", _reason(scenario.by_rank, candidate)), ("method_optimum", _reason(best, candidate))) if text]
+    return "; ".join(parts)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kksync.checks.findings import CheckReport
+from kksync.checks.scenarios import Scenario
 from kksync.core.model import TEXT_MAX, DocumentType
 from kksync.core.snapshots import Snapshot
 from kksync.documents.content.model import Document
@@ -59,13 +60,13 @@ class RenderedDocument:
 
 def build_document(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
-    previous: Snapshot | None = None,
+    previous: Snapshot | None = None, scenario: Scenario | None = None,
 ) -> Document:
     """The content model of one document (pure; no python-docx), typeset (units and ranges kept together)."""
     if document_type is DocumentType.STATUS:
         doc = build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
     elif document_type is DocumentType.READINESS:
-        doc = build_readiness(snapshot, report)
+        doc = build_readiness(snapshot, report, scenario=scenario)
     else:
         doc = build_plan(snapshot, report)
     return typeset_document(doc)
@@ -89,13 +90,13 @@ def _library_title(title: str) -> str:
 
 def render(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
-    previous: Snapshot | None = None, template: TemplateSource = None,
+    previous: Snapshot | None = None, template: TemplateSource = None, scenario: Scenario | None = None,
 ) -> RenderedDocument:
     """Build and write one document; same snapshot, report and template give the same bytes."""
     from kksync.documents.word.writer import render_docx
 
     template_bytes = load_template(template)
-    content = build_document(snapshot, report, document_type, year=year, previous=previous)
+    content = build_document(snapshot, report, document_type, year=year, previous=previous, scenario=scenario)
     spec = document_spec(snapshot, document_type, title=_library_title(content.title), year=year)
     data = render_docx(
         content, template=template_bytes, status_date=snapshot.status_date, identifier=spec.snapshot_digest,

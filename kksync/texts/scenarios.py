@@ -60,7 +60,7 @@ SCENARIO_TEXTS: dict[str, str] = {
     "ranking_unknown": "{count} af de prioriterede valg har ingen kendt nettonutidsværdi og tæller med 0 kr.",
     "gap": (
         "Det bedste sæt er bevist inden for {gap} eller 1 kr. af det bedst mulige (HiGHS); "
-        "ingen udvælgelse inden for rammerne giver mere end {bound}."
+        "ingen udvælgelse inden for rammerne giver mere end {bound}"
     ),
     "no_candidates": "Ingen initiativer i planen har beløb pr. år, der trækker på investeringspuljen.",
     "counts": "{candidates} initiativer indgår i scenariet; {outside} indgår ikke (se nedenfor).",
@@ -105,6 +105,7 @@ SCENARIO_TEXTS: dict[str, str] = {
         "Der er ingen investeringsramme for planen {plan}. Angiv den med --frame ÅR=BELØB (fx --frame 2013=40000000) "
         "eller i governance-filen under [scenarios.frames] eller [scenarios.plans.\"{plan}\".frames]."
     ),
+    "help_frame": "Investeringsrammen for et år i kr., fx --frame 2013=40000000 (kan gentages; erstatter governance-filens rammer).",
     "cli_years_title": "Ramme og forbrug pr. år – {plan}",
     "cli_choice_title": "Initiativerne – {plan}",
     "cli_outside_title": "Uden for scenariet",
@@ -115,5 +116,5 @@ SCENARIO_TEXTS: dict[str, str] = {
 }
 
 
-def scenario_text(key: str, **values: object) -> str:
-    return SCENARIO_TEXTS[key].format(**values)
+def scenario_text(name: str, /, **values: object) -> str:
+    return SCENARIO_TEXTS[name].format(**values)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from kksync.checks.findings import CheckReport, Finding, PlanVerdict, Requirement, Severity
+from kksync.checks.scenarios import Scenario
 from kksync.core import fmt
 from kksync.core.model import Administration, Initiative, PlanStage
 from kksync.core.snapshots import Snapshot
@@ -23,6 +24,7 @@ from kksync.documents.content.common import (
     ranked_table,
 )
 from kksync.documents.content.model import BulletList, Column, Document, Paragraph, Section, Table
+from kksync.documents.content.scenarios import add_scenario_section
 from kksync.texts import T, counted
 
 __all__ = ["ReadinessCounts", "build_readiness", "decision_passed", "plan_findings", "plan_ready", "readiness_counts"]
@@ -183,8 +185,8 @@ def _per_administration(doc: Document, initiatives: list[Initiative], per_initia
         sub.add(_findings_table(T.findings_of.format(admin=_admin_name(key)), members, per_initiative))
 
 
-def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
-    """Which initiatives fail which requirement, per administration, with the ranked list."""
+def build_readiness(snapshot: Snapshot, report: CheckReport, *, scenario: Scenario | None = None) -> Document:
+    """Which initiatives fail which requirement, per administration, with the ranked list (and the budget frames)."""
     plan = snapshot.plan
     verdict = report.verdicts.get(plan.id) if plan.id is not None else None
     findings = plan_findings(snapshot, report)
@@ -216,4 +218,6 @@ def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
         doc.section(T.ranked_list), T.ranked_list, initiatives, title_width=3.2, extra=(Column(T.is_ready, width=0.9),),
         cells=lambda i: (T.no if i.id in counts.failing else T.yes,),
     )
+    if scenario is not None:
+        add_scenario_section(doc, scenario)
     return doc
