@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from kksync.checks.scenario_input import Candidate
-from kksync.checks.scenarios import Optimum, overruns, selection_of, total_npv
+from kksync.checks.scenario_select import Optimum, overruns, selection_of, total_npv
 from kksync.texts.scenarios import scenario_text
 
 __all__ = ["ABS_GAP_KR", "OptimumNotFound", "solve_optimum"]

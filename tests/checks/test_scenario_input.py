@@ -12,7 +12,15 @@ from kksync.checks.governance import load_governance
 from kksync.checks.scenario_input import candidates_of
 from kksync.checks.scenario_words import note_text, summary_lines
 from kksync.checks.scenarios import build_scenario
-from kksync.core.model import BusinessCase, BusinessCaseFigure, FigureKind, FundingLine, FundingSource, Initiative, Portfolio
+from kksync.core.model import (
+    BusinessCase,
+    BusinessCaseFigure,
+    FigureKind,
+    FundingLine,
+    FundingSource,
+    Initiative,
+    Portfolio,
+)
 from kksync.services.scenarios import scenario_for
 from testkit.budget_scenarios import SCENARIO_PLAN, scenario_frames, scenario_portfolio
 
