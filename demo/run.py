@@ -107,6 +107,11 @@ def main() -> None:
         again_published = runtime.publish_documents("FHP-2011-2012", 2012, out_dir=OUT_DIR)
         console.print("Samme øjebliksbillede udgivet igen: " + ", ".join(g.published or "" for g in again_published))
 
+        _step("5b. Budgetrammer: prioriteringen mod det bedste sæt inden for investeringsrammen")
+        from demo.scenarios import run as budget_scenario
+
+        budget_scenario(runtime, console, OUT_DIR)
+
         _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
         from demo.webhooks import run as webhook_round_trip
 

@@ -99,7 +99,7 @@ def scenario_out(scenario: Scenario, *, frames_from: str, last: Any, now: dateti
 
 
 def render_scenario(scenario: Scenario, *, frames_from: str) -> None:
-    from kksync.checks.scenario_words import choice_word, note_text, npv_text, outside_text, reason_cell, summary_lines
+    from kksync.checks.scenario_words import choice_word, note_text, outside_text, reason_cell, summary_lines
     from kksync.core import fmt
 
     best = scenario.optimum.selection if scenario.optimum is not None else None
@@ -112,16 +112,24 @@ def render_scenario(scenario: Scenario, *, frames_from: str) -> None:
         add_row(years, str(y), fmt.kr(frame) if frame is not None else scenario_text("no_frame"),
                 fmt.kr(scenario.by_rank.use.get(y, 0)), fmt.kr(best.use.get(y, 0)) if best is not None else "–")
     out.print(years)
-    heads = ["col_initiative", "col_rank", "col_ask", "col_npv", "col_by_rank", "col_optimum", "col_why"]
+    heads = ["col_initiative", "cli_col_rank", "col_ask", "cli_col_npv", "cli_col_by_rank", "col_optimum"]
     table = make_table(scenario_text("cli_choice_title", plan=plan), [scenario_text(k) for k in heads],
-                       right=tuple(scenario_text(k) for k in ("col_rank", "col_ask", "col_npv")),
-                       keep=(scenario_text("col_by_rank"), scenario_text("col_optimum")))
+                       right=tuple(scenario_text(k) for k in ("cli_col_rank", "col_ask", "cli_col_npv")))
+    reasons: list[str] = []
+    wide = out.width >= 120  # on a narrow terminal the key alone keeps one line per initiative
     for c in scenario.candidates:
-        add_row(table, clean(f"{c.key} {c.title}", 80), str(c.rank) if c.rank is not None else scenario_text("unranked"),
-                fmt.kr(c.total), npv_text(c), choice_word(scenario.by_rank, c), choice_word(best, c),
-                clean(reason_cell(scenario, c)))
-    add_row(table, scenario_text("total"), "", "", "", fmt.kr(scenario.by_rank.npv), fmt.kr(best.npv) if best else "–", "")
-    out.print(table)
+        npv = fmt.kr(c.npv) + ("*" if c.npv_source == "stated" else "")
+        add_row(table, clean(f"{c.key} {c.title}" if wide else c.key, 60), str(c.rank) if c.rank is not None else "–",
+                fmt.kr(c.total), npv, choice_word(scenario.by_rank, c), choice_word(best, c))
+        if why := reason_cell(scenario, c):
+            reasons.append(f"{clean(c.key, 40)}: {clean(why, 600)}")
+    out.print(table)  # the totals are in the summary below (what the ranking costs)
+    if any(c.npv_source == "stated" for c in scenario.candidates):
+        say(styled(scenario_text("cli_stated_mark"), "dim"))
+    if reasons:
+        say(styled(scenario_text("cli_reasons_title"), "bold"))
+        for line in reasons:
+            say("• ", line)
     if scenario.outside:
         outside = make_table(scenario_text("cli_outside_title"),
                              [scenario_text("col_initiative"), scenario_text("col_rank"), scenario_text("col_reason")])
