@@ -38,10 +38,10 @@ def add_scenario_section(doc: Document, scenario: Scenario) -> None:
     )
     total = (scenario_text("total"), "", "", "", fmt.kr(scenario.by_rank.npv), fmt.kr(best.npv) if best else "–", "")
     section.add(Table(scenario_text("doc_choice_caption"), (
-        Column(scenario_text("col_initiative"), width=2.2), Column(scenario_text("col_rank"), True, 0.9),
+        Column(scenario_text("col_initiative"), width=2.0), Column(scenario_text("col_rank"), True, 0.8),
         Column(scenario_text("col_ask"), True, 1.3), Column(scenario_text("col_npv"), True, 1.3),
-        Column(scenario_text("col_by_rank"), width=1.1), Column(scenario_text("col_optimum"), width=1.0),
-        Column(scenario_text("col_why"), width=3.2)), (*choices, total)))
+        Column(scenario_text("col_by_rank"), width=1.0), Column(scenario_text("col_optimum"), width=0.9),
+        Column(scenario_text("col_why"), width=3.8)), (*choices, total)))
     if scenario.outside:
         sub = section.sub(scenario_text("doc_outside_heading"))
         sub.add(Table(scenario_text("doc_outside_caption"), (
