@@ -96,3 +96,41 @@ def test_the_governance_frames_and_the_service() -> None:
     assert scenario.optimum is not None and all(c.cost(2013) == 0 for c in scenario.optimum.selection.chosen)
     assert scenario.years[0] == 2013 and 2016 in scenario.years  # asked for, but without a frame
     assert any("Der er ikke angivet en ramme for 2015 og 2016" in line for line in summary_lines(scenario))
+
+
+def test_a_frame_in_the_governance_file_must_be_a_non_negative_amount(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from kksync.checks.governance import DEFAULT_GOVERNANCE_FILE
+    from kksync.errors import ConfigError
+
+    base = DEFAULT_GOVERNANCE_FILE.read_text(encoding="utf-8")
+    for bad, said in (("[scenarios.frames]\n2013 = -1\n", "scenarios.frames.2013"),
+                      ("[scenarios.frames]\n1899 = 5\n", "scenarios.frames"),
+                      ('[scenarios.plans."X".frames]\n2013 = "mange"\n', "scenarios.plans.X.frames.2013"),
+                      ("[scenarios.frames]\n2013 = inf\n", "scenarios.frames.2013")):
+        path = tmp_path / "g.toml"
+        path.write_text(base.replace("[scenarios]\n", "[scenarios]\n", 1) + bad, encoding="utf-8")
+        with pytest.raises(ConfigError, match=said.replace(".", r"\.")):
+            load_governance(path)
+    path.write_text(base.replace("optimum_gap_pct = 0.01", "optimum_gap_pct = 50"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="optimum_gap_pct"):
+        load_governance(path)
+
+
+def test_the_same_input_gives_the_same_optimum() -> None:
+    portfolio = scenario_portfolio(200, seed=3)
+    frames = scenario_frames(200)
+    first = scenario_for(portfolio, SCENARIO_PLAN, frames, load_governance())
+    again = scenario_for(portfolio, SCENARIO_PLAN, frames, load_governance())
+    assert first.optimum is not None and again.optimum is not None
+    assert [c.key for c in first.optimum.selection.chosen] == [c.key for c in again.optimum.selection.chosen]
+
+
+def test_department_text_stays_text_in_the_scenario() -> None:
+    from kksync.checks.scenario_words import note_text
+
+    ini = Initiative(id=1, key="F13-{0}", title="[bold]<w:p/>{title}", plan_id=1, rank=1)
+    _, outside, notes = candidates_of([ini], _portfolio([ini], [], []).children())
+    assert outside[0].reason == "no_figures"
+    assert note_text(notes[0]).startswith("F13-{0} «[bold]<w:p/>{title}» har hverken")

@@ -95,3 +95,21 @@ def test_governance_frames_reach_the_command_and_the_readiness_document(synced: 
     [path] = list((tmp_path / "out").glob("*.docx"))
     headings = [p.text for p in docx.Document(str(path)).paragraphs if p.style is not None and p.style.name.startswith("Heading")]
     assert any("Budgetrammer" in h for h in headings)
+
+
+def test_without_a_proven_optimum_the_ranking_still_shows_and_the_exit_is_partial(
+        synced: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kksync.checks import optimum
+
+    def times_out(*args: object, **kwargs: object) -> None:
+        raise optimum.OptimumNotFound("Optimeringen fandt ikke bevist det bedste sæt (HiGHS: Time limit reached).")
+
+    monkeypatch.setattr(optimum, "solve_optimum", times_out)
+    result = synced("scenario", "--plan", PLAN, *FRAMES, "--format", "json")
+    assert result.code == ExitCode.PARTIAL, result
+    doc = json.loads(result.out)
+    jsonschema.validate(doc, _schema())
+    assert doc["optimum"] is None and doc["ranking_cost"] is None and "Time limit" in doc["problem"]
+    assert doc["by_rank"]["chosen"] and all(i["optimum"] is None for i in doc["initiatives"])
+    table = synced("scenario", "--plan", PLAN, *FRAMES)
+    assert table.code == ExitCode.PARTIAL and "fandt ikke bevist" in table.text and "koster" not in table.text

@@ -87,3 +87,18 @@ def test_a_frame_of_zero_every_year_is_said_plainly() -> None:
     data = render(snapshot, report, DocumentType.READINESS, scenario=scenario).data
     assert lint_docx(data) == []
     assert "At følge prioriteringen koster intet" in _text(data).replace("\u00a0", " ")
+
+
+def test_hostile_titles_are_printed_as_typed_and_the_document_stays_clean() -> None:
+    portfolio = scenario_portfolio(6)
+    hostile = ["<w:p>]]></w:p>", "{title}", "&amp; ' \" <script>", "‮omvendt", "[bold]x[/]", "a" * 250]
+    portfolio = portfolio.model_copy(update={"initiatives": [
+        i.model_copy(update={"title": hostile[k]}) for k, i in enumerate(portfolio.initiatives)]})
+    snapshot = snapshot_of(portfolio, SCENARIO_PLAN, DAY)
+    report = check_portfolio(snapshot.portfolio, today=DAY, now=datetime(2013, 11, 27, 12, tzinfo=UTC))
+    scenario = scenario_for(snapshot.portfolio, SCENARIO_PLAN, scenario_frames(6), load_governance())
+    data = render(snapshot, report, DocumentType.READINESS, scenario=scenario).data
+    assert lint_docx(data) == []
+    text = _text(data)
+    for title in hostile[:3]:
+        assert title in text
