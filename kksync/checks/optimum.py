@@ -8,8 +8,9 @@ HiGHS (``highspy``, imported here and only when a scenario is solved, so ``kksyn
 to import) is a branch-and-cut solver: ``kOptimal`` means it *proved* that no selection is better than
 its answer by more than the stated gap — ``gap_pct`` % of the answer, or 1 kr., whichever is larger
 (``mip_rel_gap``/``mip_abs_gap``). Anything else (a time limit, an interrupt) is not an optimum and is
-said so, never shown as one. The answer is then checked here in exact decimal arithmetic: every
-frame holds and every variable is 0 or 1. The ranking's set (restricted to positive NPV) is handed to
+said so, never shown as one. Any eligible initiative that still fits beside the answer is then added
+(most NPV first: within the gap the solver may stop short of one), and the answer is checked here in
+exact decimal arithmetic: every frame holds and every variable is 0 or 1. The ranking's set (restricted to positive NPV) is handed to
 the solver as its first solution, so the optimum is never worth less than following the ranking.
 """
 
@@ -93,6 +94,7 @@ def solve_optimum(
                                {id(c) for c in start})
         for position, i in enumerate(eligible):
             flags[i] = chosen[position]
+        _fill_up(flags, candidates, eligible, frames)
     selection = selection_of(flags, candidates, frames)
     _verify(selection.chosen, frames)
     starting = [c for c in start if c.npv is not None and c.npv > 0]
@@ -145,6 +147,26 @@ def _solve(items: Sequence[Candidate], frames: Mapping[int, Decimal], gap_pct: f
     if any(abs(v - round(v)) > _INTEGRAL for v in x):
         raise OptimumNotFound(scenario_text("solver_not_integral"))
     return [v > 0.5 for v in x], float(solver.getInfo().mip_dual_bound)
+
+
+def _fill_up(flags: list[bool], candidates: Sequence[Candidate], eligible: Sequence[int],
+             frames: Mapping[int, Decimal]) -> None:
+    """Take every eligible initiative that still fits, most NPV first: within the gap HiGHS may stop short of it.
+
+    Each only adds value and keeps every frame, so the answer stays within the gap and no initiative with a
+    positive NPV is left out while it would fit (its reason can always name the year it does not fit in).
+    """
+    use = dict.fromkeys(frames, Decimal(0))
+    for i, flag in enumerate(flags):
+        if flag:
+            for year in frames:
+                use[year] += candidates[i].cost(year)
+    for i in sorted((i for i in eligible if not flags[i]), key=lambda i: (-(candidates[i].npv or 0.0), i)):
+        c = candidates[i]
+        if not overruns(c, use, frames):
+            flags[i] = True
+            for year in frames:
+                use[year] += c.cost(year)
 
 
 def _verify(chosen: Sequence[Candidate], frames: Mapping[int, Decimal]) -> None:
