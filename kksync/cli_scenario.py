@@ -168,8 +168,8 @@ def mount(app: typer.Typer) -> None:
         with runtime(create_state=False) as rt:
             stamp = rt.require_data()
             portfolio = rt.load_portfolio()
-            require_plan(portfolio, plan)
-            frames = given or rt.governance.scenarios.frames_for(plan)
+            kind = require_plan(portfolio, plan).kind
+            frames = given or rt.governance.scenarios.frames_for(plan, kind)
             if not frames:
                 raise click.UsageError(scenario_text("no_frames", plan=clean(plan, 100, one_line=True)))
             result = scenario_for(portfolio, plan, frames, rt.governance)

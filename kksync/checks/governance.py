@@ -140,10 +140,15 @@ class ScenarioRules(_Strict):
     optimum_gap_pct: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.01
     time_limit_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 60.0
 
-    def frames_for(self, plan_key: str) -> dict[int, Decimal]:
-        """The plan's own frames where it has them, year by year; the municipality-wide ones otherwise."""
+    def frames_for(self, plan_key: str, kind: PlanKind | None) -> dict[int, Decimal]:
+        """The plan's own frames where it has them, year by year; otherwise the ones for every plan.
+
+        Those apply to joint plans only: they are the plans fitted into the budget process (a local or
+        transition plan gets a scenario only from frames named for it).
+        """
         own = self.plans.get(plan_key)
-        return dict(sorted({**self.frames, **(own.frames if own else {})}.items()))
+        common = self.frames if kind is PlanKind.FAELLES else {}
+        return dict(sorted({**common, **(own.frames if own else {})}.items()))
 
 
 class Governance(_Strict):

@@ -90,7 +90,7 @@ def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], pla
     if document_type is m.DocumentType.STATUS and year is None:
         year = snap.status_date.year
     scenario = None
-    frames = setup.governance.scenarios.frames_for(plan_key) if setup.governance is not None else {}
+    frames = setup.governance.scenarios.frames_for(plan_key, snap.plan.kind) if setup.governance is not None else {}
     if document_type is m.DocumentType.READINESS and frames:
         from kksync.services.scenarios import scenario_for
 

@@ -103,7 +103,7 @@ SCENARIO_TEXTS: dict[str, str] = {
     "frame_twice": "Året {year} har fået to rammer (--frame). Angiv hvert år én gang.",
     "no_frames": (
         "Der er ingen investeringsramme for planen {plan}. Angiv den med --frame ÅR=BELØB (fx --frame 2013=40000000) "
-        "eller i governance-filen under [scenarios.frames] eller [scenarios.plans.\"{plan}\".frames]."
+        "eller i governance-filen under [scenarios.plans.\"{plan}\".frames] (eller [scenarios.frames] for alle fælles planer)."
     ),
     "help_frame": "Investeringsrammen for et år i kr., fx --frame 2013=40000000 (kan gentages; erstatter governance-filens rammer).",
     "cli_years_title": "Ramme og forbrug pr. år – {plan}",

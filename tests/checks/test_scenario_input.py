@@ -134,3 +134,17 @@ def test_department_text_stays_text_in_the_scenario() -> None:
     _, outside, notes = candidates_of([ini], _portfolio([ini], [], []).children())
     assert outside[0].reason == "no_figures"
     assert note_text(notes[0]).startswith("F13-{0} «[bold]<w:p/>{title}» har hverken")
+
+
+def test_the_frames_for_every_plan_are_the_joint_plans_and_a_plans_own_win() -> None:
+    import tomllib
+
+    from kksync.checks.governance import ScenarioRules
+    from kksync.core.model import PlanKind
+
+    rules = ScenarioRules.model_validate(tomllib.loads(
+        '[frames]\n2013 = 10\n2014 = 20\n[plans."L".frames]\n2014 = 5\n[plans."J".frames]\n2014 = 0\n'))
+    assert rules.frames_for("J", PlanKind.FAELLES) == {2013: 10, 2014: 0}
+    assert rules.frames_for("K", PlanKind.FAELLES) == {2013: 10, 2014: 20}
+    assert rules.frames_for("L", PlanKind.LOKAL) == {2014: 5}
+    assert rules.frames_for("M", PlanKind.OVERGANG) == {}
