@@ -68,6 +68,7 @@ class Outside:
     rank: int | None
     reason: Literal["funded_elsewhere", "no_figures", "no_source"]
     sources: tuple[str, ...] = ()
+    initiative_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +81,15 @@ class ScenarioNote:
     values: Mapping[str, str] = field(default_factory=dict)
 
 
-def ranking_key(candidate: Candidate | Outside) -> tuple[bool, int, str, str]:
+def ranking_key(candidate: Candidate | Outside) -> tuple[bool, int, str, str, int]:
     """The political order, ties broken the same way every time.
 
     By rank (1 first); equal ranks by initiative id (``Initiativ-id``) alphabetically, case-blind first;
-    initiatives without a rank after all ranked ones, in the same id order.
+    initiatives without a rank after all ranked ones, in the same id order; a duplicated id (itself a
+    finding) by SharePoint item id.
     """
-    return (candidate.rank is None, candidate.rank or 0, candidate.key.casefold(), candidate.key)
+    return (candidate.rank is None, candidate.rank or 0, candidate.key.casefold(), candidate.key,
+            candidate.initiative_id or 0)
 
 
 def _npv_of(initiative: Initiative, children: ChildIndex) -> tuple[float | None, NpvSource | None]:
@@ -125,23 +128,23 @@ def candidates_of(
                                           {"count": str(len(pool) - len(usable))}))
             if not usable:
                 notes.append(ScenarioNote(ini.key, ini.title, "no_figures"))
-                outside.append(Outside(ini.key, ini.title, ini.rank, "no_figures"))
+                outside.append(Outside(ini.key, ini.title, ini.rank, "no_figures", initiative_id=ini.id))
                 continue
             costs = _sum_by_year((y, a) for y, a in usable)
         elif lines:
             if any(line.source is None for line in lines):
                 notes.append(ScenarioNote(ini.key, ini.title, "no_source"))
-                outside.append(Outside(ini.key, ini.title, ini.rank, "no_source"))
+                outside.append(Outside(ini.key, ini.title, ini.rank, "no_source", initiative_id=ini.id))
             else:
                 sources = tuple(sorted({line.source.value for line in lines if line.source is not None}))
-                outside.append(Outside(ini.key, ini.title, ini.rank, "funded_elsewhere", sources))
+                outside.append(Outside(ini.key, ini.title, ini.rank, "funded_elsewhere", sources, ini.id))
             continue
         else:
             invested = [(f.year, f.amount) for f in children.figures.get(iid, [])
                         if f.kind is FigureKind.INVESTERING and f.year is not None and f.amount is not None]
             if not invested:
                 notes.append(ScenarioNote(ini.key, ini.title, "no_figures"))
-                outside.append(Outside(ini.key, ini.title, ini.rank, "no_figures"))
+                outside.append(Outside(ini.key, ini.title, ini.rank, "no_figures", initiative_id=ini.id))
                 continue
             costs, cost_source = _sum_by_year(invested), "business_case"
             notes.append(ScenarioNote(ini.key, ini.title, "from_business_case"))

@@ -50,14 +50,24 @@ def test_json_holds_to_its_schema_and_its_totals_to_its_lists(synced: Cli) -> No
     assert doc["summary"] and all(n["message"] for n in doc["notes"])
 
 
-def test_the_table_shows_both_methods_and_the_cost(synced: Cli) -> None:
+@pytest.mark.parametrize("width", [200, 80])
+def test_the_table_shows_both_methods_and_the_cost(synced: Cli, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    from kksync import cli_output
+
+    monkeypatch.setattr(cli_output.out, "_width", width)  # the console is made once per process
     result = synced("scenario", "--plan", PLAN, *FRAMES)
     assert result.code == ExitCode.OK, result
     text = result.text
-    assert "Ramme og forbrug pr. år – FHP-2013-2014" in text and "Efter prioritering" in text
-    assert "Bedste sæt" in text and "At følge prioriteringen koster" in text
-    assert "Rammer fra kommandolinjen (--frame)." in text
+    assert "Ramme og forbrug pr. år – FHP-2013-2014" in text and "Initiativerne – FHP-2013-2014" in text
+    assert "At følge prioriteringen koster" in text and "Rammer fra kommandolinjen (--frame)." in text
     assert not any(mark in text for mark in TRACEBACK_MARKS)
+    rows = [line for line in result.out.splitlines() if line.startswith("│ F13-")]
+    assert rows and all(len(line) <= width for line in result.out.splitlines())
+    if width == 200:
+        assert "Bedste sæt" in text and "Efter prioritering" in text
+        assert any("Fælles it-arkitektur" in line for line in rows)  # key and title
+    else:
+        assert all(line.split("│")[1].strip().startswith("F13-") for line in rows)
 
 
 @pytest.mark.parametrize("bad", ["2013=-5", "13=5", "2013=4,5", "2013", "2013=1.00", "abc=1", "2013=1e9", "1999=5"])
