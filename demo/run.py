@@ -106,8 +106,17 @@ def main() -> None:
         console.print(table)
         again_published = runtime.publish_documents("FHP-2011-2012", 2012, out_dir=OUT_DIR)
         console.print("Samme øjebliksbillede udgivet igen: " + ", ".join(g.published or "" for g in again_published))
+        _step("5b. Porteføljen af større it-projekter som regneark til økonomimedarbejderne")
+        from demo.portfolio import run as portfolio_workbook
 
-        _step("5b. Budgetrammer: prioriteringen mod det bedste sæt inden for investeringsrammen")
+        portfolio_workbook(runtime, console, OUT_DIR)
+
+        from demo.proposals import run as budget_step
+
+        _step("5c. Budgetprocessen: frister, forslag til investeringskataloget, planer der følger hinanden")
+        budget_step(runtime, console, OUT_DIR)
+
+        _step("5d. Budgetrammer: prioriteringen mod det bedste sæt inden for investeringsrammen")
         from demo.scenarios import run as budget_scenario
 
         budget_scenario(runtime, console, OUT_DIR)

@@ -96,6 +96,8 @@ class CheckReport(BaseModel):
     lights: dict[int, ComputedLight] = {}
     completeness: dict[int, Completeness] = {}
     missing_max_items: int = 10
+    portfolio_threshold_kr: float = 10_000_000.0
+    """The governance's limit for a larger IT project (the portfolio overview in the documents reads it here)."""
     checked_at: datetime
 
     # Built on first use: the sync asks per initiative, and a scan per call would be O(n²).

@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from kksync.checks.budget_calendar import BudgetCalendar
 from kksync.checks.catalog import RULES
 from kksync.checks.findings import Severity
 from kksync.core.model import FundingSource, PlanKind, PlanStage
@@ -156,6 +157,7 @@ class Governance(_Strict):
     lights: LightLimits = LightLimits()
     kinds: dict[PlanKind, KindRules] = {}
     portfolio: PortfolioRules = PortfolioRules()
+    budget_calendar: BudgetCalendar = BudgetCalendar()
     scenarios: ScenarioRules = ScenarioRules()
 
     _cache: dict[tuple[PlanKind | None, PlanStage | None], dict[str, Severity]] = PrivateAttr(default_factory=dict)

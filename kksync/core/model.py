@@ -163,6 +163,7 @@ class DocumentType(StrEnum):
     STATUS = "Status på implementering"
     READINESS = "Klar til politisk behandling?"
     PLAN = "Handlingsplan"
+    PROPOSALS = "Forslag til investeringskataloget"
 
 
 # --- value objects ---------------------------------------------------------------------------
@@ -290,6 +291,8 @@ class Initiative(Record):
     benefit_owner: Annotated[Person | None, Col("KkBenefitOwner", "Gevinstejer")] = None
     transition_origin: Annotated[TransitionOrigin | None, Col("KkTransitionOrigin", "Forankret i (overgangsplan)")] = None
     transition_reference: Annotated[Text | None, Col("KkTransitionRef", "Reference (overgangsplan)")] = None
+    continues_from_id: Annotated[int | None, Col("KkContinuesFrom", "Fortsætter initiativ (fra tidligere plan)", lookup="initiatives", indexed=True)] = None
+    """The same initiative in the plan before (2011–2012 → 2013–2014): linked, not duplicated."""
     business_case: BusinessCase = BusinessCase()
     delivery: Delivery = Delivery()
     completeness: Annotated[Completeness | None, Col("KkCompleteness", "Komplethed", bot=True)] = None

@@ -89,6 +89,7 @@ def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], pla
     report = check_portfolio(snap.portfolio, governance=setup.governance, today=snap.status_date, now=as_of)
     if document_type is m.DocumentType.STATUS and year is None:
         year = snap.status_date.year
+    calendar = setup.governance.budget_calendar if setup.governance is not None else None
     scenario = None
     frames = setup.governance.scenarios.frames_for(plan_key, snap.plan.kind) if setup.governance is not None else {}
     if document_type is m.DocumentType.READINESS and frames:
@@ -97,7 +98,7 @@ def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], pla
         assert setup.governance is not None
         scenario = scenario_for(snap.portfolio, plan_key, frames, setup.governance)
     document = render(snap, report, document_type, year=year, previous=previous, template=setup.template_dir,
-                      scenario=scenario)
+                      calendar=calendar, scenario=scenario)
     issues = lint_docx(document.data)
     if issues:
         listed = "; ".join(str(i) for i in issues[:5])
