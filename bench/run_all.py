@@ -247,6 +247,41 @@ def functions_section(data: dict[str, Any]) -> Section:
     ])
 
 
+def permissions_section(data: dict[str, Any]) -> Section:
+    n, admins = data["initiatives"], data["administrations"]
+    method = (
+        f"Unique permission scopes with a folder per administration ({admins}) in each secured list, counted in the "
+        f"emulator after `provision` set the permissions and {n:,} initiatives of `kksync.sample.large_portfolio` "
+        "with their child items were created in their administration's folder (`bench/bench_permissions.py`); "
+        "beside them what unique permissions per item would cost (each initiative and each child item, plus the "
+        f"list). SharePoint Online supports {data['supported_per_list']:,} unique scopes per list and recommends "
+        f"at most {data['recommended_per_list']:,} (learn.microsoft.com/office365/servicedescriptions/"
+        "sharepoint-online-service-description/sharepoint-online-limits, \"Unique security scopes per list or "
+        "library\"). Then `provision` again: it must change nothing."
+    )
+    figures: list[Figure] = []
+    rows = []
+    for entry in data["lists"]:
+        scopes = Figure(f"{entry['list']}: unique scopes", entry["folder_design_scopes"], 1 + admins)
+        figures.append(scopes)
+        per_item = entry["per_item_scopes"]
+        verdict = ("over the supported limit" if per_item > data["supported_per_list"]
+                   else "over the recommendation" if per_item > data["recommended_per_list"] else "within")
+        rows.append((entry["list"], f"{entry['items']:,}", scopes.measured, scopes.target, f"{per_item:,} ({verdict})"))
+    again = Figure("second provisioning: changes", data["second_run_changes"], 0)
+    drift = Figure("second provisioning: drift and misplaced items", data["second_run_drift"] + data["second_run_misplaced"], 0)
+    figures += [again, drift]
+    table = _table(["list", "items", "unique scopes (folders)", "goal", "unique scopes if per item"], rows)
+    table += ["", *_table(["figure", "measured", "goal"], [
+        ("unique scopes on the site", f"{data['site_scopes']:,}", "–"),
+        (again.label, again.measured, again.target),
+        (drift.label, drift.measured, drift.target),
+        ("second provisioning: requests, time", f"{data['second_run_requests']:,} requests, "
+         f"{data['second_run_seconds']} s", "–"),
+    ])]
+    return Section("Permissions", f"Permissions: unique scopes at {n:,} initiatives", method, table, figures)
+
+
 def scenarios_section(data: dict[str, Any]) -> Section:
     rows = data["sizes"]
     method = (
@@ -297,6 +332,7 @@ BENCHMARKS = [
     Benchmark("checks", "bench_checks.py", checks_section),
     Benchmark("documents", "bench_documents.py", documents_section),
     Benchmark("functions", "bench_functions.py", functions_section),
+    Benchmark("permissions", "bench_permissions.py", permissions_section),
     Benchmark("scenarios", "bench_scenarios.py", scenarios_section),
 ]
 

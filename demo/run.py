@@ -126,6 +126,11 @@ def main() -> None:
 
         webhook_round_trip(sp, runtime, console)
 
+        _step("7. En forvaltning retter sine egne initiativer – og afvises på andres")
+        from demo.permissions import run as permissions_demo
+
+        permissions_demo(console, DEMO_DIR, OUT_DIR)
+
         runtime.close()
     console.print(Panel(f"Færdig på {time.perf_counter() - started:.1f} s. Dokumenterne ligger i ./{OUT_DIR}.",
                         title="kksync demo", style="green"))

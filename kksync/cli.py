@@ -118,7 +118,10 @@ def seed() -> None:
     from kksync.services.seed import seed as run
 
     with runtime() as rt, progress("Indlæser eksempeldata") as step:
-        result = run(rt.client, progress=step)
+        from kksync.services.seed_folders import FolderPlacement  # items in their administration's folder
+
+        result = run(rt.client, progress=step,
+                     placement=FolderPlacement(rt.client.permissions) if rt.settings.permissions_enabled else None)
         site = rt.settings.site_url
     if result.skipped:
         say(str(result))
@@ -227,6 +230,9 @@ def command() -> typer.Typer:
         mount(report_app, app)
         mount_snapshots(app)
         mount_doctor(app)
+        from kksync.cli_permissions import mount as mount_permissions
+
+        mount_permissions(app)
         mount_scenario(app)
         _mounted.append(True)
     return app

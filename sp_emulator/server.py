@@ -20,6 +20,7 @@ from .fidelity import Fidelity
 from .files import Files
 from .graph import GRAPH_PREFIX, Graph, GraphError
 from .helpers import HelpersMixin
+from .permissions import Permissions
 from .ratelimit import AppBudget, units_of
 from .recyclebin import RecycleBin
 from .rest import JSON, Api, Req, Resp
@@ -126,6 +127,7 @@ class EmulatorServer(HelpersMixin):
         self.faults = FaultPlan(fault_seed)
         self.request_log = RequestLog()
         self.api = Api(self)
+        self.perms = Permissions(self)  # groups, role assignments, enforcement on item writes
         self.files = Files(self)
         self.recycle = RecycleBin(self)
         self.graph = Graph(self)

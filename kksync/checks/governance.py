@@ -29,10 +29,11 @@ from pydantic import (
 from kksync.checks.budget_calendar import BudgetCalendar
 from kksync.checks.catalog import RULES
 from kksync.checks.findings import Severity
-from kksync.core.model import FundingSource, PlanKind, PlanStage
+from kksync.core.model import Administration, FundingSource, PlanKind, PlanStage
 from kksync.errors import ConfigError
 
-__all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PortfolioRules", "ScenarioRules", "Thresholds", "load_governance"]
+__all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PermissionRules", "PortfolioRules",
+           "ScenarioRules", "Thresholds", "load_governance"]
 
 DEFAULT_GOVERNANCE_FILE = Path(__file__).resolve().parent.parent / "governance.toml"
 
@@ -124,6 +125,56 @@ class PortfolioRules(_Strict):
     severity: Level = "advarsel"
 
 
+_GROUP_FORBIDDEN = set('\\/[]:|<>+=;,?*\'"@')
+
+
+def _group_name(value: str) -> str:
+    """A SharePoint group name: 1–255 characters, none of those SharePoint refuses in one."""
+    name = value.strip()
+    if not name or len(name) > 255:
+        raise ValueError("et gruppenavn skal have 1-255 tegn")
+    bad = sorted({ch for ch in name if ch in _GROUP_FORBIDDEN or ord(ch) < 32})
+    if bad:
+        raise ValueError(f"gruppenavnet {name!r} indeholder tegn, SharePoint ikke tillader: {' '.join(map(repr, bad))}")
+    return name
+
+
+GroupName = Annotated[str, AfterValidator(_group_name)]
+
+
+def _default_groups() -> dict[Administration, str]:
+    return {admin: f"Redaktører {admin.value}" for admin in Administration}
+
+
+class PermissionRules(_Strict):
+    """Who edits what in SharePoint: each administration's group edits its own initiatives and their child
+    items (a folder per administration in each list); every other group reads them. ``owners`` and
+    ``cross_administration`` may edit across administrations (their edits are shown as such)."""
+
+    groups: dict[Administration, GroupName] = Field(default_factory=_default_groups)
+    owners: GroupName = "Ejere af it-handlingsplaner"
+    cross_administration: list[GroupName] = ["It-chefforum"]
+
+    @field_validator("groups", mode="after")
+    @classmethod
+    def _every_administration(cls, value: dict[Administration, str]) -> dict[Administration, str]:
+        # An administration left out keeps its default group: no department is ever without one.
+        return {**_default_groups(), **value}
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PermissionRules:
+        names = [*self.groups.values(), self.owners, *self.cross_administration]
+        seen: set[str] = set()
+        for name in names:
+            if name.lower() in seen:
+                raise ValueError(f"gruppen {name!r} er nævnt to gange; hver forvaltning og rolle skal have sin egen gruppe")
+            seen.add(name.lower())
+        return self
+
+    def administration_of_group(self, group: str) -> Administration | None:
+        return next((a for a, g in self.groups.items() if g.lower() == group.lower()), None)
+
+
 FrameAmount = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), allow_inf_nan=False)]
 """An investment frame for one budget year, in kr.; 0 is a frame (nothing may be asked that year)."""
 BudgetYear = Annotated[int, Field(ge=2000, le=2100)]
@@ -158,6 +209,7 @@ class Governance(_Strict):
     kinds: dict[PlanKind, KindRules] = {}
     portfolio: PortfolioRules = PortfolioRules()
     budget_calendar: BudgetCalendar = BudgetCalendar()
+    permissions: PermissionRules = PermissionRules()
     scenarios: ScenarioRules = ScenarioRules()
 
     _cache: dict[tuple[PlanKind | None, PlanStage | None], dict[str, Severity]] = PrivateAttr(default_factory=dict)

@@ -8,6 +8,7 @@ document is written.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,6 +17,7 @@ from kksync.checks.findings import CheckReport
 from kksync.checks.scenarios import Scenario
 from kksync.core.model import TEXT_MAX, DocumentType
 from kksync.core.snapshots import Snapshot
+from kksync.documents.content.cross_edits import CrossEdit
 from kksync.documents.content.model import Document
 from kksync.documents.content.names import safe_file_name
 from kksync.documents.content.plan import build_plan
@@ -24,6 +26,9 @@ from kksync.documents.content.readiness import build_readiness
 from kksync.documents.content.status import build_status
 from kksync.documents.content.typography import NBSP, WORD_JOINER, typeset_document
 from kksync.documents.word.template import TemplateSource, load_template
+
+CrossEdits = tuple[Sequence[CrossEdit], Sequence[str]]
+"""Edits across administrations and the groups allowed to make them (the readiness document only)."""
 
 __all__ = [
     "DOCX_CONTENT_TYPE",
@@ -63,7 +68,8 @@ class RenderedDocument:
 
 def build_document(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
-    previous: Snapshot | None = None, calendar: BudgetCalendar | None = None, scenario: Scenario | None = None,
+    previous: Snapshot | None = None, calendar: BudgetCalendar | None = None, cross_edits: CrossEdits | None = None,
+    scenario: Scenario | None = None,
 ) -> Document:
     """The content model of one document (pure; no python-docx), typeset (units and ranges kept together).
 
@@ -73,7 +79,8 @@ def build_document(
     if document_type is DocumentType.STATUS:
         doc = build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
     elif document_type is DocumentType.READINESS:
-        doc = build_readiness(snapshot, report, scenario=scenario)
+        doc = build_readiness(snapshot, report, cross_edits=cross_edits[0] if cross_edits else None,
+                              cross_groups=cross_edits[1] if cross_edits else (), scenario=scenario)
     elif document_type is DocumentType.PROPOSALS:
         if calendar is None:
             from kksync.checks.governance import load_governance
@@ -104,6 +111,7 @@ def _library_title(title: str) -> str:
 def render(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
     previous: Snapshot | None = None, template: TemplateSource = None, calendar: BudgetCalendar | None = None,
+    cross_edits: CrossEdits | None = None,
     scenario: Scenario | None = None,
 ) -> RenderedDocument:
     """Build and write one document; same snapshot, report, template and calendar give the same bytes."""
@@ -111,7 +119,7 @@ def render(
 
     template_bytes = load_template(template)
     content = build_document(snapshot, report, document_type, year=year, previous=previous, calendar=calendar,
-                             scenario=scenario)
+                             cross_edits=cross_edits, scenario=scenario)
     spec = document_spec(snapshot, document_type, title=_library_title(content.title), year=year)
     data = render_docx(
         content, template=template_bytes, status_date=snapshot.status_date, identifier=spec.snapshot_digest,
