@@ -119,6 +119,11 @@ def main() -> None:
         _step("5c. Budgetprocessen: frister, forslag til investeringskataloget, planer der følger hinanden")
         budget_step(runtime, console, OUT_DIR)
 
+        _step("5d. Budgetrammer: prioriteringen mod det bedste sæt inden for investeringsrammen")
+        from demo.scenarios import run as budget_scenario
+
+        budget_scenario(runtime, console, OUT_DIR)
+
         _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
         from demo.webhooks import run as webhook_round_trip
 

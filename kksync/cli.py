@@ -226,6 +226,7 @@ def command() -> typer.Typer:
     if not _mounted:
         from kksync.cli_doctor import mount as mount_doctor
         from kksync.cli_reports import mount
+        from kksync.cli_scenario import mount as mount_scenario
         from kksync.cli_snapshots import mount as mount_snapshots
 
         mount(report_app, app)
@@ -234,6 +235,7 @@ def command() -> typer.Typer:
         from kksync.cli_permissions import mount as mount_permissions
 
         mount_permissions(app)
+        mount_scenario(app)
         _mounted.append(True)
     return app
 

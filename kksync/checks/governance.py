@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 import unicodedata
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -32,7 +33,7 @@ from kksync.core.model import Administration, FundingSource, PlanKind, PlanStage
 from kksync.errors import ConfigError
 
 __all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PermissionRules", "PortfolioRules",
-           "Thresholds", "load_governance"]
+           "ScenarioRules", "Thresholds", "load_governance"]
 
 DEFAULT_GOVERNANCE_FILE = Path(__file__).resolve().parent.parent / "governance.toml"
 
@@ -174,6 +175,34 @@ class PermissionRules(_Strict):
         return next((a for a, g in self.groups.items() if g.lower() == group.lower()), None)
 
 
+FrameAmount = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), allow_inf_nan=False)]
+"""An investment frame for one budget year, in kr.; 0 is a frame (nothing may be asked that year)."""
+BudgetYear = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class PlanFrames(_Strict):
+    frames: dict[BudgetYear, FrameAmount] = {}
+
+
+class ScenarioRules(_Strict):
+    """Budget-frame scenarios: the investment frame per budget year, for every plan or per plan key."""
+
+    frames: dict[BudgetYear, FrameAmount] = {}
+    plans: dict[str, PlanFrames] = {}
+    optimum_gap_pct: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.01
+    time_limit_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 60.0
+
+    def frames_for(self, plan_key: str, kind: PlanKind | None) -> dict[int, Decimal]:
+        """The plan's own frames where it has them, year by year; otherwise the ones for every plan.
+
+        Those apply to joint plans only: they are the plans fitted into the budget process (a local or
+        transition plan gets a scenario only from frames named for it).
+        """
+        own = self.plans.get(plan_key)
+        common = self.frames if kind is PlanKind.FAELLES else {}
+        return dict(sorted({**common, **(own.frames if own else {})}.items()))
+
+
 class Governance(_Strict):
     thresholds: Thresholds = Thresholds()
     lights: LightLimits = LightLimits()
@@ -181,6 +210,7 @@ class Governance(_Strict):
     portfolio: PortfolioRules = PortfolioRules()
     budget_calendar: BudgetCalendar = BudgetCalendar()
     permissions: PermissionRules = PermissionRules()
+    scenarios: ScenarioRules = ScenarioRules()
 
     _cache: dict[tuple[PlanKind | None, PlanStage | None], dict[str, Severity]] = PrivateAttr(default_factory=dict)
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from kksync.checks.budget_calendar import BudgetCalendar
 from kksync.checks.findings import CheckReport
+from kksync.checks.scenarios import Scenario
 from kksync.core.model import TEXT_MAX, DocumentType
 from kksync.core.snapshots import Snapshot
 from kksync.documents.content.cross_edits import CrossEdit
@@ -68,6 +69,7 @@ class RenderedDocument:
 def build_document(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
     previous: Snapshot | None = None, calendar: BudgetCalendar | None = None, cross_edits: CrossEdits | None = None,
+    scenario: Scenario | None = None,
 ) -> Document:
     """The content model of one document (pure; no python-docx), typeset (units and ranges kept together).
 
@@ -78,7 +80,7 @@ def build_document(
         doc = build_status(snapshot, report, year=year or snapshot.status_date.year, previous=previous)
     elif document_type is DocumentType.READINESS:
         doc = build_readiness(snapshot, report, cross_edits=cross_edits[0] if cross_edits else None,
-                              cross_groups=cross_edits[1] if cross_edits else ())
+                              cross_groups=cross_edits[1] if cross_edits else (), scenario=scenario)
     elif document_type is DocumentType.PROPOSALS:
         if calendar is None:
             from kksync.checks.governance import load_governance
@@ -110,13 +112,14 @@ def render(
     snapshot: Snapshot, report: CheckReport, document_type: DocumentType, *, year: int | None = None,
     previous: Snapshot | None = None, template: TemplateSource = None, calendar: BudgetCalendar | None = None,
     cross_edits: CrossEdits | None = None,
+    scenario: Scenario | None = None,
 ) -> RenderedDocument:
     """Build and write one document; same snapshot, report, template and calendar give the same bytes."""
     from kksync.documents.word.writer import render_docx
 
     template_bytes = load_template(template)
     content = build_document(snapshot, report, document_type, year=year, previous=previous, calendar=calendar,
-                             cross_edits=cross_edits)
+                             cross_edits=cross_edits, scenario=scenario)
     spec = document_spec(snapshot, document_type, title=_library_title(content.title), year=year)
     data = render_docx(
         content, template=template_bytes, status_date=snapshot.status_date, identifier=spec.snapshot_digest,

@@ -94,8 +94,15 @@ def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], pla
         year = snap.status_date.year
     calendar = setup.governance.budget_calendar if setup.governance is not None else None
     edits = setup.cross_edits(snap.portfolio) if setup.cross_edits and document_type is m.DocumentType.READINESS else None
+    scenario = None
+    frames = setup.governance.scenarios.frames_for(plan_key, snap.plan.kind) if setup.governance is not None else {}
+    if document_type is m.DocumentType.READINESS and frames:
+        from kksync.services.scenarios import scenario_for
+
+        assert setup.governance is not None
+        scenario = scenario_for(snap.portfolio, plan_key, frames, setup.governance)
     document = render(snap, report, document_type, year=year, previous=previous, template=setup.template_dir,
-                      calendar=calendar, cross_edits=edits)
+                      calendar=calendar, cross_edits=edits, scenario=scenario)
     issues = lint_docx(document.data)
     if issues:
         listed = "; ".join(str(i) for i in issues[:5])

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from kksync.checks.findings import CheckReport, Finding, PlanVerdict, Requirement, Severity
+from kksync.checks.scenarios import Scenario
 from kksync.core import fmt
 from kksync.core.model import Administration, Initiative, PlanStage
 from kksync.core.snapshots import Snapshot
@@ -25,6 +26,7 @@ from kksync.documents.content.common import (
 )
 from kksync.documents.content.cross_edits import CrossEdit, cross_edit_section
 from kksync.documents.content.model import BulletList, Column, Document, Paragraph, Section, Table
+from kksync.documents.content.scenarios import add_scenario_section
 from kksync.texts import T, counted
 
 __all__ = ["ReadinessCounts", "build_readiness", "decision_passed", "plan_findings", "plan_ready", "readiness_counts"]
@@ -186,9 +188,9 @@ def _per_administration(doc: Document, initiatives: list[Initiative], per_initia
 
 
 def build_readiness(snapshot: Snapshot, report: CheckReport, *, cross_edits: Sequence[CrossEdit] | None = None,
-                    cross_groups: Sequence[str] = ()) -> Document:
+                    cross_groups: Sequence[str] = (), scenario: Scenario | None = None) -> Document:
     """Which initiatives fail which requirement, per administration, with the ranked list; with
-    ``cross_edits`` (a site with permissions per administration), the edits made across administrations."""
+    ``cross_edits`` (a site with permissions per administration), the edits made across administrations; with ``scenario``, the budget frames."""
     plan = snapshot.plan
     verdict = report.verdicts.get(plan.id) if plan.id is not None else None
     findings = plan_findings(snapshot, report)
@@ -222,4 +224,6 @@ def build_readiness(snapshot: Snapshot, report: CheckReport, *, cross_edits: Seq
     )
     if cross_edits is not None:
         cross_edit_section(doc, cross_edits, set(by_id), cross_groups)
+    if scenario is not None:
+        add_scenario_section(doc, scenario)
     return doc
