@@ -24,9 +24,10 @@ $(NODE_STAMP): package.json
 
 # LibreOffice and poppler render the generated documents in the tests (PDF and PNG previews), with fonts
 # metric-compatible with Word's (Liberation Sans = Arial, Carlito = Calibri), so previews wrap as Word does.
-TOOLS_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-dejavu-core fonts-liberation2 fonts-liberation fonts-crosextra-carlito
+TOOLS_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-dejavu-core fonts-liberation2 fonts-liberation fonts-crosextra-carlito
 tools:
 	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null \
+	  && test -e /usr/lib/libreoffice/program/libsclo.so \
 	  && fc-list | grep -q LiberationSans-Regular && fc-list | grep -q Carlito-Regular || { \
 	  echo "Installerer LibreOffice, poppler-utils og skrifterne Liberation og Carlito (første gang tager det et par minutter) ..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from demo.views import show as views_demo
 from kksync.core import model as m
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def main() -> None:
         _step("1. Klargør lister ud fra den kanoniske model")
         report = provision(runtime.client)
         console.print(f"{len(report.created_lists)} lister/biblioteker og {len(report.created_fields)} kolonner oprettet.")
+        console.print(f"{len(report.views_changed)} visninger og kolonneformateringer sat (demo/views.py viser dem).")
         again = provision(runtime.client)
         console.print(f"Anden kørsel: {again.changes} ændringer (idempotent).")
 
@@ -80,6 +82,7 @@ def main() -> None:
         report_ = service.check(portfolio)
         _readiness(portfolio, report_)
         _list_items(sp)
+        views_demo(sp, console)  # views and formatted columns as a department sees them (demo/views.py)
 
         _step("4. En forvaltning retter et initiativ – trinvis synkronisering")
         _department_fix(sp, portfolio)
@@ -106,13 +109,32 @@ def main() -> None:
         console.print(table)
         again_published = runtime.publish_documents("FHP-2011-2012", 2012, out_dir=OUT_DIR)
         console.print("Samme øjebliksbillede udgivet igen: " + ", ".join(g.published or "" for g in again_published))
+        _step("5b. Porteføljen af større it-projekter som regneark til økonomimedarbejderne")
+        from demo.portfolio import run as portfolio_workbook
+
+        portfolio_workbook(runtime, console, OUT_DIR)
+
+        from demo.proposals import run as budget_step
+
+        _step("5c. Budgetprocessen: frister, forslag til investeringskataloget, planer der følger hinanden")
+        budget_step(runtime, console, OUT_DIR)
+
+        _step("5d. Budgetrammer: prioriteringen mod det bedste sæt inden for investeringsrammen")
+        from demo.scenarios import run as budget_scenario
+
+        budget_scenario(runtime, console, OUT_DIR)
 
         _step("6. Webhook: ændring → notifikation → kø → behandling → advarsler")
         from demo.webhooks import run as webhook_round_trip
 
         webhook_round_trip(sp, runtime, console)
 
-        _step("7. Påmindelser før politisk behandling (mail via Microsoft Graph)")
+        _step("7. En forvaltning retter sine egne initiativer – og afvises på andres")
+        from demo.permissions import run as permissions_demo
+
+        permissions_demo(console, DEMO_DIR, OUT_DIR)
+
+        _step("8. Påmindelser før politisk behandling (mail via Microsoft Graph)")
         from demo.reminders import run as reminders
 
         reminders(sp, runtime, console)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kksync.checks.governance import Governance
     from kksync.core import model as m
     from kksync.core.snapshots import SnapshotDiff
+    from kksync.documents.api import CrossEdits
     from kksync.queues import AzureChangeQueue, ChangeMessage
     from kksync.services.checking import CheckView
     from kksync.services.leases import LeasePolicy
@@ -171,7 +172,14 @@ class Runtime:
     def document_setup(self) -> DocumentSetup:
         from kksync.services.publishing import DocumentSetup
 
-        return DocumentSetup(self.scope, self.governance, self.settings.template_dir)
+        return DocumentSetup(self.scope, self.governance, self.settings.template_dir,
+                             cross_edits=self._cross_edits if self.settings.permissions_enabled else None)
+
+    def _cross_edits(self, portfolio: m.Portfolio) -> CrossEdits:
+        from kksync.services.cross_edits import HISTORY_RUNS, cross_edits
+
+        return cross_edits(self.client.permissions, self.store.runs(self.scope, HISTORY_RUNS), portfolio,
+                           self.governance.permissions)
 
     def generate(self, plan_key: str, document_type: m.DocumentType, *, year: int | None = None,
                  out_dir: Path | None = None) -> Generated:

@@ -107,6 +107,8 @@ def provision() -> None:
         say(cli_text("provision_done", lists=plural(len(result.created_lists), "liste"),
                      fields=plural(len(result.created_fields), "kolonne"),
                      updated=plural(len(result.updated_fields), "kolonne")))
+    for line in result.views_changed:
+        say(clean(line, 1000))
     for line in result.drift:
         say(styled(cli_text("drift"), "yellow"), clean(line, 1000))
 
@@ -118,7 +120,10 @@ def seed() -> None:
     from kksync.services.seed import seed as run
 
     with runtime() as rt, progress("Indlæser eksempeldata") as step:
-        result = run(rt.client, progress=step)
+        from kksync.services.seed_folders import FolderPlacement  # items in their administration's folder
+
+        result = run(rt.client, progress=step,
+                     placement=FolderPlacement(rt.client.permissions) if rt.settings.permissions_enabled else None)
         site = rt.settings.site_url
     if result.skipped:
         say(str(result))
@@ -222,11 +227,16 @@ def command() -> typer.Typer:
         from kksync.cli_doctor import mount as mount_doctor
         from kksync.cli_remind import mount as mount_remind
         from kksync.cli_reports import mount
+        from kksync.cli_scenario import mount as mount_scenario
         from kksync.cli_snapshots import mount as mount_snapshots
 
         mount(report_app, app)
         mount_snapshots(app)
         mount_doctor(app)
+        from kksync.cli_permissions import mount as mount_permissions
+
+        mount_permissions(app)
+        mount_scenario(app)
         mount_remind(app)
         _mounted.append(True)
     return app

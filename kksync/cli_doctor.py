@@ -22,6 +22,7 @@ def doctor(offline: Annotated[bool, typer.Option("--offline", help="Spørg ikke 
     from kksync.app import open_runtime
     from kksync.cli_json import DoctorList, DoctorOut, dump, head
     from kksync.services.drift import compare_fields
+    from kksync.services.provision_views import view_drift
     from kksync.services.records import DATA_LISTS
     from kksync.settings import load_settings, unknown_settings
 
@@ -61,6 +62,7 @@ def doctor(offline: Annotated[bool, typer.Option("--offline", help="Spørg ikke 
                 try:
                     for schema in DATA_LISTS:
                         drift.extend(compare_fields(schema, rt.client.list_fields(schema.title)).notes)
+                    drift.extend(view_drift(rt.client.views))  # views and column formatters (provision_views)
                     reachable = True
                 except SharePointError as error:
                     from kksync.cli_errors import classify

@@ -168,6 +168,77 @@ class DoctorOut(_Head):
     problems: list[str] = Field(description="What to fix, in Danish; empty when everything is in order.")
 
 
+# --- scenario (budget frames) --------------------------------------------------------------------
+
+class ScenarioOverrunOut(_Out):
+    year: int
+    ask: float = Field(description="What the initiative asks of the frame that year (kr.).")
+    left: float = Field(description="What was left of the frame beside what the method had already taken (kr.).")
+    over: float = Field(description="ask − left: how much too much (kr.).")
+
+
+class ScenarioYearOut(_Out):
+    year: int
+    frame: float | None = Field(description="The investment frame (kr.); null: no frame that year, nothing limited.")
+    used_by_rank: float
+    used_by_optimum: float | None = Field(description="null when the optimum was not found.")
+
+
+class ScenarioMethodOut(_Out):
+    chosen: list[str] = Field(description="Initiative keys taken, in ranking order.")
+    displaced: list[str] = Field(description="Initiative keys left out, in ranking order.")
+    npv: float = Field(description="Total NPV of the chosen initiatives whose NPV is known (kr.).")
+    unknown_npv: int = Field(description="Chosen initiatives without a known NPV (counted as 0).")
+
+
+class ScenarioInitiativeOut(_Out):
+    initiative_key: str
+    initiative_id: int | None
+    title: str
+    rank: int | None
+    administration: str | None
+    asks: dict[str, float] = Field(description="Year → what it asks of the investment frame (kr.).")
+    ask_source: Literal["funding", "business_case"] = Field(
+        description="funding: its funding lines from «Investeringspulje/investeringskatalog»; business_case: no "
+                    "funding lines, its business case's yearly investment.")
+    npv: float | None
+    npv_source: Literal["computed", "stated"] | None = Field(
+        description="computed: recomputed from the yearly figures, as the business-case checks do; stated: as typed.")
+    by_rank: Literal["chosen", "displaced"]
+    by_rank_reason: str
+    by_rank_overruns: list[ScenarioOverrunOut]
+    optimum: Literal["chosen", "not_chosen"] | None
+    optimum_reason: str
+
+
+class ScenarioOutsideOut(_Out):
+    initiative_key: str
+    title: str
+    rank: int | None
+    reason: Literal["funded_elsewhere", "no_figures", "no_source"]
+    text: str
+
+
+class ScenarioNoteOut(_Out):
+    initiative_key: str
+    code: str
+    message: str
+
+
+class ScenarioOut(_Head):
+    plan_key: str
+    frames_from: Literal["cli", "governance"]
+    years: list[ScenarioYearOut]
+    by_rank: ScenarioMethodOut
+    optimum: ScenarioMethodOut | None = Field(description="null when the solver did not prove an optimum (see problem).")
+    optimum_bound: float | None = Field(description="No selection within the frames is worth more (kr.).")
+    optimum_gap_pct: float | None = Field(description="The gap (%) within which the optimum is proven (or 1 kr.).")
+    ranking_cost: float | None = Field(description="optimum.npv − by_rank.npv: what keeping the ranking costs (kr.).")
+    problem: str | None
+    initiatives: list[ScenarioInitiativeOut]
+    outside: list[ScenarioOutsideOut] = Field(description="Initiatives of the plan that are not in the scenario.")
+    notes: list[ScenarioNoteOut] = Field(description="Findings about the figures the scenario is built on.")
+    summary: list[str]
 # --- remind (kksync.cli_remind) ---------------------------------------------------------------------
 
 class ReminderMailOut(_Out):
@@ -205,7 +276,7 @@ class RemindOut(_Head):
 
 DOCUMENTS: dict[str, type[_Head]] = {
     "check": CheckOut, "runs": RunsOut, "sync": SyncOut, "snapshots": SnapshotsOut, "diff": DiffOut,
-    "doctor": DoctorOut, "remind": RemindOut,
+    "doctor": DoctorOut, "scenario": ScenarioOut, "remind": RemindOut,
 }
 
 

@@ -1,4 +1,4 @@
-"""``kksync report …``: the three documents, the accessibility linter."""
+"""``kksync report …``: the documents (status, readiness, plan, investment-catalogue proposals), the portfolio workbook, the accessibility linter."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typer._click import exceptions as click
 
 from kksync.cli_output import clean, say, styled
 from kksync.texts.cli import HELP, cli_text
+from kksync.texts.portfolio import PF
 
 
 def _check_out_dir(out: Path) -> None:
@@ -34,7 +35,8 @@ def _run(plan: str, kind: str, year: int | None, out: Path, publish: bool) -> No
     from kksync.core import model as m
 
     _check_out_dir(out)
-    document_type = {"status": m.DocumentType.STATUS, "readiness": m.DocumentType.READINESS, "plan": m.DocumentType.PLAN}[kind]
+    document_type = {"status": m.DocumentType.STATUS, "readiness": m.DocumentType.READINESS, "plan": m.DocumentType.PLAN,
+                     "proposals": m.DocumentType.PROPOSALS}[kind]
     with runtime(create_state=False) as rt, progress("Skriver dokument") as step:
         stamp = rt.require_data()
         step(document_type.value, 0, 2 if publish else 1)
@@ -83,6 +85,20 @@ def mount(report_app: typer.Typer, app: typer.Typer) -> None:
     def plan_document(plan: PlanOpt, out: OutOpt = Path("out"), publish: PublishOpt = False) -> None:
         """Selve handlingsplanen til politisk behandling."""
         _run(plan, "plan", None, out, publish)
+
+    @report_app.command("proposals")
+    def proposals(plan: PlanOpt, out: OutOpt = Path("out"), publish: PublishOpt = False) -> None:
+        """Forslag til investeringskataloget for en plan (budgetkalenderens frist og prisniveau)."""
+        _run(plan, "proposals", None, out, publish)
+
+    @report_app.command("portfolio")
+    def portfolio(out: Annotated[Path, typer.Option("--out", metavar="FIL.xlsx", help=PF.help_out)],
+                  year: Annotated[str | None, typer.Option("--year", help=PF.help_year, metavar="ÅÅÅÅ")] = None,
+                  publish: Annotated[bool, typer.Option("--publish", help=PF.help_publish)] = False) -> None:
+        """Porteføljeoversigten: alle større it-projekter på tværs af planer og år, som Excel-regneark."""
+        from kksync.cli_portfolio import run_portfolio
+
+        run_portfolio(out, _year(year) if year is not None else None, publish=publish)
 
     @report_app.command("lint")
     def lint(file: Annotated[Path, typer.Argument(metavar="FIL.docx", help=HELP["lint_file"], exists=True, dir_okay=False)]) -> None:

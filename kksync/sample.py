@@ -46,7 +46,7 @@ from kksync.core.model import (
 from kksync.core.schema import list_schema
 from kksync.texts import problem_text
 
-__all__ = ["DEFECTS", "SAMPLE_USERS", "large_portfolio", "sample_portfolio"]
+__all__ = ["CONTINUED", "DEFECTS", "SAMPLE_USERS", "large_portfolio", "sample_portfolio"]
 
 A = Administration
 _USERS = (
@@ -149,6 +149,9 @@ DEFECTS: dict[str, tuple[str, ...]] = {
     "L-SOF-3": ("no_manager", "no_focus"),
 }
 """Which sample initiatives are deliberately incomplete, and how (see ``_apply``)."""
+
+CONTINUED: dict[str, str] = {"F13-02": "F11-03"}
+"""Initiatives of 2013–2014 that continue one of 2011–2012 (linked by «Fortsætter initiativ», not duplicated)."""
 
 
 @dataclass
@@ -398,7 +401,12 @@ def sample_portfolio() -> Portfolio:
                 draft.ini["involved"] = sorted(involved.get(key, set()), key=list(Administration).index)
             for defect in DEFECTS.get(key, ()):
                 _apply(draft, defect)
+            if key in CONTINUED:
+                draft.ini["continues_from_id"] = b.keys[CONTINUED[key]]
             _statuses(draft, counter, plan.period_start.year if plan.period_start else 2011)
+            if key in CONTINUED.values() and plan.period_end is not None:
+                # Continued in the next plan: it reports there from then on.
+                draft.statuses = [st for st in draft.statuses if st["year"] <= plan.period_end.year]
             b.add(draft)
     for a, n, (title, target, focus_no) in local_rows:
         counter += 1

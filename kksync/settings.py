@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     graph_url: Annotated[str | None, Field(description="Microsoft Graph's base URL (unset: graph_endpoint decides)")] = None
     """``KKSYNC_GRAPH_URL``; read ``graph_endpoint``, which fills in the default."""
 
+    # --- who edits what: a folder per administration with its own permissions --------------------
+    permissions_enabled: bool = False
+    """``KKSYNC_PERMISSIONS_ENABLED``: the site's secured lists have a folder per administration with its own
+    permissions (``kksync permissions`` sets them up from the governance file): the seed creates items in their
+    administration's folder and the readiness document lists the edits made across administrations."""
+
     # --- SharePoint's resource-unit budget (tiers: kksync.core.budget) ---------------------------
     licence_tier: str = DEFAULT_TIER
     """``KKSYNC_LICENCE_TIER``: the tenant's row of Microsoft's table (0-1k, 1k-5k, 5k-15k, 15k-50k, 50k+ licences)."""

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 
 from . import errors
 from .errors import bad_request
+from .folders import PATH_COLUMNS, path_value
 from .items import prop_name
 from .odata_query import FilterError, evaluate, filter_fields, parse_filter, parse_orderby
 
@@ -25,6 +26,8 @@ def _resolver(site: Site, lst: dict[str, Any], item: dict[str, Any]) -> Callable
         low = name.lower()
         if low == "id":
             return item["ID"]
+        if low in PATH_COLUMNS and lst["BaseType"] == 0:
+            return path_value(site, lst, item, PATH_COLUMNS[low])
         sub = None
         if "/" in low:
             low, sub = low.split("/", 1)
@@ -68,6 +71,8 @@ def _known(site: Site, lst: dict[str, Any], name: str, *, selecting: bool) -> bo
     props = {prop_name(n).lower(): f for n, f in fields.items()}
     low = name.split("/")[0].strip().lower()
     if low in props or low == "id" or (selecting and low in _ITEM_PROPERTIES):
+        return True
+    if low in PATH_COLUMNS and lst["BaseType"] == 0:
         return True
     base = props.get(low[:-2]) if low.endswith("id") else None
     if base is not None and base["TypeAsString"] in _REFERENCE:

@@ -24,7 +24,7 @@ __all__ = ["RecycleBin", "recycle", "restore", "purge"]
 
 FILE, LIST_ITEM = 1, 3  # SP.RecycleBinItemType
 FIRST_STAGE = 1  # SP.RecycleBinItemState
-_SYSTEM_KEYS = {"ID", "GUID", "FileRef", "FileDirRef", "FileLeafRef", "Attachments"}
+_SYSTEM_KEYS = {"ID", "GUID", "FileRef", "FileDirRef", "FileLeafRef", "FSObjType", "ContentTypeId", "Attachments"}
 
 
 def _missing() -> SPError:

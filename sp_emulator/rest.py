@@ -13,6 +13,7 @@ from .entities import EntitiesMixin
 from .errors import SPError, bad_request
 from .fields import field_from_xml, make_field
 from .items_api import ItemsApi
+from .permissions import list_scope
 from .urlpath import Segment, split_path
 from .wire import JSON, Handler, Req, Resp, ok, select_props
 
@@ -111,6 +112,8 @@ class Api(EntitiesMixin, ItemsApi):
                 return self._list(site.find_list(list_id=str(op.arg)), rest[1:], req)
         if seg.name == "recyclebin":
             return self.server.recycle.route(seg, rest, req)
+        if seg.name in ("sitegroups", "roledefinitions"):
+            return self.server.perms.route_web(seg, rest, req)
         if seg.name in ("getlistbyid",):
             return self._list(site.find_list(list_id=str(seg.arg)), rest, req)
         if seg.name in ("getfolderbyserverrelativeurl", "getfolderbyserverrelativepath"):
@@ -162,14 +165,26 @@ class Api(EntitiesMixin, ItemsApi):
             return "get_changes", lambda r: self.get_changes(r, lid)
         if name == "subscriptions":
             return "subscriptions", self.server.hooks.route(lid, seg, rest, req)
+        if name in ("views", "getitems"):  # views, and items through a CAML query: sp_emulator/views.py
+            return ("get_items", self.server.views.get_items_handler(lid)) if name == "getitems" else (
+                "views", self.server.views.route(lid, seg, rest, req))
         if name == "rootfolder":
-            return self.server.files.route_folder(self.site.store.lists[lid]["RootFolderUrl"], rest, req)
+            root = self.site.store.lists[lid]["RootFolderUrl"]
+            if self.site.store.lists[lid]["BaseType"] == 0 and not rest:  # a list's root folder: its URL
+                folder = {"__metadata": {"type": "SP.Folder"}, "Name": root.rsplit("/", 1)[-1], "ServerRelativeUrl": root}
+                return "lists", lambda r: ok(select_props(folder, r.params))
+            return self.server.files.route_folder(root, rest, req)
         if name in ("currentchangetoken", "getchangetoken"):
             return "lists", lambda r: ok(
                 {"CurrentChangeToken": self._token(lid)} if name.startswith("current") else self._token(lid)
             )
         if name == "parentweb":
             return "web", lambda r: ok(self.web_entity())
+        if name == "addvalidateupdateitemusingpath":
+            return "create_item", lambda r: self.add_using_path(r, lid)
+        secured = self.server.perms.route_securable(list_scope(lid), seg, rest, req)
+        if secured is not None:
+            return "permissions", secured
         entity = self.list_entity(lid)
         key = next((k for k in entity if k.lower() == name), None)
         if key is not None and not rest:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .folders import PATH_COLUMNS, path_value
 from .items import prop_name
 
 if TYPE_CHECKING:
@@ -66,7 +67,9 @@ def serialize_item(
     def want(name: str) -> bool:
         return sel is None or name.lower() in sel
 
-    full: dict[str, Any] = {"FileSystemObjectType": 0, "Id": item["ID"], "ContentTypeId": "0x0100"}
+    content_type = item.get("ContentTypeId") or "0x0100"  # plain "Item"; folders "0x0120"
+    full: dict[str, Any] = {"FileSystemObjectType": int(item.get("FSObjType") or 0), "Id": item["ID"],
+                            "ContentTypeId": content_type}
     for name, field in site.fields(lst["Id"]).items():
         kind = field["TypeAsString"]
         value = item.get(name)
@@ -74,7 +77,7 @@ def serialize_item(
         if name == "_UIVersionString":
             value = f"{item['_version']}.0"
         elif name == "ContentTypeId":
-            value = "0x0100"  # plain "Item" content type
+            value = content_type
         if kind in ("User", "UserMulti", "Lookup", "LookupMulti") and name not in ("FileRef", "FileDirRef"):
             multi = kind.endswith("Multi")
             ids: Any = (value or []) if multi else value
@@ -110,6 +113,10 @@ def serialize_item(
         else:
             full[prop] = value
     full["ID"] = item["ID"]
+    if lst["BaseType"] == 0 and sel is not None:  # list path columns, only when asked for (as SharePoint)
+        for low, column in PATH_COLUMNS.items():
+            if low in sel:
+                full[column] = path_value(site, lst, item, column)
     if sel is None:
         out.update(full)
     else:

@@ -20,11 +20,13 @@ from .fidelity import Fidelity
 from .files import Files
 from .graph import GRAPH_PREFIX, Graph, GraphError
 from .helpers import HelpersMixin
+from .permissions import Permissions
 from .ratelimit import AppBudget, units_of
 from .recyclebin import RecycleBin
 from .rest import JSON, Api, Req, Resp
 from .site import APP_USER_ID, Site
 from .store import Store
+from .views import Views
 from .webhooks import Webhooks
 
 __all__ = ["ConnectionDropped", "EmulatorServer", "wire_headers"]
@@ -126,10 +128,12 @@ class EmulatorServer(HelpersMixin):
         self.faults = FaultPlan(fault_seed)
         self.request_log = RequestLog()
         self.api = Api(self)
+        self.perms = Permissions(self)  # groups, role assignments, enforcement on item writes
         self.files = Files(self)
         self.recycle = RecycleBin(self)
         self.graph = Graph(self)
         self.hooks = Webhooks(self, notification_delay)
+        self.views = Views(self)
         self.site.on_change = self.hooks.changed
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None

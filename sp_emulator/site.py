@@ -16,6 +16,7 @@ from . import errors
 from .errors import SPError, bad_request
 from .fidelity import Fidelity
 from .fields import builtin_fields, library_fields, list_entity_name
+from .folders import item_paths
 from .items import coerce_payload
 from .store import Store
 
@@ -245,7 +246,7 @@ class Site:
         # New Choices change the column only: stored item values keep their old text.
         with self.store.lock:
             field = dict(self.find_field(list_id, name))
-            for key in ("Title", "Indexed", "Required", "Hidden", "Description", "Choices"):
+            for key in ("Title", "Indexed", "Required", "Hidden", "Description", "Choices", "CustomFormatter"):
                 if key in changes:
                     value = changes[key]
                     if key == "Choices" and isinstance(value, dict):
@@ -279,8 +280,10 @@ class Site:
         return item
 
     def create_item(
-        self, list_id: str, payload: dict[str, Any], editor_id: int, *, extra: dict[str, Any] | None = None
+        self, list_id: str, payload: dict[str, Any], editor_id: int, *, extra: dict[str, Any] | None = None,
+        folder: str | None = None, leaf: str | None = None,
     ) -> dict[str, Any]:
+        """A new item (in ``folder``, the list's root by default), or a folder named ``leaf``."""
         with self.store.lock:
             lst = self.store.lists[list_id]
             values = coerce_payload(self, lst, payload)
@@ -301,6 +304,11 @@ class Site:
                     "Attachments": False,
                 }
             )
+            in_folder = folder is not None and folder.lower() != lst["RootFolderUrl"].lower()
+            if lst["BaseType"] == 0 and (in_folder or leaf is not None):
+                # Items in a folder, and folders, store their paths; an item at the root stores none, as before
+                # folders existed (``folders.path_value`` answers for it). Library files get theirs from ``extra``.
+                item.update(item_paths(lst, folder or lst["RootFolderUrl"], item_id, leaf))
             item.update(extra or {})
             # Required columns are not enforced for REST/CSOM writes, only by forms (PnP-JS-Core #376).
             self.store.put_item(list_id, item)

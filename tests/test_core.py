@@ -30,7 +30,8 @@ def test_core_import_stays_light(module: str) -> None:
 def test_internal_names_are_unique_ascii_and_bot_columns_are_marked() -> None:
     initiatives = list_schema("initiatives")
     assert {c.name for c in initiatives.bot_columns} == {
-        "KkCompleteness", "KkMissing", "KkComputedLight", "KkLightReason", "KkCheckedAt"
+        "KkCompleteness", "KkMissing", "KkComputedLight", "KkLightReason", "KkCheckedAt", "KkPlanStage",
+        "KkLatestReportedLight",
     }
     assert {c.name for c in list_schema("plans").bot_columns} == {"KkGateStatus", "KkGateReasons", "KkGateCheckedAt"}
     for schema in LISTS:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from kksync.checks import RULES, CheckReport, check_portfolio, plan_bot_values
+from kksync.checks.budget_rules import CONTINUATION_CODES, PROPOSAL_CODES
 from kksync.core.model import Administration, Completeness, GateStatus, Light, PlanKind
 from kksync.sample import DEFECTS, SAMPLE_USERS, large_portfolio, sample_portfolio
 
@@ -72,7 +73,20 @@ def test_plan_and_portfolio_findings(report: CheckReport) -> None:
 def test_every_rule_fires_somewhere_in_the_sample(report: CheckReport) -> None:
     # A stage none of the model's arises only when SharePoint's choices drift (tests/checks/test_rules.py,
     # tests/sync/test_online_behaviour.py); the sample's data is read against the model's own choices.
-    assert {f.rule for f in report.findings} == set(RULES) - {"PLAN-STAGE-UNKNOWN"}
+    # The proposal deadline's rules depend on the day (``test_proposal_deadline_in_the_sample``); the sample's one
+    # continuation link is a correct one (broken links: tests/checks/test_rules.py and test_budget.py).
+    assert {f.rule for f in report.findings} == set(RULES) - {"PLAN-STAGE-UNKNOWN"} - PROPOSAL_CODES - CONTINUATION_CODES
+
+
+@pytest.mark.parametrize(("day", "rule"), [(date(2012, 1, 13), None), (date(2012, 3, 1), "FUND-PROPOSAL-INCOMPLETE"),
+                                           (date(2012, 4, 13), "FUND-PROPOSAL-INCOMPLETE"),
+                                           (date(2012, 4, 14), "FUND-PROPOSAL-LATE"), (date(2012, 10, 5), None)])
+def test_proposal_deadline_in_the_sample(day: date, rule: str | None) -> None:
+    """Budget 2013's proposals are due 13 April 2012: F13-05 (no business case) and F13-07 (no discount rate) ask
+    for investment-catalogue money with incomplete proposals; warned from 90 days before, late until adoption."""
+    found = check_portfolio(sample_portfolio(), today=day, now=datetime(2012, 1, 1, tzinfo=UTC)).findings
+    flagged = sorted((f.initiative_key, f.rule) for f in found if f.rule in PROPOSAL_CODES)
+    assert flagged == ([] if rule is None else [("F13-05", rule), ("F13-07", rule)])
 
 
 def test_gate_verdicts(report: CheckReport) -> None:

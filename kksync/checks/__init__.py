@@ -9,6 +9,7 @@ report into the values of the bot-owned SharePoint columns.
 from __future__ import annotations
 
 from kksync.checks.bot_values import initiative_bot_values, missing_text, plan_bot_values
+from kksync.checks.budget_calendar import BudgetCalendar, BudgetYear, Deadline, upcoming_deadlines
 from kksync.checks.catalog import RULES, Rule
 from kksync.checks.engine import check_plan, check_portfolio
 from kksync.checks.findings import CheckReport, ComputedLight, Finding, PlanVerdict, Requirement, Severity
@@ -18,6 +19,9 @@ from kksync.checks.lights import compute_light
 __all__ = [
     "DEFAULT_GOVERNANCE_FILE",
     "RULES",
+    "BudgetCalendar",
+    "BudgetYear",
+    "Deadline",
     "CheckReport",
     "ComputedLight",
     "Finding",
@@ -35,4 +39,5 @@ __all__ = [
     "load_governance",
     "missing_text",
     "plan_bot_values",
+    "upcoming_deadlines",
 ]

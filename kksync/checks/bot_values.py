@@ -39,7 +39,7 @@ def missing_text(findings: list[Finding], max_items: int = 10) -> str | None:
 
 
 def initiative_bot_values(report: CheckReport, initiative: Initiative) -> dict[str, object]:
-    """``completeness``, ``missing``, ``computed_light`` and ``light_reason`` keyed by attribute."""
+    """``completeness``, ``missing``, ``computed_light``, ``light_reason``, ``reported_light`` and ``plan_stage`` keyed by attribute."""
     iid = initiative.id
     if iid is None:
         raise ValueError("the initiative has no SharePoint id; check it after it is created")
@@ -49,6 +49,8 @@ def initiative_bot_values(report: CheckReport, initiative: Initiative) -> dict[s
         "missing": missing_text(report.for_initiative(iid), report.missing_max_items),
         "computed_light": light.light if light is not None else None,
         "light_reason": light.reason[:TEXT_MAX] if light is not None else None,
+        "reported_light": light.reported if light is not None else None,
+        "plan_stage": report.plan_stages.get(initiative.plan_id) if initiative.plan_id is not None else None,
     }
 
 

@@ -82,6 +82,13 @@ _TABLE: tuple[tuple[str, Requirement], ...] = (
     ("DATA-KEY-DUPLICATE", R.DATA),
     ("PLAN-DECISION-PASSED", R.DATA),
     ("PLAN-STAGE-UNKNOWN", R.DATA),
+    # the budget process and plans that follow each other (texts: kksync.texts.proposals)
+    ("FUND-PROPOSAL-INCOMPLETE", R.FUNDING),
+    ("FUND-PROPOSAL-LATE", R.FUNDING),
+    ("DATA-CONTINUATION-MISSING", R.DATA),
+    ("DATA-CONTINUATION-PLAN", R.DATA),
+    ("DATA-CONTINUATION-CYCLE", R.DATA),
+    ("DATA-CONTINUATION-DUPLICATE", R.DATA),
 )
 
 RULES: dict[str, Rule] = {code: Rule(code, req, RULE_TEXTS[code]) for code, req in _TABLE}

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from kksync.checks.budget_calendar import BudgetCalendar
 from kksync.checks.governance import Thresholds
 from kksync.core.model import (
     Administration,
@@ -55,6 +56,8 @@ class Index:
     problems: dict[int, list[LocatedProblem]] = field(default_factory=dict)
     plan_problems: dict[int, list[LocatedProblem]] = field(default_factory=dict)
     loose_problems: list[LocatedProblem] = field(default_factory=list)
+    successors: dict[int, list[int]] = field(default_factory=dict)
+    """Initiative id → the initiatives that say they continue it (``continues_from_id``)."""
 
     @classmethod
     def build(cls, portfolio: Portfolio) -> Index:
@@ -88,6 +91,9 @@ class Index:
             children.funding, children.figures, children.milestones, children.statuses,
         )
         index._place_problems(portfolio)
+        for ini in portfolio.initiatives:
+            if ini.continues_from_id is not None and ini.id is not None:
+                index.successors.setdefault(ini.continues_from_id, []).append(ini.id)
         return index
 
     def _place_problems(self, portfolio: Portfolio) -> None:
@@ -136,15 +142,17 @@ class Subject:
     problems: list[LocatedProblem]
     today: date | None = None
     """The day the check stands on (a milestone due before it and not reached is overdue)."""
+    calendar: BudgetCalendar | None = None
+    """The governance file's budget calendar (deadlines of investment-catalogue proposals)."""
 
     @classmethod
     def of(cls, initiative: Initiative, plan: Plan, index: Index, thresholds: Thresholds, *,
-           today: date | None = None) -> Subject:
+           today: date | None = None, calendar: BudgetCalendar | None = None) -> Subject:
         iid = initiative.id
         if iid is None:
-            return cls(initiative, plan, index, thresholds, [], [], [], [], today)
+            return cls(initiative, plan, index, thresholds, [], [], [], [], today, calendar)
         return cls(
             initiative, plan, index, thresholds,
             index.funding.get(iid, []), index.figures.get(iid, []), index.milestones.get(iid, []),
-            index.problems.get(iid, []), today,
+            index.problems.get(iid, []), today, calendar,
         )

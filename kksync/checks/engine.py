@@ -74,6 +74,8 @@ class _Run:
         return CheckReport(
             findings=self.findings, verdicts=self.verdicts, lights=self.lights, completeness=self.completeness,
             missing_max_items=self.gov.thresholds.missing_max_items, checked_at=now,
+            portfolio_threshold_kr=self.gov.thresholds.portfolio_threshold_kr,
+            plan_stages={p.id: p.stage for p in self.portfolio.plans if p.id is not None},
         )
 
     def _emit(self, issues: list[Issue], severities: dict[str, Severity], plan: Plan | None,
@@ -116,7 +118,7 @@ class _Run:
         owner_reported = "RESP-OWNER-UNKNOWN" in current  # else the DATA finding is the only word on it
         tally = _Tally()
         for ini in initiatives:
-            subject = Subject.of(ini, plan, index, gov.thresholds, today=self.today)
+            subject = Subject.of(ini, plan, index, gov.thresholds, today=self.today, calendar=gov.budget_calendar)
             issues: list[Issue] = []
             for fn in functions:
                 issues.extend(fn(subject))

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from kksync.core.model import Completeness, Light
+from kksync.core.model import Completeness, Light, PlanStage
 
 __all__ = ["CheckReport", "ComputedLight", "Finding", "PlanVerdict", "Requirement", "Severity"]
 
@@ -96,7 +96,11 @@ class CheckReport(BaseModel):
     lights: dict[int, ComputedLight] = {}
     completeness: dict[int, Completeness] = {}
     missing_max_items: int = 10
+    portfolio_threshold_kr: float = 10_000_000.0
+    """The governance's limit for a larger IT project (the portfolio overview in the documents reads it here)."""
     checked_at: datetime
+    plan_stages: dict[int, PlanStage | None] = {}
+    """Each plan's stage by plan id: the initiatives' bot column «Planens stadie» copies it."""
 
     # Built on first use: the sync asks per initiative, and a scan per call would be O(n²).
     _by_initiative: dict[int, list[Finding]] | None = PrivateAttr(default=None)

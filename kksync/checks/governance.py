@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -26,15 +27,14 @@ from pydantic import (
     model_validator,
 )
 
+from kksync.checks.budget_calendar import BudgetCalendar
 from kksync.checks.catalog import RULES
 from kksync.checks.findings import Severity
 from kksync.core.model import Administration, FundingSource, PlanKind, PlanStage
 from kksync.errors import ConfigError
 
-__all__ = [
-    "DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PortfolioRules", "ReminderRules", "Thresholds",
-    "load_governance",
-]
+__all__ = ["DEFAULT_GOVERNANCE_FILE", "Governance", "KindRules", "LightLimits", "PermissionRules", "PortfolioRules",
+           "ReminderRules", "ScenarioRules", "Thresholds", "load_governance"]
 
 DEFAULT_GOVERNANCE_FILE = Path(__file__).resolve().parent.parent / "governance.toml"
 
@@ -126,6 +126,82 @@ class PortfolioRules(_Strict):
     severity: Level = "advarsel"
 
 
+_GROUP_FORBIDDEN = set('\\/[]:|<>+=;,?*\'"@')
+
+
+def _group_name(value: str) -> str:
+    """A SharePoint group name: 1–255 characters, none of those SharePoint refuses in one."""
+    name = value.strip()
+    if not name or len(name) > 255:
+        raise ValueError("et gruppenavn skal have 1-255 tegn")
+    bad = sorted({ch for ch in name if ch in _GROUP_FORBIDDEN or ord(ch) < 32})
+    if bad:
+        raise ValueError(f"gruppenavnet {name!r} indeholder tegn, SharePoint ikke tillader: {' '.join(map(repr, bad))}")
+    return name
+
+
+GroupName = Annotated[str, AfterValidator(_group_name)]
+
+
+def _default_groups() -> dict[Administration, str]:
+    return {admin: f"Redaktører {admin.value}" for admin in Administration}
+
+
+class PermissionRules(_Strict):
+    """Who edits what in SharePoint: each administration's group edits its own initiatives and their child
+    items (a folder per administration in each list); every other group reads them. ``owners`` and
+    ``cross_administration`` may edit across administrations (their edits are shown as such)."""
+
+    groups: dict[Administration, GroupName] = Field(default_factory=_default_groups)
+    owners: GroupName = "Ejere af it-handlingsplaner"
+    cross_administration: list[GroupName] = ["It-chefforum"]
+
+    @field_validator("groups", mode="after")
+    @classmethod
+    def _every_administration(cls, value: dict[Administration, str]) -> dict[Administration, str]:
+        # An administration left out keeps its default group: no department is ever without one.
+        return {**_default_groups(), **value}
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PermissionRules:
+        names = [*self.groups.values(), self.owners, *self.cross_administration]
+        seen: set[str] = set()
+        for name in names:
+            if name.lower() in seen:
+                raise ValueError(f"gruppen {name!r} er nævnt to gange; hver forvaltning og rolle skal have sin egen gruppe")
+            seen.add(name.lower())
+        return self
+
+    def administration_of_group(self, group: str) -> Administration | None:
+        return next((a for a, g in self.groups.items() if g.lower() == group.lower()), None)
+
+
+FrameAmount = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), allow_inf_nan=False)]
+"""An investment frame for one budget year, in kr.; 0 is a frame (nothing may be asked that year)."""
+BudgetYear = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class PlanFrames(_Strict):
+    frames: dict[BudgetYear, FrameAmount] = {}
+
+
+class ScenarioRules(_Strict):
+    """Budget-frame scenarios: the investment frame per budget year, for every plan or per plan key."""
+
+    frames: dict[BudgetYear, FrameAmount] = {}
+    plans: dict[str, PlanFrames] = {}
+    optimum_gap_pct: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.01
+    time_limit_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 60.0
+
+    def frames_for(self, plan_key: str, kind: PlanKind | None) -> dict[int, Decimal]:
+        """The plan's own frames where it has them, year by year; otherwise the ones for every plan.
+
+        Those apply to joint plans only: they are the plans fitted into the budget process (a local or
+        transition plan gets a scenario only from frames named for it).
+        """
+        own = self.plans.get(plan_key)
+        common = self.frames if kind is PlanKind.FAELLES else {}
+        return dict(sorted({**common, **(own.frames if own else {})}.items()))
 _MAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
 
 
@@ -165,6 +241,9 @@ class Governance(_Strict):
     lights: LightLimits = LightLimits()
     kinds: dict[PlanKind, KindRules] = {}
     portfolio: PortfolioRules = PortfolioRules()
+    budget_calendar: BudgetCalendar = BudgetCalendar()
+    permissions: PermissionRules = PermissionRules()
+    scenarios: ScenarioRules = ScenarioRules()
     reminders: ReminderRules = ReminderRules()
 
     _cache: dict[tuple[PlanKind | None, PlanStage | None], dict[str, Severity]] = PrivateAttr(default_factory=dict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from kksync.checks.budget_rules import CONTINUATION_CODES, PROPOSAL_CODES, check_continuation, check_proposal
 from kksync.checks.business_case import check_business_case, check_funding, filled
 from kksync.checks.catalog import RULES, Issue, column, issue
 from kksync.checks.context import Subject
@@ -191,10 +192,12 @@ INITIATIVE_RULES: tuple[tuple[frozenset[str], RuleFn], ...] = (
     (frozenset({"RANK-MISSING", "RANK-BY-MISSING", "RANK-DATE-MISSING"}), check_ranking),
     (_codes("BC-"), check_business_case),
     (_codes("RESP-"), check_responsibility),
-    (_codes("FUND-"), check_funding),
+    (_codes("FUND-") - PROPOSAL_CODES, check_funding),
+    (PROPOSAL_CODES, check_proposal),
     (_codes("DEL-"), check_delivery),
     (_codes("STRAT-"), check_strategy),
     (frozenset({"TRANS-ORIGIN-MISSING", "TRANS-REFERENCE-MISSING"}), check_transition),
     (frozenset({"CONTRIB-MISSING", "CONTRIB-NOT-JOINT"}), check_contribution),
+    (CONTINUATION_CODES, check_continuation),
 )
 """Per-initiative rule functions with the codes each can produce (DATA-PROBLEM runs separately)."""

@@ -410,7 +410,8 @@ def to_item(record: m.Record, *, etag: str = '"1"', entity_type: str | None = No
 def select_expand(schema: ListSchema, *, omit: Container[str] = ()) -> tuple[list[str], list[str]]:
     """``$select`` and ``$expand`` to read a list's items in one request per page; ``omit``: columns
     (internal names) the list lacks, which SharePoint would refuse the whole read for."""
-    select = ["Id", "Modified", "EditorId", "Editor/Id", "Editor/Title", "Editor/EMail"]
+    # FileSystemObjectType: folders (1) come back with the items (a folder per administration); they are skipped.
+    select = ["Id", "FileSystemObjectType", "Modified", "EditorId", "Editor/Id", "Editor/Title", "Editor/EMail"]
     expand = ["Editor"]
     for col in schema.columns:
         if col.name in omit:

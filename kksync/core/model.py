@@ -163,6 +163,7 @@ class DocumentType(StrEnum):
     STATUS = "Status på implementering"
     READINESS = "Klar til politisk behandling?"
     PLAN = "Handlingsplan"
+    PROPOSALS = "Forslag til investeringskataloget"
 
 
 # --- value objects ---------------------------------------------------------------------------
@@ -282,21 +283,37 @@ class Initiative(Record):
     dependencies: Annotated[Note | None, Col("KkDependencies", "Afhængigheder", FieldKind.NOTE, rich=True)] = None
     risks: Annotated[Note | None, Col("KkRisks", "Væsentligste risici", FieldKind.NOTE, rich=True)] = None
     phase: Annotated[Phase | None, Col("KkPhase", "Fase")] = None
-    rank: Annotated[int | None, Col("KkRank", "Prioritet", FieldKind.NUMBER)] = Field(default=None, ge=1, le=10_000)
+    rank: Annotated[int | None, Col("KkRank", "Prioritet", FieldKind.NUMBER, indexed=True)] = Field(default=None, ge=1, le=10_000)
     ranked_by: Annotated[Person | None, Col("KkRankedBy", "Prioriteret af")] = None
     ranked_on: Annotated[date | None, Col("KkRankedOn", "Prioriteringsdato")] = None
-    project_owner: Annotated[Person | None, Col("KkProjectOwner", "Projektejer")] = None
-    project_manager: Annotated[Person | None, Col("KkProjectManager", "Projektleder")] = None
+    # Indexed: the view "Mine initiativer" filters on them, and a list above 5,000 items refuses a
+    # view filter on an unindexed column.
+    project_owner: Annotated[Person | None, Col("KkProjectOwner", "Projektejer", indexed=True)] = None
+    project_manager: Annotated[Person | None, Col("KkProjectManager", "Projektleder", indexed=True)] = None
     benefit_owner: Annotated[Person | None, Col("KkBenefitOwner", "Gevinstejer")] = None
     transition_origin: Annotated[TransitionOrigin | None, Col("KkTransitionOrigin", "Forankret i (overgangsplan)")] = None
     transition_reference: Annotated[Text | None, Col("KkTransitionRef", "Reference (overgangsplan)")] = None
+    continues_from_id: Annotated[int | None, Col("KkContinuesFrom", "Fortsætter initiativ (fra tidligere plan)", lookup="initiatives", indexed=True)] = None
+    """The same initiative in the plan before (2011–2012 → 2013–2014): linked, not duplicated."""
     business_case: BusinessCase = BusinessCase()
     delivery: Delivery = Delivery()
-    completeness: Annotated[Completeness | None, Col("KkCompleteness", "Komplethed", bot=True)] = None
+    completeness: Annotated[Completeness | None, Col("KkCompleteness", "Komplethed", bot=True, indexed=True)] = None
     missing: Annotated[Note | None, Col("KkMissing", "Hvad mangler", FieldKind.NOTE, bot=True)] = None
     computed_light: Annotated[Light | None, Col("KkComputedLight", "Beregnet trafiklys", bot=True)] = None
     light_reason: Annotated[Text | None, Col("KkLightReason", "Begrundelse for beregnet trafiklys", bot=True)] = None
+    reported_light: Annotated[Light | None, Col(
+        "KkLatestReportedLight", "Samlet vurdering (seneste status)", bot=True,
+        description="Forvaltningens egen samlede vurdering i den status, det beregnede trafiklys bygger på (kopieret af kksync).",
+    )] = None
+    """A copy of the reported light the computed one is based on, so a view shows the two side by side
+    (a view cannot show a Choice column of the status list: see ``plan_stage``)."""
     checked_at: Annotated[datetime | None, Col("KkCheckedAt", "Sidst tjekket", bot=True)] = None
+    plan_stage: Annotated[PlanStage | None, Col(
+        "KkPlanStage", "Planens stadie", bot=True, indexed=True,
+        description="Handlingsplanens stadie, skrevet af kksync, så visningen «Til politisk behandling» kan filtrere på det.",
+    )] = None
+    """A copy of the plan's stage: SharePoint cannot filter a view on a Choice column of the looked-up list
+    (projected fields may only be Text, Number, DateTime, ...: Microsoft's ProjectedFields element reference)."""
 
 
 class FundingLine(Record):
@@ -306,9 +323,9 @@ class FundingLine(Record):
     title: Annotated[Text | None, Col("Title", "Beskrivelse")] = None
     source: Annotated[FundingSource | None, Col("KkSource", "Finansieringskilde", required=True)] = None
     category: Annotated[BudgetCategory | None, Col("KkCategory", "Styringsområde", required=True)] = None
-    year: Annotated[Year | None, Col("KkYear", "År", FieldKind.NUMBER, required=True)] = None
+    year: Annotated[Year | None, Col("KkYear", "År", FieldKind.NUMBER, required=True, indexed=True)] = None
     amount: Annotated[Amount | None, Col("KkAmount", "Beløb (kr.)", FieldKind.CURRENCY, required=True)] = None
-    status: Annotated[AgreementStatus | None, Col("KkAgreementStatus", "Aftalestatus")] = None
+    status: Annotated[AgreementStatus | None, Col("KkAgreementStatus", "Aftalestatus", indexed=True)] = None
     agreed_on: Annotated[date | None, Col("KkAgreedOn", "Aftalt dato")] = None
 
 
@@ -325,8 +342,8 @@ class BusinessCaseFigure(Record):
 class Milestone(Record):
     initiative_id: InitiativeOf = None
     title: Annotated[Text, Col("Title", "Milepæl", required=True)]
-    due: Annotated[date | None, Col("KkDue", "Planlagt dato")] = None
-    completed_on: Annotated[date | None, Col("KkCompletedOn", "Nået dato")] = None
+    due: Annotated[date | None, Col("KkDue", "Planlagt dato", indexed=True)] = None
+    completed_on: Annotated[date | None, Col("KkCompletedOn", "Nået dato", indexed=True)] = None
 
 
 class StatusEntry(Record):
@@ -337,7 +354,7 @@ class StatusEntry(Record):
     year: Annotated[Year | None, Col("KkYear", "Statusår", FieldKind.NUMBER, required=True, indexed=True)] = None
     status_date: Annotated[date | None, Col("KkStatusDate", "Statusdato")] = None
     phase: Annotated[Phase | None, Col("KkPhase", "Fase")] = None
-    reported_light: Annotated[Light | None, Col("KkReportedLight", "Samlet vurdering (trafiklys)")] = None
+    reported_light: Annotated[Light | None, Col("KkReportedLight", "Samlet vurdering (trafiklys)", indexed=True)] = None
     cost_light: Annotated[Light | None, Col("KkCostLight", "Økonomi (trafiklys)")] = None
     schedule_light: Annotated[Light | None, Col("KkScheduleLight", "Tidsplan (trafiklys)")] = None
     benefit_light: Annotated[Light | None, Col("KkBenefitLight", "Økonomiske gevinster (trafiklys)")] = None

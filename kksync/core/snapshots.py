@@ -108,12 +108,18 @@ def snapshot_of(portfolio: Portfolio, plan_key: str, status_date: date) -> Snaps
     own = [i for i in portfolio.initiatives if i.plan_id == plan.id]
     own_ids = {i.id for i in own if i.id is not None}
     referenced = {ref for i in own for ref in i.contributes_to_ids} - own_ids
-    context = [i for i in portfolio.initiatives if i.id in referenced]
+    # An initiative continued from an earlier plan brings its predecessors and their statuses along:
+    # its status history reads across the plans.
+    history = _predecessors(own, {i.id: i for i in portfolio.initiatives if i.id is not None}) - own_ids
+    context = [i for i in portfolio.initiatives if i.id in referenced | history]
     plan_ids = {plan.id} | {i.plan_id for i in context}
     plans = [p for p in portfolio.plans if p.id in plan_ids or p is plan]
 
     def children(records: list[Any]) -> list[Any]:
         return sorted((r for r in records if r.initiative_id in own_ids), key=_sort_key)
+
+    def statuses() -> list[Any]:
+        return sorted((r for r in portfolio.statuses if r.initiative_id in own_ids | history), key=_sort_key)
 
     problem_keys = {f"initiatives/{i}" for i in own_ids} | {f"plans/{plan.id}"}
     for name in ("funding_lines", "figures", "milestones", "statuses", "it_projects"):
@@ -125,11 +131,22 @@ def snapshot_of(portfolio: Portfolio, plan_key: str, status_date: date) -> Snaps
         funding_lines=children(portfolio.funding_lines),
         figures=children(portfolio.figures),
         milestones=children(portfolio.milestones),
-        statuses=children(portfolio.statuses),
+        statuses=statuses(),
         it_projects=children(portfolio.it_projects),
         problems={k: v for k, v in sorted(portfolio.problems.items()) if k in problem_keys},
     )
     return Snapshot(plan_key=plan_key, status_date=status_date, portfolio=restricted)
+
+
+def _predecessors(own: list[Initiative], initiatives: dict[int, Initiative]) -> set[int]:
+    """Ids of every initiative the ``own`` ones continue, transitively (a ring stops where it closes)."""
+    found: set[int] = set()
+    for ini in own:
+        target = ini.continues_from_id
+        while target is not None and target not in found and target in initiatives:
+            found.add(target)
+            target = initiatives[target].continues_from_id
+    return found
 
 
 # --- differences ------------------------------------------------------------------------------

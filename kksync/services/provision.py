@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from kksync.core.columns import FieldKind
 from kksync.core.schema import LISTS, Column, ListSchema
 from kksync.services.ports import SchemaAdmin
+from kksync.services.provision_views import provision_views
+
+if TYPE_CHECKING:
+    from kksync.checks.governance import PermissionRules
+    from kksync.services.provision_permissions import PermissionAdmin, PermissionReport
 
 __all__ = ["ProvisionReport", "field_xml", "provision"]
 
@@ -32,10 +38,15 @@ class ProvisionReport:
     created_fields: list[str] = field(default_factory=list)
     updated_fields: list[str] = field(default_factory=list)
     drift: list[str] = field(default_factory=list)
+    permissions: PermissionReport | None = None
+    """Groups, folders and unique permissions, when provisioning was asked to set them."""
+    views_changed: list[str] = field(default_factory=list)
+    """Views and column formatters created or set back (``services.provision_views``)."""
 
     @property
     def changes(self) -> int:
-        return len(self.created_lists) + len(self.created_fields) + len(self.updated_fields)
+        done = self.permissions.changes if self.permissions is not None else 0
+        return len(self.created_lists) + len(self.created_fields) + len(self.updated_fields) + len(self.views_changed) + done
 
 
 def field_xml(col: Column, lookup_list_id: str | None = None) -> str:
@@ -120,8 +131,10 @@ def _title_of(list_key: str | None) -> str:
     return next(s.title for s in LISTS if s.key == list_key)
 
 
-def provision(sp: SchemaAdmin, *, progress: Callable[[str], None] | None = None) -> ProvisionReport:
-    """Bring the site's lists in line with the schema; lists are created in dependency order."""
+def provision(sp: SchemaAdmin, *, progress: Callable[[str], None] | None = None,
+              permissions: tuple[PermissionAdmin, PermissionRules] | None = None) -> ProvisionReport:
+    """Bring the site's lists in line with the schema; lists are created in dependency order. With
+    ``permissions`` (the client's ``permissions`` and the governance file's rules), who may edit what too."""
     report = ProvisionReport()
     existing = sp.list_titles()
     for schema in LISTS:
@@ -129,4 +142,11 @@ def provision(sp: SchemaAdmin, *, progress: Callable[[str], None] | None = None)
             progress(schema.title)
         _ensure_list(sp, schema, existing, report)
         _ensure_fields(sp, schema, report)
+    views = provision_views(sp)  # after the columns: views and formatters name them
+    report.views_changed += views.created + views.updated + views.formatters
+    report.drift += views.drift
+    if permissions is not None:
+        from kksync.services.provision_permissions import provision_permissions
+
+        report.permissions = provision_permissions(*permissions, progress=progress)
     return report

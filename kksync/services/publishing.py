@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kksync.checks.governance import Governance
     from kksync.core.snapshots import Snapshot
     from kksync.documents import RenderedDocument
+    from kksync.documents.api import CrossEdits
     from kksync.services.ports import SharePointFiles, SnapshotStore
 
 __all__ = ["DocumentSetup", "Generated", "generate", "library_url", "publish", "publish_documents"]
@@ -52,6 +53,8 @@ class DocumentSetup:
     scope: str
     governance: Governance | None = None
     template_dir: Path | None = None
+    cross_edits: Callable[[m.Portfolio], CrossEdits] | None = None
+    """On a site with permissions per administration: the edits made across them, for the readiness document."""
 
 
 def _snapshot_for(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], plan_key: str, year: int | None,
@@ -89,7 +92,17 @@ def generate(snapshots: SnapshotStore, portfolio: Callable[[], m.Portfolio], pla
     report = check_portfolio(snap.portfolio, governance=setup.governance, today=snap.status_date, now=as_of)
     if document_type is m.DocumentType.STATUS and year is None:
         year = snap.status_date.year
-    document = render(snap, report, document_type, year=year, previous=previous, template=setup.template_dir)
+    calendar = setup.governance.budget_calendar if setup.governance is not None else None
+    edits = setup.cross_edits(snap.portfolio) if setup.cross_edits and document_type is m.DocumentType.READINESS else None
+    scenario = None
+    frames = setup.governance.scenarios.frames_for(plan_key, snap.plan.kind) if setup.governance is not None else {}
+    if document_type is m.DocumentType.READINESS and frames:
+        from kksync.services.scenarios import scenario_for
+
+        assert setup.governance is not None
+        scenario = scenario_for(snap.portfolio, plan_key, frames, setup.governance)
+    document = render(snap, report, document_type, year=year, previous=previous, template=setup.template_dir,
+                      calendar=calendar, cross_edits=edits, scenario=scenario)
     issues = lint_docx(document.data)
     if issues:
         listed = "; ".join(str(i) for i in issues[:5])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kksync.core import model as m
 from kksync.core.columns import FieldKind
@@ -19,6 +19,9 @@ from kksync.errors import SharePointError
 from kksync.services.ports import SeedTarget
 from kksync.services.records import DATA_LISTS
 from kksync.sharepoint.data import ItemWrite
+
+if TYPE_CHECKING:
+    from kksync.services.seed_folders import FolderPlacement
 
 __all__ = ["DEPARTED_EMAIL", "SeedResult", "seed", "seed_portfolio"]
 
@@ -71,7 +74,8 @@ def _prepared(schema: ListSchema, record: m.Record, ids: dict[str, dict[int, int
 
 
 def seed_portfolio(sp: SeedTarget, portfolio: m.Portfolio, people: list[m.Person],
-                   *, progress: Progress | None = None) -> SeedResult:
+                   *, progress: Progress | None = None, placement: FolderPlacement | None = None) -> SeedResult:
+    """``placement``: create initiatives and their child items in their administration's folder."""
     users = {}
     for person in people:
         user = sp.ensure_user(person.email or person.name or str(person.id))
@@ -88,7 +92,10 @@ def seed_portfolio(sp: SeedTarget, portfolio: m.Portfolio, people: list[m.Person
         for record, payload in zip(records, payloads, strict=True):
             for problem in portfolio.problems.get(f"{schema.key}/{record.id}", []):
                 _replay(sp, schema, problem, payload, portfolio, ids, cleanup)
-        new_ids = sp.create_items(schema.title, payloads)
+        if placement is not None and placement.handles(schema.key):
+            new_ids = placement.create(sp, schema.key, schema.title, records, payloads)
+        else:
+            new_ids = sp.create_items(schema.title, payloads)
         ids[schema.key] = {int(r.id or 0): new for r, new in zip(records, new_ids, strict=True)}
         created[schema.key] = len(new_ids)
         self_refs = [c for c in schema.columns if c.lookup == schema.key]
@@ -131,15 +138,17 @@ def _link_self(sp: SeedTarget, schema: ListSchema, records: list[m.Record], ids:
         payload = _prepared(schema, record, ids, users, defer_self=False)
         values = {c.wire_name: payload[c.wire_name] for c in columns}
         if any(v and (not isinstance(v, dict) or v.get("results")) for v in values.values()):
-            writes.append(ItemWrite(ids[schema.key][int(record.id or 0)], '"1"', values))
+            # "*": the seed created these items a moment ago (in a folder: created, then filled, so version 2)
+            writes.append(ItemWrite(ids[schema.key][int(record.id or 0)], "*", values))
     for outcome in sp.update_items(schema.title, writes):
         if outcome.status != "ok":
             raise SharePointError(f"Kunne ikke sætte opslag på element {outcome.item_id} i «{schema.title}»: {outcome.message}")
 
 
-def seed(sp: SeedTarget, *, progress: Progress | None = None) -> SeedResult:
+def seed(sp: SeedTarget, *, progress: Progress | None = None, placement: FolderPlacement | None = None) -> SeedResult:
     from kksync.sample import SAMPLE_USERS, sample_portfolio
 
-    if sp.list_info(list_schema("initiatives").title, refresh=True).item_count > 0:
-        return SeedResult({}, skipped=True)
-    return seed_portfolio(sp, sample_portfolio(), list(SAMPLE_USERS), progress=progress)
+    title = list_schema("initiatives").title
+    if sp.list_info(title, refresh=True).item_count > 0 and (placement is None or placement.has_items(title)):
+        return SeedResult({}, skipped=True)  # (the folders of a site with permissions count as items)
+    return seed_portfolio(sp, sample_portfolio(), list(SAMPLE_USERS), progress=progress, placement=placement)

@@ -20,7 +20,7 @@ known from Microsoft Graph (``services.people``), not from the site's users.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -268,12 +268,12 @@ class SyncService:
         """Items by id; a read SharePoint refuses for a deleted column is checked and read without it."""
         select, expand = select_expand(schema, omit=self._omit(schema))
         try:
-            return self.client.items_by_ids(schema.title, ids, select=select, expand=expand)
+            return _items_only(self.client.items_by_ids(schema.title, ids, select=select, expand=expand))
         except SharePointError as error:
             if not is_missing_field_error(error) or schema.key in self._run.drift:
                 raise
         select, expand = select_expand(schema, omit=self._check_fields(schema, notes).missing_names)
-        return self.client.items_by_ids(schema.title, ids, select=select, expand=expand)
+        return _items_only(self.client.items_by_ids(schema.title, ids, select=select, expand=expand))
 
     def _full(self, schema: ListSchema, changes: list[ChangeRecord], notes: list[str]) -> ListOutcome:
         outcome = ListOutcome(mode="full")
@@ -282,7 +282,7 @@ class SyncService:
         token = self.client.list_info(schema.title, refresh=True).change_token
         select, expand = select_expand(schema, omit=drift.missing_names)
         stored = self.store.load_items(self.scope, schema.key)
-        rows = [row for page in self.client.iter_pages(schema.title, select=select, expand=expand) for row in page]
+        rows = _items_only(row for page in self.client.iter_pages(schema.title, select=select, expand=expand) for row in page)
         upserts = self._apply(schema, rows, stored, outcome, changes)
         seen = {int(r["Id"]) for r in rows}
         gone = [i for i in stored if i not in seen]
@@ -453,6 +453,12 @@ class SyncService:
             if upserts:
                 self.store.commit(self.scope, list_key, upserts=upserts, deletes=[], token=None)
         return conflicted
+
+
+def _items_only(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items without the folders SharePoint returns among them (``FileSystemObjectType`` 1: a folder per
+    administration); a folder's add in the change log then reads as nothing."""
+    return [row for row in rows if row.get("FileSystemObjectType") != 1]
 
 
 def _same(current: Any, wanted: Any) -> bool:

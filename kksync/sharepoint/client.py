@@ -18,7 +18,9 @@ from kksync.sharepoint.data import Change, ItemWrite, ListInfo, SiteUser, WriteO
 from kksync.sharepoint.files import SiteFiles, check_file_name
 from kksync.sharepoint.http import SiteHttp, list_path
 from kksync.sharepoint.items import ListItems
+from kksync.sharepoint.permissions import SitePermissions
 from kksync.sharepoint.transport import GuardedTransport
+from kksync.sharepoint.views import SiteViews
 
 __all__ = ["Change", "ItemWrite", "ListInfo", "SharePointClient", "SiteUser", "WriteOutcome", "check_file_name"]
 
@@ -38,11 +40,19 @@ class SharePointClient:
         self._http = SiteHttp(site_url=site_url, token_provider=token_provider, transport=transport or GuardedTransport())
         self._items = ListItems(self._http, page_size=page_size, batch_size=batch_size)
         self._admin = SiteAdmin(self._http)
+        self.permissions = SitePermissions(self._http)
+        """Groups, permission levels, unique permissions and folders (``kksync.services.provision_permissions``)."""
         self._files = SiteFiles(self._http)
+        self._views = SiteViews(self._http)
 
     @property
     def site_url(self) -> str:
         return self._http.site_url
+
+    @property
+    def views(self) -> SiteViews:
+        """The lists' views and column formatters (``kksync.sharepoint.views``)."""
+        return self._views
 
     @property
     def transport(self) -> GuardedTransport:

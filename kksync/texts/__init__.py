@@ -9,6 +9,8 @@ One module per audience, each a page to read and review on its own:
 - ``sync``: a sync run's notes (full reads and why, missing columns, what Graph could not say);
 - ``documents``: the documents' titles, headings, sentences and chart texts;
 - ``budget``: when kksync paces itself to stay within SharePoint's resource-unit budget.
+- ``proposals``: the budget calendar's dates, the investment-catalogue proposal and continuation rules, and
+  the proposal document's texts.
 
 Texts are ``str.format`` templates; they are only ever formatted, never built from data
 (``tests/security/test_template_injection.py``). The catalogue sits at the bottom of the import graph:

@@ -11,6 +11,8 @@ text: change one and every item is rewritten.
 
 from __future__ import annotations
 
+from kksync.texts.proposals import PROPOSAL_RULE_TEXTS
+
 __all__ = ["LIGHT_TEXTS", "LIST_NAMES", "MISSING_LIST", "PLURALS", "RULE_TEXTS", "RULE_WORDS", "VERDICT_TEXTS", "counted"]
 
 RULE_TEXTS: dict[str, str] = {
@@ -62,6 +64,7 @@ RULE_TEXTS: dict[str, str] = {
     "DATA-KEY-DUPLICATE": "{field} «{key}» bruges også af {others} i samme plan. Giv hvert initiativ sit eget id.",
     "PLAN-DECISION-PASSED": "Planen står som «{stage}», men den forventede politiske behandling {date} er passeret. Ret {field} eller planens stadie.",
     "PLAN-STAGE-UNKNOWN": "Planens stadie «{value}» er ikke et af kksyncs stadier ({stages}), så planen kan ikke vurderes til politisk behandling. Ret {field} i SharePoint (er valget omdøbt, så kør kksync provision).",
+    **PROPOSAL_RULE_TEXTS,
 }
 
 LIST_NAMES: dict[str, str] = {

@@ -42,7 +42,9 @@ def test_bot_values_for_initiatives_and_plans() -> None:
         reported_light=Light.GROEN)])
     report = check(p)
     values = initiative_bot_values(report, p.initiatives[0])
-    assert set(values) == {"completeness", "missing", "computed_light", "light_reason"}
+    assert set(values) == {"completeness", "missing", "computed_light", "light_reason", "reported_light", "plan_stage"}
+    assert values["reported_light"] is Light.GROEN  # beside the computed red: the department's own view
+    assert values["plan_stage"] is plan.stage  # copied for the view «Til politisk behandling»
     assert values["completeness"] is Completeness.MANGLER
     assert values["computed_light"] is Light.ROED
     assert values["light_reason"] == "Forventet overskridelse 20 % (0,2 mio. kr.) – over grænsen på 10 %"

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from kksync.checks import RULES, Governance, Severity, load_governance
+from kksync.checks.budget_calendar import BudgetCalendar, BudgetYear
 from kksync.checks.governance import Thresholds
 from kksync.core.model import (
     Administration,
@@ -17,6 +18,7 @@ from kksync.core.model import (
     BusinessCase,
     FieldProblem,
     FigureKind,
+    FundingSource,
     Initiative,
     ItProject,
     PlanKind,
@@ -154,6 +156,21 @@ def _restricted_sources(s: Scenario) -> None:
     s.governance = default.model_copy(update={"thresholds": Thresholds(allowed_funding_sources=("Central pulje",))})
 
 
+def _catalogue_money(year: int, *, deadline: date | None = None) -> Callable[[Scenario], None]:
+    """Initiative 1 asks for investment-catalogue money in ``year`` (its proposal lacks benefit owner and risks);
+    with ``deadline`` the governance's budget year ``year`` has that proposal deadline."""
+    def mutate(s: Scenario) -> None:
+        s.bundle(1).funding = [line.model_copy(update={"source": FundingSource.INVESTERINGSPULJE, "year": year})
+                               for line in s.bundle(1).funding]
+        if deadline is not None:
+            default = load_governance()
+            entry = BudgetYear(price_level=f"{year}-pl", proposal_deadline=deadline, budget_seminar=deadline,
+                               budget_agreement=deadline, adoption=date(year - 1, 12, 1))
+            calendar = BudgetCalendar(years={year: entry})
+            s.governance = default.model_copy(update={"budget_calendar": calendar})
+    return mutate
+
+
 # code → (mutation, the rules expected afterwards)
 CASES: dict[str, tuple[Callable[[Scenario], None], list[str]]] = {
     "RANK-MISSING": (_set(1, "rank", None), ["RANK-MISSING"]),
@@ -184,6 +201,8 @@ CASES: dict[str, tuple[Callable[[Scenario], None], list[str]]] = {
     "FUND-TOTAL-MISMATCH": (_funding(amount=Decimal(1_000_000)), ["FUND-TOTAL-MISMATCH"]),
     "FUND-NOT-AGREED": (_funding(status=AgreementStatus.FORHANDLES, agreed_on=None), ["FUND-NOT-AGREED"]),
     "FUND-DATE-MISSING": (_funding(agreed_on=None), ["FUND-DATE-MISSING"]),
+    "FUND-PROPOSAL-INCOMPLETE": (_catalogue_money(2014, deadline=date(2013, 6, 30)), ["FUND-PROPOSAL-INCOMPLETE"]),
+    "FUND-PROPOSAL-LATE": (_catalogue_money(2014), ["FUND-PROPOSAL-LATE"]),
     "DEL-DELIVERER-MISSING": (_set(1, "delivery.deliverer", None), ["DEL-DELIVERER-MISSING"]),
     "DEL-DATES-MISSING": (_set(1, "delivery.start", None), ["DEL-DATES-MISSING"]),
     "DEL-DATES-INVALID": (_set(1, "delivery.start", date(2015, 1, 1)), ["DEL-DATES-INVALID"]),
@@ -203,6 +222,12 @@ CASES: dict[str, tuple[Callable[[Scenario], None], list[str]]] = {
                      ["DATA-PROBLEM"]),
     "DATA-PLAN-MISSING": (_orphan, ["DATA-PLAN-MISSING"]),
     "DATA-KEY-DUPLICATE": (_duplicate_key, ["DATA-KEY-DUPLICATE", "DATA-KEY-DUPLICATE"]),
+    "DATA-CONTINUATION-MISSING": (_set(2, "continues_from_id", 99), ["DATA-CONTINUATION-MISSING"]),
+    "DATA-CONTINUATION-PLAN": (_set(2, "continues_from_id", 1), ["DATA-CONTINUATION-PLAN"]),
+    "DATA-CONTINUATION-CYCLE": (_all(_set(1, "continues_from_id", 21), _set(21, "continues_from_id", 1)),
+                                ["DATA-CONTINUATION-CYCLE", "DATA-CONTINUATION-CYCLE"]),
+    "DATA-CONTINUATION-DUPLICATE": (_all(_set(1, "continues_from_id", 21), _set(2, "continues_from_id", 21)),
+                                    ["DATA-CONTINUATION-DUPLICATE", "DATA-CONTINUATION-DUPLICATE"]),
     "PLAN-DECISION-PASSED": (_set_plan(JOINT, decision_date=date(2013, 5, 31)), ["PLAN-DECISION-PASSED"]),
     "PLAN-STAGE-UNKNOWN": (_renamed_stage, ["PLAN-STAGE-UNKNOWN"]),
 }

@@ -8,7 +8,7 @@ from tests.cli.conftest import Cli
 
 COMMANDS = [[], ["schema"], ["provision"], ["seed"], ["sync"], ["check"], ["snapshot"], ["snapshot", "list"],
             ["snapshot", "delete"], ["diff"], ["subscribe"], ["runs"], ["doctor"], ["report"], ["report", "status"],
-            ["report", "readiness"], ["report", "plan"], ["report", "lint"]]
+            ["report", "readiness"], ["report", "plan"], ["report", "proposals"], ["report", "lint"]]
 ENGLISH = ("Usage:", "Options", "Show this message", "Commands:", "Arguments:", "[default", "[required", "<bool>",
            "<str>", "<int>", "<float", "Install completion")
 

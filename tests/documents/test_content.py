@@ -20,6 +20,7 @@ from kksync.documents.content.model import (
     rich_text_blocks,
 )
 from kksync.texts import T
+from kksync.texts.portfolio import PF
 from testkit.scenarios import JOINT, STATUS_DATE, TRANSITION, documents_portfolio, documents_report
 
 
@@ -42,9 +43,10 @@ def test_status_has_every_part(snapshot: Snapshot, report: CheckReport) -> None:
     titles = [s.title for s in doc.sections]
     assert titles[:6] == [T.indstilling, T.resume, T.by_focus_area, T.by_administration, T.lights_over_time,
                           T.changes.format(year=2011)]
-    groups = doc.sections[6:]
+    groups = doc.sections[6:9]
     assert [g.title.split(" (")[0] for g in groups] == [
         t.split(" (")[0] for t in (T.running, T.not_started, T.completed)]
+    assert titles[9:] == [PF.section]  # the larger IT projects, last (tests/documents/test_portfolio_workbook.py)
     charts = [b for b in _walk(doc.sections) if isinstance(b, Chart)]
     assert len(charts) == 3
     for chart in charts:

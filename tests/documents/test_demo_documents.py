@@ -73,7 +73,7 @@ def _plain(text: str) -> str:
 def test_six_documents_read_clean(demo: dict[tuple[str, DocumentType], tuple[Snapshot, CheckReport, list[str], bytes]]) -> None:
     internal = {schema.title for schema in LISTS} - set(LIST_NAMES.values())
     assert {"Milepaele", "BusinessCaseTal"} <= internal
-    assert len(demo) == 6
+    assert len(demo) == 2 * len(DocumentType) == 8  # status, readiness, plan and proposals of both plans
     for (key, doc_type), (_, _, texts, data) in demo.items():
         assert lint_docx(data) == [], (key, doc_type)
         dated = 0

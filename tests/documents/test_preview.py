@@ -1,4 +1,4 @@
-"""PNG previews of every page of the six demo documents in out/previews/, rendered with Word's font metrics.
+"""PNG previews of every page of the eight demo documents in out/previews/, rendered with Word's font metrics.
 
 LibreOffice lays the pages out with Liberation Sans for Arial (metric-compatible, so lines wrap where
 Word wraps them); the test fails if Arial would fall back to another font, which would make the
@@ -39,7 +39,7 @@ def test_arial_resolves_to_a_metric_compatible_font() -> None:
 
 
 @pytest.mark.soffice
-def test_every_page_of_the_six_demo_documents_previews(tmp_path: Path) -> None:
+def test_every_page_of_the_demo_documents_previews(tmp_path: Path) -> None:
     soffice, pdftoppm, pdfinfo, pdffonts = (_tool(n) for n in ("soffice", "pdftoppm", "pdfinfo", "pdffonts"))
     sample = sample_portfolio()
     sources = []
@@ -51,7 +51,7 @@ def test_every_page_of_the_six_demo_documents_previews(tmp_path: Path) -> None:
             source = tmp_path / result.spec.file_name
             source.write_bytes(result.data)
             sources.append(source)
-    assert len(sources) == 6
+    assert len(sources) == 2 * len(DocumentType) == 8
     profile = (tmp_path / "profile").as_uri()
     completed = subprocess.run(
         [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),

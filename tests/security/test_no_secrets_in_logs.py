@@ -130,7 +130,9 @@ def test_the_function_flow_logs_no_secret_at_debug(handlers: dict[str, Handler],
 
     # Nightly reconcile: subscriptions (SharePoint's handshake through the real handler), full sync.
     handlers["nightly_reconcile"](timer())
-    assert {status for _, status in adapter.calls} == {200}
+    # The handshakes are answered 200; the full sync's write-backs may already have fired a notification (202).
+    assert {status for kind, status in adapter.calls if kind == "validation"} == {200}
+    assert {status for kind, status in adapter.calls if kind == "notification"} <= {202}
     site.hooks.wait_idle()
     for message in receive_all(env):
         handlers["process_changes"](message)

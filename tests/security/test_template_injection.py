@@ -31,7 +31,7 @@ import pytest
 from lxml import etree
 
 from kksync.checks import check_portfolio
-from kksync.core.model import DocumentType, Portfolio
+from kksync.core.model import DocumentType, FundingSource, Portfolio
 from kksync.core.snapshots import snapshot_of
 from kksync.documents import render
 from kksync.documents.word.template import build_template, load_template
@@ -69,7 +69,10 @@ def hostile_portfolio() -> Portfolio:
     plans = [p.model_copy(update={"title": f"Plan {PAYLOADS[0]}"}) if p.key == JOINT else p for p in base.plans]
     milestones = [m.model_copy(update={"title": PAYLOADS[n % len(PAYLOADS)]}) for n, m in enumerate(base.milestones)]
     statuses = [s.model_copy(update={"comment": RICH}) for s in base.statuses]
-    return base.model_copy(update={"initiatives": initiatives, "plans": plans, "milestones": milestones, "statuses": statuses})
+    # Every initiative asks for investment-catalogue money, so the proposals document shows every title too.
+    funding = [f.model_copy(update={"source": FundingSource.INVESTERINGSPULJE}) for f in base.funding_lines]
+    return base.model_copy(update={"initiatives": initiatives, "plans": plans, "milestones": milestones, "statuses": statuses,
+                                   "funding_lines": funding})
 
 
 def package_problems(data: bytes) -> list[str]:

@@ -27,6 +27,7 @@ _SLUGS = {
     DocumentType.STATUS: "Status-paa-implementering",
     DocumentType.READINESS: "Klar-til-politisk-behandling",
     DocumentType.PLAN: "Handlingsplan",
+    DocumentType.PROPOSALS: "Forslag-til-investeringskataloget",
 }
 
 

@@ -205,6 +205,11 @@ def _initiative(section: Section, initiative: Initiative, portfolio: Portfolio, 
     ]
     if contributes:
         pairs.append((T.contributes_to, "; ".join(contributes)))
+    predecessor = joint.get(initiative.continues_from_id) if initiative.continues_from_id is not None else None
+    if predecessor is not None:  # the snapshot carries the predecessor chain
+        earlier = portfolio.plan(predecessor.plan_id) if predecessor.plan_id is not None else None
+        pairs.append((label("initiatives", "continues_from_id"),
+                      f"{initiative_name(predecessor)} ({earlier.title if earlier is not None else fmt.MISSING})"))
     if initiative.transition_origin is not None:
         pairs.append((label("initiatives", "transition_origin"), initiative.transition_origin.value))
     sub.add(KeyValues(tuple(pairs)))

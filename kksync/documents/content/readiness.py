@@ -9,8 +9,10 @@ its own section listing its initiatives and what they lack, so a department find
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from kksync.checks.findings import CheckReport, Finding, PlanVerdict, Requirement, Severity
+from kksync.checks.scenarios import Scenario
 from kksync.core import fmt
 from kksync.core.model import Administration, Initiative, PlanStage
 from kksync.core.snapshots import Snapshot
@@ -22,7 +24,9 @@ from kksync.documents.content.common import (
     plan_period,
     ranked_table,
 )
+from kksync.documents.content.cross_edits import CrossEdit, cross_edit_section
 from kksync.documents.content.model import BulletList, Column, Document, Paragraph, Section, Table
+from kksync.documents.content.scenarios import add_scenario_section
 from kksync.texts import T, counted
 
 __all__ = ["ReadinessCounts", "build_readiness", "decision_passed", "plan_findings", "plan_ready", "readiness_counts"]
@@ -183,8 +187,10 @@ def _per_administration(doc: Document, initiatives: list[Initiative], per_initia
         sub.add(_findings_table(T.findings_of.format(admin=_admin_name(key)), members, per_initiative))
 
 
-def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
-    """Which initiatives fail which requirement, per administration, with the ranked list."""
+def build_readiness(snapshot: Snapshot, report: CheckReport, *, cross_edits: Sequence[CrossEdit] | None = None,
+                    cross_groups: Sequence[str] = (), scenario: Scenario | None = None) -> Document:
+    """Which initiatives fail which requirement, per administration, with the ranked list; with
+    ``cross_edits`` (a site with permissions per administration), the edits made across administrations; with ``scenario``, the budget frames."""
     plan = snapshot.plan
     verdict = report.verdicts.get(plan.id) if plan.id is not None else None
     findings = plan_findings(snapshot, report)
@@ -216,4 +222,8 @@ def build_readiness(snapshot: Snapshot, report: CheckReport) -> Document:
         doc.section(T.ranked_list), T.ranked_list, initiatives, title_width=3.2, extra=(Column(T.is_ready, width=0.9),),
         cells=lambda i: (T.no if i.id in counts.failing else T.yes,),
     )
+    if cross_edits is not None:
+        cross_edit_section(doc, cross_edits, set(by_id), cross_groups)
+    if scenario is not None:
+        add_scenario_section(doc, scenario)
     return doc

@@ -5,6 +5,7 @@ committee is asked to do), a resumé naming the red and yellow initiatives and t
 differs from the reported one, the overviews, what changed since the previous status year, and the
 initiatives grouped as running, not started and completed (the completed ones in their own chapter).
 Per initiative Statens It-råd's four measures, reported beside computed, the economy, risks and milestones.
+Last, the larger IT projects of the plan's initiatives (``status_portfolio``), as the portfolio workbook has them.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from kksync.documents.content.common import (
 )
 from kksync.documents.content.model import BulletList, ChartKind, Column, Document, Paragraph, Series, Table
 from kksync.documents.content.status_changes import add_changes
+from kksync.documents.content.status_history import add_history
 from kksync.documents.content.status_initiative import Row, add_initiative
+from kksync.documents.content.status_portfolio import add_portfolio
 from kksync.texts import T
 
 __all__ = ["build_status", "status_rows"]
@@ -263,4 +266,6 @@ def build_status(snapshot: Snapshot, report: CheckReport, *, year: int, previous
         for row in members:
             areas_text = ", ".join(focus_titles(row.initiative, areas)) or fmt.MISSING
             add_initiative(section, row, areas_text, plan_size=len(rows), on=snapshot.status_date)
+            add_history(section.sections[-1], row.initiative, snapshot, year)
+    add_portfolio(doc, snapshot, report, year)
     return doc
