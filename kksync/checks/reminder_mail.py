@@ -84,7 +84,10 @@ def compose(digest: Digest, *, site_url: str) -> ReminderMail:
     subject = _subject(digest)
     all_roles = tuple(r for s in digest.sections for i in s.items for r in i.roles)
     greeting = MAIL_TEXTS["greeting"].format(name=digest.name) if digest.name else MAIL_TEXTS["greeting_anonymous"]
-    intro = MAIL_TEXTS["intro_one" if digest.initiatives == 1 else "intro"].format(roles=_roles(all_roles))
+    kinds = {s.occasion.kind for s in digest.sections}
+    suffix = "" if kinds == {"decision"} else f"_{kinds.pop()}" if len(kinds) == 1 else "_mixed"
+    title = MAIL_TEXTS["title" + suffix]
+    intro = MAIL_TEXTS[("intro_one" if digest.initiatives == 1 else "intro") + suffix].format(roles=_roles(all_roles))
 
     html: list[str] = [
         "<!DOCTYPE html>",
@@ -92,11 +95,11 @@ def compose(digest: Digest, *, site_url: str) -> ReminderMail:
         '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width">',
         f"<title>{escape(subject)}</title></head>",
         "<body>",
-        f"<h1>{escape(MAIL_TEXTS['title'])}</h1>",
+        f"<h1>{escape(title)}</h1>",
         f"<p>{escape(greeting)},</p>",
         f"<p>{escape(intro)}</p>",
     ]
-    text: list[str] = [MAIL_TEXTS["title"], "", f"{greeting},", "", intro, ""]
+    text: list[str] = [title, "", f"{greeting},", "", intro, ""]
     for index, section in enumerate(digest.sections):
         heading = _section_title(digest, index)
         html.append(f"<h2>{escape(heading)}</h2>")

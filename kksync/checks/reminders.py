@@ -1,9 +1,10 @@
 """Who gets which reminder mail today, before a plan's political decision (pure: no I/O, no clock).
 
-An **occasion** is a date something must be ready by and why: today the expected decision date of a
-plan still before its decision (``decision_occasions``). Other deadlines plug in as one more function in
-``OCCASION_SOURCES`` (or the ``sources`` argument): a function from the portfolio and the reminder rules
-to occasions.
+An **occasion** is a date something must be ready by and why: the expected decision date of a plan
+still before its decision (``decision_occasions``), and the budget calendar's deadline for proposals to
+the investment catalogue, for the initiatives whose proposal for that budget year is incomplete
+(``proposal_occasions``). Other deadlines plug in as one more function in ``default_sources`` (or the
+``sources`` argument): a function from the portfolio and the reminder rules to occasions.
 
 A **reminder** is one occasion at one of the governance file's ``days_before`` (default 14 and 3 days
 before). It is due from that day until the next smaller one is (so a day the timer missed is caught up,
@@ -26,7 +27,9 @@ from typing import Literal
 
 from kksync.checks.bot_values import shown_findings
 from kksync.checks.findings import CheckReport
-from kksync.checks.governance import ReminderRules
+from kksync.checks.budget_calendar import BudgetCalendar
+from kksync.checks.governance import Governance, ReminderRules
+from kksync.checks.proposals import proposal_of
 from kksync.core.model import Completeness, Initiative, Person, Portfolio
 
 __all__ = [
@@ -40,9 +43,14 @@ __all__ = [
     "Role",
     "Unreachable",
     "decision_occasions",
+    "default_sources",
     "due_reminder",
     "plan_reminders",
+    "proposal_occasions",
 ]
+
+PROPOSAL_REMINDED = frozenset({"FUND-PROPOSAL-INCOMPLETE"})
+"""The finding a proposal-deadline reminder is about (after the deadline it is ``FUND-PROPOSAL-LATE``: no reminder)."""
 
 RoleKind = Literal["owner", "manager", "contact"]
 
@@ -56,6 +64,11 @@ class Occasion:
     plan_id: int
     plan_key: str
     plan_title: str
+    rules: frozenset[str] | None = None
+    """Only findings of these rules are what is missing (and only initiatives with one are reminded);
+    ``None``: everything "Hvad mangler" shows, for the plan's incomplete initiatives."""
+    initiative_ids: frozenset[int] | None = None
+    """Only these initiatives of the plan (``None``: all of them)."""
 
     @property
     def key(self) -> str:
@@ -74,7 +87,45 @@ def decision_occasions(portfolio: Portfolio, rules: ReminderRules) -> Iterator[O
         yield Occasion("decision", plan.decision_date, plan.id, plan.key, plan.title)
 
 
+def proposal_occasions(calendar: BudgetCalendar) -> OccasionSource:
+    """The proposal deadline of each budget year in ``calendar``, per plan, for the initiatives whose proposal
+    to the investment catalogue for that year is incomplete (the year as ``check_proposal`` reads it)."""
+
+    def source(portfolio: Portfolio, rules: ReminderRules) -> Iterator[Occasion]:
+        if not calendar.years:
+            return
+        children = portfolio.children()
+        wanted: dict[tuple[int, int], set[int]] = {}
+        for initiative in portfolio.initiatives:
+            if initiative.id is None or initiative.plan_id is None:
+                continue
+            proposal = proposal_of(initiative, children.funding.get(initiative.id, []),
+                                   children.figures.get(initiative.id, []))
+            if proposal is None or proposal.complete:
+                continue
+            year = proposal.budget_year
+            plan = portfolio.plan(initiative.plan_id)
+            if year is None and plan is not None and plan.period_start is not None:
+                year = plan.period_start.year
+            if year is not None and calendar.year(year) is not None:
+                wanted.setdefault((initiative.plan_id, year), set()).add(initiative.id)
+        for (plan_id, year), ids in sorted(wanted.items()):
+            plan, entry = portfolio.plan(plan_id), calendar.year(year)
+            if plan is None or entry is None:
+                continue
+            yield Occasion("proposal_deadline", entry.proposal_deadline, plan_id, plan.key, plan.title,
+                           rules=PROPOSAL_REMINDED, initiative_ids=frozenset(ids))
+
+    return source
+
+
 OCCASION_SOURCES: tuple[OccasionSource, ...] = (decision_occasions,)
+"""The sources that need nothing but the reminder rules; ``default_sources`` adds the budget calendar's."""
+
+
+def default_sources(governance: Governance) -> tuple[OccasionSource, ...]:
+    """Every deadline the governance file knows of: plans' decision dates and the budget calendar's proposal deadlines."""
+    return (*OCCASION_SOURCES, proposal_occasions(governance.budget_calendar))
 
 
 def due_reminder(day: date, days_before: Iterable[int], today: date) -> int | None:
@@ -209,9 +260,13 @@ def plan_reminders(
         reminder_key = f"{occasion.key}|{offset}"
         for initiative in by_plan.get(occasion.plan_id, []):
             assert initiative.id is not None
-            if report.completeness.get(initiative.id) is not Completeness.MANGLER:
+            if occasion.initiative_ids is not None and initiative.id not in occasion.initiative_ids:
+                continue
+            if occasion.rules is None and report.completeness.get(initiative.id) is not Completeness.MANGLER:
                 continue
             shown = shown_findings(report.for_initiative(initiative.id))
+            if occasion.rules is not None:
+                shown = [f for f in shown if f.rule in occasion.rules]
             if not shown:
                 continue
             cap = report.missing_max_items

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from kksync.checks.engine import check_portfolio
 from kksync.checks.reminder_mail import ReminderMail, compose
-from kksync.checks.reminders import OCCASION_SOURCES, OccasionSource, Unreachable, plan_reminders
+from kksync.checks.reminders import OccasionSource, Unreachable, default_sources, plan_reminders
 from kksync.errors import AuthError, NotFoundError, SharePointError, ThrottledError
 from kksync.sharepoint.data import AlternativeMail
 from kksync.state.base import ReminderClaim
@@ -80,9 +80,12 @@ def send_reminders(
     dry_run: bool = False,
     plan_key: str | None = None,
     report: CheckReport | None = None,
-    sources: Iterable[OccasionSource] = OCCASION_SOURCES,
+    sources: Iterable[OccasionSource] | None = None,
 ) -> ReminderOutcome:
-    """Send (or with ``dry_run`` only show) the digests due ``today``; ``owner`` names this processor."""
+    """Send (or with ``dry_run`` only show) the digests due ``today``; ``owner`` names this processor.
+
+    ``sources``: the deadlines to remind of; by default every one the governance file knows (``default_sources``).
+    """
     if not dry_run and (mailer is None or not sender):
         raise ValueError("sending needs a mailer and a sender address")
     now = clock()
@@ -94,7 +97,7 @@ def send_reminders(
         sent.setdefault(held.address, set()).update(held.keys)
     busy = {c.address for c in claims if c.day == today}
     plan = plan_reminders(portfolio, report, governance.reminders, today=today, sent=sent, busy_today=busy,
-                          plan_key=plan_key, sources=sources)
+                          plan_key=plan_key, sources=default_sources(governance) if sources is None else sources)
     outcome = ReminderOutcome(today, dry_run, unreachable=plan.unreachable)
     outcome.unconfirmed = [c for c in claims if c.status == "claimed" and c.claimed_at <= now - UNCONFIRMED_AFTER]
     for digest in plan.digests:

@@ -17,6 +17,7 @@ ROLE_NAMES: dict[str, str] = {
 
 OCCASION_NAMES: dict[str, str] = {
     "decision": "politisk behandling",
+    "proposal_deadline": "fristen for forslag til investeringskataloget",
 }
 
 MAIL_TEXTS: dict[str, str] = {
@@ -33,6 +34,19 @@ MAIL_TEXTS: dict[str, str] = {
         "Disse initiativer mangler stadig oplysninger, før handlingsplanen kan gå til politisk behandling. "
         "Du får mailen som {roles}."
     ),
+    # A digest about proposal deadlines only, and one about more than one kind of deadline.
+    "title_proposal_deadline": "Påmindelse før fristen for forslag til investeringskataloget",
+    "intro_one_proposal_deadline": (
+        "Dette initiativ beder om penge fra investeringskataloget, og forslaget mangler stadig oplysninger før "
+        "fristen. Du får mailen som {roles}."
+    ),
+    "intro_proposal_deadline": (
+        "Disse initiativer beder om penge fra investeringskataloget, og forslagene mangler stadig oplysninger før "
+        "fristen. Du får mailen som {roles}."
+    ),
+    "title_mixed": "Påmindelse før fristerne i handlingsplanerne",
+    "intro_one_mixed": "Dette initiativ mangler stadig oplysninger før fristerne nedenfor. Du får mailen som {roles}.",
+    "intro_mixed": "Disse initiativer mangler stadig oplysninger før fristerne nedenfor. Du får mailen som {roles}.",
     "section": "{plan}: {occasion} {date} ({left})",
     "role_line": "Din rolle: {roles}",
     "missing_heading": "Det mangler",
