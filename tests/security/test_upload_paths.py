@@ -230,7 +230,12 @@ def test_publishing_plans_with_hostile_keys_writes_only_into_the_library(tmp_pat
         entries = [(e.method, e.path) for e in sp.request_log.entries for e in [e, *e.inner]]
         files = library_files(sp)
 
-    assert len(published) == 3 * len(HOSTILE_KEYS)
+    # Three documents per plan, and the proposals of the plans asking for investment-catalogue money.
+    asking = {line.initiative_id for line in portfolio.funding_lines if line.source is m.FundingSource.INVESTERINGSPULJE}
+    plans_asking = {i.plan_id for i in portfolio.initiatives if i.id in asking}
+    assert 0 < len(plans_asking) < len(HOSTILE_KEYS)  # both kinds of plan are tried
+    assert published.count(m.DocumentType.PROPOSALS) == len(plans_asking)
+    assert len(published) == 3 * len(HOSTILE_KEYS) + len(plans_asking)
     adds = [files_add_target(path) for _, path in entries]
     assert len([a for a in adds if a is not None]) == len(published)
     for (method, path), target in zip(entries, adds, strict=True):
