@@ -26,8 +26,8 @@ from datetime import date
 from typing import Literal
 
 from kksync.checks.bot_values import shown_findings
-from kksync.checks.findings import CheckReport
 from kksync.checks.budget_calendar import BudgetCalendar
+from kksync.checks.findings import CheckReport
 from kksync.checks.governance import Governance, ReminderRules
 from kksync.checks.proposals import proposal_of
 from kksync.core.model import Completeness, Initiative, Person, Portfolio
