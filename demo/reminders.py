@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kksync.app import build_mailer
+from kksync.core.fmt import long_date
 from kksync.core.model import Administration
 from kksync.services.reminders import send_reminders
 
@@ -45,10 +46,10 @@ def run(sp: EmulatorServer, runtime: Runtime, console: Console) -> None:
                                    site_url=runtime.settings.site_url, sender=SENDER, today=day, owner="demo",
                                    clock=lambda: datetime(day.year, day.month, day.day, 6, tzinfo=UTC))
 
-    console.print(f"«{plan.title}» forventes politisk behandlet {plan.decision_date:%d-%m-%Y}; påmindelser "
+    console.print(f"«{plan.title}» forventes politisk behandlet {long_date(plan.decision_date)}; påmindelser "
                   f"{' og '.join(str(n) for n in governance.reminders.days_before)} dage før.")
     day, outcome = remind(14)
-    table = Table(title=f"Påmindelser sendt {day:%d-%m-%Y} (14 dage før) – som Microsoft Graph modtog dem",
+    table = Table(title=f"Påmindelser sendt {long_date(day)} (14 dage før) – som Microsoft Graph modtog dem",
                   title_justify="left")
     for header in ("Til", "Initiativer", "Dele (multipart/alternative)"):
         table.add_column(header)
@@ -66,5 +67,5 @@ def run(sp: EmulatorServer, runtime: Runtime, console: Console) -> None:
                   "ingen får den samme påmindelse to gange.")
     before = len(sp.graph.messages())
     day, outcome = remind(3)
-    console.print(f"{day:%d-%m-%Y} (3 dage før): {outcome.count('sent')} påmindelser sendt "
+    console.print(f"{long_date(day)} (3 dage før): {outcome.count('sent')} påmindelser sendt "
                   f"({len(sp.graph.messages()) - before} mails modtaget), højst én pr. person.")

@@ -26,6 +26,7 @@ from kksync.core import model as m
 
 if TYPE_CHECKING:
     from kksync.checks.findings import CheckReport
+    from kksync.services.runs import SyncStamp
     from sp_emulator import EmulatorServer
 
 console = Console()
@@ -80,7 +81,7 @@ def main() -> None:
         portfolio = service.load_portfolio()
         _summary(portfolio)
         report_ = service.check(portfolio)
-        _readiness(portfolio, report_)
+        _readiness(portfolio, report_, runtime.last_sync())
         _list_items(sp)
         views_demo(sp, console)  # views and formatted columns as a department sees them (demo/views.py)
 
@@ -162,12 +163,13 @@ def _summary(portfolio: m.Portfolio) -> None:
     console.print(table)
 
 
-def _readiness(portfolio: m.Portfolio, report: CheckReport) -> None:
+def _readiness(portfolio: m.Portfolio, report: CheckReport, stamp: SyncStamp | None) -> None:
     from kksync.cli_render import render_findings
     from kksync.services.checking import check_report
 
     view = check_report(portfolio, report)
     view.findings = [f for f in view.findings if f.plan_key == "FHP-2013-2014"][:8]
+    view.last_sync = stamp  # the sync just made: the check says which data it judged
     render_findings(console, view)
 
 
