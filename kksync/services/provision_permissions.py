@@ -11,7 +11,10 @@ groups (It-chefforum) contribute everywhere. Items inherit from their folder.
 
 Idempotent: a second run changes nothing. What differs from the governance file and is not ours to undo
 (another principal's rights, an item in the wrong administration's folder) is reported, not changed: an
-initiative whose administration changed stays where it is until someone moves it (a finding, listed).
+initiative whose administration changed, or an item created outside the folders (a site from before the
+folders), is listed, and until someone moves it gets its administration's rights itself: one scope per such
+item, so the right department edits it at once ("scopes only where needed"; above ``ITEM_SCOPES_WARNING``
+the report says so).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ __all__ = ["SECURED_LISTS", "PermissionAdmin", "PermissionReport", "folder_name"
 
 SECURED_LISTS = ("initiatives", "funding_lines", "figures", "milestones", "statuses")
 """The initiatives and their child lists: each child follows its initiative's administration."""
+ITEM_SCOPES_WARNING = 1000
+"""More items with their own permissions than this is reported: they are meant to be the exception."""
 _ROLE_WORDS = {RoleKind.READER: "Læse", RoleKind.CONTRIBUTOR: "Bidrage", RoleKind.ADMINISTRATOR: "Fuld kontrol"}
 
 
@@ -58,6 +63,8 @@ class PermissionReport:
     drift: list[str] = field(default_factory=list)
     misplaced: list[str] = field(default_factory=list)
     scopes: int = 0
+    item_scopes: int = 0
+    """Items outside their administration's folder, given their administration's rights themselves."""
     """Unique permission scopes this design holds on the site (lists + folders)."""
 
     @property
@@ -168,8 +175,16 @@ def provision_permissions(sp: PermissionAdmin, rules: PermissionRules, *,
             else:
                 parent = entry.values.get(column)
                 belongs = initiative_admin.get(int(parent)) if isinstance(parent, int) else None
-            _place(report, schema.title, entry, _top_folder(root, entry.directory), belongs)
+            if _place(report, schema.title, entry, _top_folder(root, entry.directory), belongs):
+                # Scopes only where needed: until it is moved, the item gets its administration's rights
+                # itself (SharePoint's lists have no documented REST move of an item between folders).
+                assert belongs is not None
+                site.secure(schema.title, entry.id, f"{schema.title} element {entry.id}", belongs)
+                report.item_scopes += 1
         report.scopes += 1 + len(Administration)
+    report.scopes += report.item_scopes
+    if report.item_scopes > ITEM_SCOPES_WARNING:
+        report.drift.append(permission_text("item_scopes_many", count=report.item_scopes, limit=ITEM_SCOPES_WARNING))
     return report
 
 
@@ -188,13 +203,15 @@ def _administration(value: Any) -> Administration | None:
 
 
 def _place(report: PermissionReport, list_title: str, entry: Entry, folder: str | None,
-           admin: Administration | None) -> None:
+           admin: Administration | None) -> bool:
+    """Report an item outside its administration's folder; ``True`` when it needs its own permissions."""
     wanted = folder_name(admin) if admin is not None else None
     if folder == wanted:
-        return
+        return False
     if admin is None:
         if folder is not None:
             report.misplaced.append(permission_text("orphan", list=list_title, item_id=entry.id, folder=folder))
-        return  # at the root without an administration: owners and cross-administration groups edit it
+        return False  # at the root without an administration: owners and cross-administration groups edit it
     report.misplaced.append(permission_text("misplaced", list=list_title, item_id=entry.id,
                                             folder=folder or "(roden)", administration=admin.label, wanted=wanted))
+    return True

@@ -15,7 +15,12 @@ PERMISSION_TEXTS: dict[str, str] = {
     "extra": "«{where}»: «{principal}» har «{role}», som governance-filen ikke giver (ikke fjernet)",
     "misplaced": (
         "«{list}» element {item_id} ligger i mappen «{folder}», men hører til {administration}: "
-        "flyt det til mappen «{wanted}», så den rette forvaltning kan redigere det (kksync flytter ikke elementer)"
+        "det har fået egne tilladelser, så {administration} kan redigere det nu; flyt det til mappen «{wanted}», "
+        "når det er muligt (kksync flytter ikke elementer)"
+    ),
+    "item_scopes_many": (
+        "{count} elementer har egne tilladelser, fordi de ligger uden for deres forvaltnings mappe (mere end {limit}); "
+        "SharePoint anbefaler højst 5.000 unikke tilladelser pr. liste: flyt elementerne ind i mapperne"
     ),
     "orphan": (
         "«{list}» element {item_id} ligger i mappen «{folder}», men har ingen forvaltning: "

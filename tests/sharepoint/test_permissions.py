@@ -158,9 +158,17 @@ def test_a_changed_administration_is_reported_with_its_children(site) -> None:  
     sp.edit_item(INITIATIVES, item, {"KkAdministration": "SOF"})
     report = provision(client, permissions=(client.permissions, RULES)).permissions
     assert report is not None
-    assert len(report.misplaced) == 2
+    assert len(report.misplaced) == 2 and report.item_scopes == 2
     assert f"element {item} ligger i mappen «SUF», men hører til Socialforvaltningen" in report.misplaced[0]
     assert f"«{FUNDING}» element {line}" in report.misplaced[1]
+    # Until it is moved, SOF edits it and SUF (whose folder it is in) only reads it.
+    client.permissions.add_group_member(RULES.groups[Administration.SOF], "sofie@kk.dk")
+    client.permissions.add_group_member(RULES.groups[Administration.SUF], "sune@kk.dk")
+    _rename(_context(sp, sp.token_for("sofie@kk.dk")), INITIATIVES, item, "Rettet af SOF")
+    assert sp.get_item(INITIATIVES, item)["Title"] == "Rettet af SOF"
+    with pytest.raises(ClientRequestException) as refused:
+        _rename(_context(sp, sp.token_for("sune@kk.dk")), INITIATIVES, item, "Rettet af SUF")
+    assert refused.value.response.status_code == 403
 
 
 def test_the_governance_section_is_validated() -> None:
@@ -183,5 +191,30 @@ def test_a_departments_own_subfolder_is_its_folder(site) -> None:  # type: ignor
     client.permissions.add_using_path(INITIATIVES, f"{root}/BIF/2013", {"Title": "Dybt", "KkAdministration": "BIF"})
     client.permissions.add_using_path(INITIATIVES, root, {"Title": "Uden mappe", "KkAdministration": "BIF"})
     report = provision(client, permissions=(client.permissions, RULES)).permissions
-    assert report is not None and report.changes == 0
+    assert report is not None
     assert len(report.misplaced) == 1 and "«(roden)»" in report.misplaced[0]  # only the one at the root
+    assert report.item_scopes == 1  # ... which gets BIF's rights itself; the subfolder inherits BIF's folder
+    again = provision(client, permissions=(client.permissions, RULES)).permissions
+    assert again is not None and again.changes == 0 and again.item_scopes == 1
+
+
+def test_items_from_before_the_folders_are_edited_by_their_own_administration(site) -> None:  # type: ignore[no-untyped-def]
+    """A site whose items were created at the lists' roots: each gets its administration's rights itself."""
+    sp, client = site
+    root = sp.site.find_list(title=INITIATIVES)["RootFolderUrl"]
+    old_tmf = client.permissions.add_using_path(INITIATIVES, root, {"Title": "TMF fra før", "KkAdministration": "TMF"})
+    old_buf = client.permissions.add_using_path(INITIATIVES, root, {"Title": "BUF fra før", "KkAdministration": "BUF"})
+    loose = client.permissions.add_using_path(INITIATIVES, root, {"Title": "Uden forvaltning"})
+    report = provision(client, permissions=(client.permissions, RULES)).permissions
+    assert report is not None and report.item_scopes == 2 and len(report.misplaced) == 2
+    assert all("har fået egne tilladelser" in line for line in report.misplaced)
+    lid = sp.site.find_list(title=INITIATIVES)["Id"]
+    assert sp.perms.unique_scopes(lid) == 1 + len(Administration) + 2  # the list, its folders, the two items
+    client.permissions.add_group_member(RULES.groups[Administration.TMF], "tove@kk.dk")
+    ctx = _context(sp, sp.token_for("tove@kk.dk"))
+    _rename(ctx, INITIATIVES, old_tmf, "Rettet af TMF")
+    assert sp.get_item(INITIATIVES, old_tmf)["Title"] == "Rettet af TMF"
+    for other in (old_buf, loose):
+        with pytest.raises(ClientRequestException) as refused:
+            _rename(_context(sp, sp.token_for("tove@kk.dk")), INITIATIVES, other, "Rettet af TMF")
+        assert refused.value.response.status_code == 403
