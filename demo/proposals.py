@@ -54,7 +54,8 @@ def run(runtime: Runtime, console: Console, out_dir: Path) -> None:
         console.print(Text.assemble("  ", (finding.initiative_key or "", "yellow"),
                                     f" ({finding.severity.value}): {finding.message}"))
 
-    generated = runtime.publish(runtime.generate(PLAN, m.DocumentType.PROPOSALS, out_dir=out_dir))
+    # The same snapshot as step 5's documents (2014): the library keeps one proposals document, unchanged.
+    generated = runtime.publish(runtime.generate(PLAN, m.DocumentType.PROPOSALS, year=2014, out_dir=out_dir))
     console.print(f"{generated.document.spec.title} → {generated.path} (intranet: {generated.published})")
 
     continued = next(i for i in portfolio.initiatives if i.continues_from_id is not None)
