@@ -9,6 +9,7 @@ import typer
 
 from kksync.cli_errors import ExitCode
 from kksync.cli_output import FormatOpt, OutputFormat, add_row, clean, emit_json, make_table, out, say, styled, warn
+from kksync.core.fmt import long_date
 from kksync.texts.reminders import REMIND_TEXTS, remind_text
 
 if TYPE_CHECKING:
@@ -54,9 +55,9 @@ def remind(
         warn("", remind_text("unreachable", role=ROLE_NAMES[person.role], title=clean(person.title, 120),
                              key=clean(person.initiative_key, 40)))
     if not outcome.results:
-        say(remind_text("none", date=today.isoformat()))
+        say(remind_text("none", date=long_date(today)))
         return
-    title = REMIND_TEXTS["title_dry" if dry_run else "title_sent"].format(date=today.isoformat())
+    title = REMIND_TEXTS["title_dry" if dry_run else "title_sent"].format(date=long_date(today))
     table = make_table(title, ["Modtager", "Planer", "Initiativer", "Emne", "Status"], right=("Initiativer",))
     for result in outcome.results:
         add_row(table, clean(result.address, 120), clean(", ".join(result.plans), 120), str(result.initiatives),

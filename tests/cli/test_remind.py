@@ -14,7 +14,7 @@ def test_dry_run_shows_the_mails_and_sends_and_stores_nothing(synced: Cli) -> No
     before = synced.fingerprint()
     result = synced("remind", "--dry-run", "--date", DAY, "--show")
     assert result.code == 0, result
-    assert "Påmindelser, der ville blive sendt 2012-09-20" in result.text
+    assert "Påmindelser, der ville blive sendt 20. september 2012" in result.text
     assert "jens.holm@kk.dk" in result.text and "ville blive sendt" in result.text
     assert "DispForm.aspx?ID=" in result.text  # --show prints each mail's text
     sp: Any = synced.sp
