@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from kksync.checks.catalog import Issue, column, issue
 from kksync.checks.context import Subject
-from kksync.checks.proposals import proposal_of
+from kksync.checks.proposals import CATALOGUE, proposal_of
 from kksync.core import fmt
 from kksync.core.model import Initiative, Plan
 from kksync.texts.proposals import PROPOSAL_GAPS, days_left
@@ -34,16 +34,21 @@ def check_proposal(s: Subject) -> list[Issue]:
     calendar, today = s.calendar, s.today
     if calendar is None or today is None:
         return []
-    proposal = proposal_of(s.initiative, s.funding, s.figures)
-    if proposal is None or proposal.complete:
+    # Whether the day is in a proposal window at all is decided from the catalogue lines alone; the whole
+    # proposal (its figures and the lasting change) is worked out only then.
+    years = [line.year for line in s.funding if line.source is CATALOGUE and line.year is not None]
+    if not years and not any(line.source is CATALOGUE for line in s.funding):
         return []
-    year = proposal.budget_year
-    if year is None and s.plan.period_start is not None:
-        year = s.plan.period_start.year
+    year = min(years) if years else s.plan.period_start.year if s.plan.period_start is not None else None
     entry = calendar.year(year) if year is not None else None
     if entry is None:
         return []
     left = (entry.proposal_deadline - today).days
+    if left > calendar.proposal_notice_days or (left < 0 and today > entry.adoption):
+        return []
+    proposal = proposal_of(s.initiative, s.funding, s.figures)
+    if proposal is None or proposal.complete:
+        return []
     missing = fmt.and_list([PROPOSAL_GAPS[g.key] for g in proposal.gaps])
     columns = tuple(dict.fromkeys(c for g in proposal.gaps for c in g.columns))
     deadline = fmt.long_date(entry.proposal_deadline)
