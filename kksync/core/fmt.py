@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from kksync.texts import MISSING
@@ -73,6 +73,12 @@ def _number(value: Amount, decimals: int) -> str:
     rounded = _exact(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if not rounded:
         rounded = abs(rounded)  # no "-0"
+    return _grouped(rounded, decimals)
+
+
+@lru_cache(maxsize=8192)
+def _grouped(rounded: Decimal, decimals: int) -> str:
+    """babel's pattern applied (the same figures recur across a portfolio's findings: cached)."""
     text: str = _pattern(decimals).apply(rounded, _locale())
     return text
 
@@ -112,8 +118,11 @@ def years(value: Amount | None) -> str:
 
 def long_date(day: date | None) -> str:
     """``27. november 2026``."""
-    if day is None:
-        return MISSING
+    return MISSING if day is None else _long_date(day)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date) -> str:
     from babel.dates import format_date
 
     text: str = format_date(day, "d. MMMM y", locale=_locale())
