@@ -48,10 +48,11 @@ class T:
     )
     resume_economy = "Samlet budget (baseline) {budget}, forbrugt {spent} og forventet forbrug {forecast}."
     price_level = "Alle beløb er i løbende priser, som forvaltningerne har indberettet dem."
-    summary_lights = "Rapporterede trafiklys (samlet vurdering): {green} grønne, {yellow} gule, {red} røde og {none} uden vurdering."
+    # "grøn 1" rather than "1 grønne": the count stands after the colour, so the adjective never disagrees with it.
+    summary_lights = "Rapporterede trafiklys (samlet vurdering): grøn {green}, gul {yellow}, rød {red}, uden vurdering {none}."
     summary_computed = (
-        "Beregnede trafiklys efter Statens It-råds grænser for økonomi og tidsplan: {green} grønne, {yellow} gule, "
-        "{red} røde og {none} uden beregning."
+        "Beregnede trafiklys efter Statens It-råds grænser for økonomi og tidsplan: grøn {green}, gul {yellow}, "
+        "rød {red}, uden beregning {none}."
     )
     flagged_title = "Initiativer med rødt eller gult trafiklys ({count})"
     flagged = "{name}: rapporteret {reported}, beregnet {computed}. {reason}."

@@ -20,7 +20,7 @@ class PF:
         "Ingen af planens initiativer har et sådant projekt i {year}."
     )
     economy = "Projekterne har et budget på {budget}, der er forbrugt {spent}, og det forventede forbrug er {forecast}."
-    lights = "Samlet vurdering: {green} grønne, {yellow} gule og {red} røde; {none} uden vurdering."
+    lights = "Samlet vurdering: grøn {green}, gul {yellow}, rød {red}, uden vurdering {none}."
     economy_none = "Ingen af projekternes initiativer har indberettet budget, forbrug eller forventet forbrug for {year}."
     shared_note = (
         "{count} projekter hører til et initiativ, der også har et andet projekt; initiativets tal er talt med "
