@@ -192,6 +192,8 @@ class ScenarioRules(_Strict):
     plans: dict[str, PlanFrames] = {}
     optimum_gap_pct: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.01
     time_limit_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 60.0
+    exact_seconds: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 10.0
+    """How long the exact optimum (to 1 kr.) is tried before ``optimum_gap_pct`` is allowed."""
 
     def frames_for(self, plan_key: str, kind: PlanKind | None) -> dict[int, Decimal]:
         """The plan's own frames where it has them, year by year; otherwise the ones for every plan.

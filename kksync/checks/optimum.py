@@ -6,8 +6,9 @@
 
 HiGHS (``highspy``, imported here and only when a scenario is solved, so ``kksync.checks`` stays fast
 to import) is a branch-and-cut solver: ``kOptimal`` means it *proved* that no selection is better than
-its answer by more than the stated gap — ``gap_pct`` % of the answer, or 1 kr., whichever is larger
-(``mip_rel_gap``/``mip_abs_gap``). Anything else (a time limit, an interrupt) is not an optimum and is
+its answer by more than the stated gap (``mip_rel_gap``/``mip_abs_gap``). It is asked for the exact
+optimum first (gap 0, to 1 kr.); only when that is not proven within ``exact_seconds`` (a plan of
+thousands of initiatives) does it go on to ``gap_pct`` % of the answer, and the answer says which. Anything else (a time limit, an interrupt) is not an optimum and is
 said so, never shown as one. Any eligible initiative that still fits beside the answer is then added
 (most NPV first: within the gap the solver may stop short of one), and the answer is checked here in
 exact decimal arithmetic: every frame holds and every variable is 0 or 1. The ranking's set (restricted to positive NPV) is handed to
@@ -74,9 +75,13 @@ def _highs() -> Any:
 
 def solve_optimum(
     candidates: Sequence[Candidate], frames: Mapping[int, Decimal], *, gap_pct: float = 0.01,
-    time_limit: float = 60.0, start: Sequence[Candidate] = (),
+    time_limit: float = 60.0, exact_seconds: float = 10.0, start: Sequence[Candidate] = (),
 ) -> Optimum:
-    """The NPV-maximal selection within ``frames``; ``OptimumNotFound`` unless HiGHS proves it."""
+    """The NPV-maximal selection within ``frames``; ``OptimumNotFound`` unless HiGHS proves it.
+
+    Exact (to 1 kr.) when HiGHS proves that within ``exact_seconds``; otherwise within ``gap_pct`` % in the
+    rest of ``time_limit``. ``Optimum.gap_pct`` says which: 0 for exact.
+    """
     began = time.perf_counter()
     empty = dict.fromkeys(frames, Decimal(0))
     # Only a known, positive NPV can add value, and one that alone breaks a frame can never be taken.
@@ -87,11 +92,11 @@ def solve_optimum(
         for i in eligible:
             flags[i] = True
         selection = selection_of(flags, candidates, frames)
-        return Optimum(selection, selection.npv, gap_pct, time.perf_counter() - began)
-    bound = 0.0
+        return Optimum(selection, selection.npv, 0.0, time.perf_counter() - began)
+    bound, proven_gap = 0.0, 0.0
     if eligible:
-        chosen, bound = _solve([candidates[i] for i in eligible], frames, gap_pct, time_limit,
-                               {id(c) for c in start})
+        chosen, bound, proven_gap = _solve([candidates[i] for i in eligible], frames, gap_pct, time_limit,
+                                           exact_seconds, {id(c) for c in start})
         for position, i in enumerate(eligible):
             flags[i] = chosen[position]
         _fill_up(flags, candidates, eligible, frames)
@@ -101,11 +106,12 @@ def solve_optimum(
     if total_npv(starting) > selection.npv:  # cannot happen with the start given; guarded all the same
         keep = {id(c) for c in starting}
         selection = selection_of([id(c) in keep for c in candidates], candidates, frames)
-    return Optimum(selection, max(bound, selection.npv), gap_pct, time.perf_counter() - began)
+    return Optimum(selection, max(bound, selection.npv), proven_gap, time.perf_counter() - began)
 
 
 def _solve(items: Sequence[Candidate], frames: Mapping[int, Decimal], gap_pct: float, time_limit: float,
-           start: set[int]) -> tuple[list[bool], float]:
+           exact_seconds: float, start: set[int]) -> tuple[list[bool], float, float]:
+    """The solver's selection, its proven bound and the gap (%) it was proven to: 0 when exact."""
     import highspy
 
     years = sorted(frames)
@@ -130,23 +136,41 @@ def _solve(items: Sequence[Candidate], frames: Mapping[int, Decimal], gap_pct: f
     lp.sense_ = highspy.ObjSense.kMaximize
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     solver = _highs()
-    for name, option in (("mip_rel_gap", gap_pct / 100.0), ("mip_abs_gap", ABS_GAP_KR), ("time_limit", float(time_limit)),
-                         ("threads", 1), ("random_seed", 0)):
+    for name, option in (("mip_abs_gap", ABS_GAP_KR), ("threads", 1), ("random_seed", 0)):
         solver.setOptionValue(name, option)
     solver.passModel(lp)
-    if start:
-        first = highspy.HighsSolution()
-        first.col_value = [1.0 if id(c) in start else 0.0 for c in items]
-        solver.setSolution(first)
-    solver.run()
-    status = solver.getModelStatus()
+    first = [1.0 if id(c) in start else 0.0 for c in items]
+    began = time.perf_counter()
+    # Exact first (to 1 kr.); only if that is not proven within exact_seconds, the asked gap for the rest.
+    phases = [(0.0, min(exact_seconds, time_limit))]
+    if gap_pct > 0 and exact_seconds < time_limit:
+        phases.append((gap_pct, time_limit))
+    status = highspy.HighsModelStatus.kNotset
+    proven_gap = gap_pct
+    for proven_gap, until in phases:
+        left = until - (time.perf_counter() - began)
+        if left <= 0:
+            break
+        solver.setOptionValue("mip_rel_gap", proven_gap / 100.0)
+        solver.setOptionValue("time_limit", left)
+        if any(first):
+            solution = highspy.HighsSolution()
+            solution.col_value = first
+            solver.setSolution(solution)
+        solver.run()
+        status = solver.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            break
+        found = list(solver.getSolution().col_value)
+        if len(found) == n:  # the best found so far starts the next phase
+            first = [1.0 if v > 0.5 else 0.0 for v in found]
     if status != highspy.HighsModelStatus.kOptimal:
         raise OptimumNotFound(scenario_text("solver_not_optimal", status=solver.modelStatusToString(status),
                                             seconds=f"{time_limit:g}"))
     x = list(solver.getSolution().col_value)
     if any(abs(v - round(v)) > _INTEGRAL for v in x):
         raise OptimumNotFound(scenario_text("solver_not_integral"))
-    return [v > 0.5 for v in x], float(solver.getInfo().mip_dual_bound)
+    return [v > 0.5 for v in x], float(solver.getInfo().mip_dual_bound), proven_gap
 
 
 def _fill_up(flags: list[bool], candidates: Sequence[Candidate], eligible: Sequence[int],

@@ -61,7 +61,8 @@ class Selection:
 
 @dataclass(frozen=True, slots=True)
 class Optimum:
-    """The optimum as the solver proved it: the selection, its proven upper bound and the gap it was asked for."""
+    """The optimum as the solver proved it: the selection, its proven upper bound and the gap (%) it is proven
+    to (0: exact, to 1 kr.)."""
 
     selection: Selection
     bound: float

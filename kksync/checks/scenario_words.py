@@ -76,8 +76,11 @@ def summary_lines(scenario: Scenario) -> list[str]:
             lines.append(scenario_text("ranking_cost", cost=fmt.kr(cost), rank=fmt.kr(rank.npv), optimum=fmt.kr(best.npv)))
         else:
             lines.append(scenario_text("ranking_cost_none", rank=fmt.kr(rank.npv)))
-        lines.append(scenario_text("gap", gap=gap_text(scenario.optimum.gap_pct),
-                                   bound=fmt.kr(scenario.optimum.bound)))
+        if scenario.optimum.gap_pct:
+            lines.append(scenario_text("gap", gap=gap_text(scenario.optimum.gap_pct),
+                                       bound=fmt.kr(scenario.optimum.bound)))
+        else:
+            lines.append(scenario_text("exact", bound=fmt.kr(scenario.optimum.bound)))
     if rank.unknown_npv:
         lines.append(scenario_text("ranking_unknown", count=len(rank.unknown_npv)))
     return lines

@@ -69,7 +69,7 @@ class Scenario:
 
 def build_scenario(
     plan_key: str, initiatives: Iterable[Initiative], children: ChildIndex, frames: Frames, *,
-    gap_pct: float = 0.01, time_limit: float = 60.0,
+    gap_pct: float = 0.01, time_limit: float = 60.0, exact_seconds: float = 10.0,
 ) -> Scenario:
     """Both selections for a plan's initiatives within ``frames`` (the optimum solved by HiGHS)."""
     from kksync.checks.optimum import OptimumNotFound, solve_optimum
@@ -80,7 +80,8 @@ def build_scenario(
     optimum: Optimum | None = None
     problem: str | None = None
     try:
-        optimum = solve_optimum(candidates, frames, gap_pct=gap_pct, time_limit=time_limit, start=by_rank.chosen)
+        optimum = solve_optimum(candidates, frames, gap_pct=gap_pct, time_limit=time_limit,
+                                exact_seconds=exact_seconds, start=by_rank.chosen)
     except OptimumNotFound as error:
         problem = str(error)
     return Scenario(plan_key, frames, years_of(frames, candidates), tuple(candidates), tuple(outside), tuple(notes),

@@ -19,4 +19,5 @@ def scenario_for(portfolio: Portfolio, plan_key: str, frames: Mapping[int, Decim
     plan = require_plan(portfolio, plan_key)
     rules = governance.scenarios
     return build_scenario(plan_key, portfolio.initiatives_of(plan.id or -1), portfolio.children(), frames,
-                          gap_pct=rules.optimum_gap_pct, time_limit=rules.time_limit_seconds)
+                          gap_pct=rules.optimum_gap_pct, time_limit=rules.time_limit_seconds,
+                          exact_seconds=rules.exact_seconds)

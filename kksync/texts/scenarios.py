@@ -62,6 +62,10 @@ SCENARIO_TEXTS: dict[str, str] = {
         "Det bedste sæt er bevist inden for {gap} eller 1 kr. af det bedst mulige (HiGHS); "
         "ingen udvælgelse inden for rammerne giver mere end {bound}"
     ),
+    "exact": (
+        "Det bedste sæt er bevist optimalt (HiGHS, på 1 kr. nær): ingen udvælgelse inden for rammerne giver mere "
+        "end {bound}"
+    ),
     "no_candidates": "Ingen initiativer i planen har beløb pr. år, der trækker på investeringspuljen.",
     "counts": "{candidates} initiativer indgår i scenariet; {outside} indgår ikke (se nedenfor).",
     # --- the readiness document's section -----------------------------------------------------------

@@ -145,13 +145,27 @@ def test_the_optimum_equals_a_brute_force_search(case: tuple[list[Candidate], di
 
 @given(cases(max_items=12))
 @settings(max_examples=40, deadline=None)
-def test_with_the_default_gap_the_optimum_is_within_it(case: tuple[list[Candidate], dict[int, Decimal]]) -> None:
+def test_by_default_a_plan_sized_optimum_is_exact(case: tuple[list[Candidate], dict[int, Decimal]]) -> None:
     items, frames = case
-    best = solve_optimum(items, frames)  # 0,01 % or 1 kr.
+    best = solve_optimum(items, frames)  # exact first; the 0,01 % gap only after exact_seconds
     exact = brute_force(items, frames)
+    assert best.gap_pct == 0.0  # proven exact, and said so
     assert best.selection.npv <= exact + 1e-6 and _fits_all(list(best.selection.chosen), frames)
     assert exact - 1e-6 <= best.bound
-    assert best.selection.npv >= exact - max(1.0, exact * best.gap_pct / 100) - 1e-6
+    assert best.selection.npv >= exact - 1.0 - 1e-6  # to 1 kr.
+
+
+def test_when_exact_takes_too_long_the_asked_gap_is_proven_and_said() -> None:
+    import random
+
+    rnd = random.Random(11)
+    items = [Candidate(f"K{i:04d}", "x", i + 1, {y: Decimal(rnd.randint(1, 50) * 100_000) for y in range(2013, 2017)},
+                       abs(rnd.gauss(1e6, 2e6))) for i in range(2000)]
+    frames = {y: Decimal(1_000_000_000) for y in range(2013, 2017)}
+    best = solve_optimum(items, frames, gap_pct=1.0, exact_seconds=0.01, time_limit=120)
+    assert best.gap_pct == 1.0  # not exact: the answer says the gap it is proven to
+    assert _fits_all(list(best.selection.chosen), frames)
+    assert best.selection.npv >= best.bound * (1 - 0.01) - 1.0
 
 
 def test_brute_force_itself_on_a_case_worked_by_hand() -> None:
