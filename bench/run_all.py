@@ -202,7 +202,8 @@ def checks_section(data: dict[str, Any]) -> Section:
     method = (
         f"`check_portfolio` over {n:,} initiatives ({data['child_records']:,} child records, "
         f"{data['findings']:,} findings) against `Initiative.model_validate` of the same initiatives, best of five "
-        "each, interleaved; peak Python memory of one check run with tracemalloc, in a separate run."
+        "each, interleaved, each run after a full collection with the cyclic GC off (as `timeit` does); peak Python "
+        "memory of one check run with tracemalloc, in a separate run."
     )
     return _figure_section("Checks", "Checks: throughput against model validation", method, [
         Reference(f"`Initiative.model_validate`, {n:,} initiatives", f"{baseline} s ({n / baseline:,.0f} initiatives/s)"),
