@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from kksync.checks.catalog import Issue, column, issue
 from kksync.checks.context import Subject
-from kksync.checks.proposals import CATALOGUE, proposal_of
+from kksync.checks.proposals import proposal_of, proposal_year
 from kksync.core import fmt
 from kksync.core.model import Initiative, Plan
 from kksync.texts.proposals import PROPOSAL_GAPS, days_left
@@ -36,10 +36,7 @@ def check_proposal(s: Subject) -> list[Issue]:
         return []
     # Whether the day is in a proposal window at all is decided from the catalogue lines alone; the whole
     # proposal (its figures and the lasting change) is worked out only then.
-    years = [line.year for line in s.funding if line.source is CATALOGUE and line.year is not None]
-    if not years and not any(line.source is CATALOGUE for line in s.funding):
-        return []
-    year = min(years) if years else s.plan.period_start.year if s.plan.period_start is not None else None
+    year = proposal_year(s.funding, s.plan)
     entry = calendar.year(year) if year is not None else None
     if entry is None:
         return []

@@ -25,6 +25,7 @@ from kksync.core.model import (
     FundingLine,
     FundingSource,
     Initiative,
+    Plan,
 )
 from kksync.core.schema import Column
 
@@ -83,6 +84,18 @@ class Proposal:
     def total(self, category: BudgetCategory | None = None, year: int | None = None) -> Decimal:
         return sum((v for (c, y), v in self.amounts.items()
                     if (category is None or c is category) and (year is None or y == year)), Decimal(0))
+
+
+def proposal_year(funding: Iterable[FundingLine], plan: Plan | None) -> int | None:
+    """The budget year an initiative's proposal is for: its earliest catalogue line with a year, else the
+    year its plan begins; ``None`` when it asks for no catalogue money (or neither is known)."""
+    lines = [line for line in funding if line.source is CATALOGUE]
+    if not lines:
+        return None
+    years = [line.year for line in lines if line.year is not None]
+    if years:
+        return min(years)
+    return plan.period_start.year if plan is not None and plan.period_start is not None else None
 
 
 def asks_for_catalogue(funding: Iterable[FundingLine]) -> bool:

@@ -29,7 +29,7 @@ from kksync.checks.bot_values import shown_findings
 from kksync.checks.budget_calendar import BudgetCalendar
 from kksync.checks.findings import CheckReport
 from kksync.checks.governance import Governance, ReminderRules
-from kksync.checks.proposals import proposal_of
+from kksync.checks.proposals import proposal_of, proposal_year
 from kksync.core.model import Completeness, Initiative, Person, Portfolio
 
 __all__ = [
@@ -103,10 +103,7 @@ def proposal_occasions(calendar: BudgetCalendar) -> OccasionSource:
                                    children.figures.get(initiative.id, []))
             if proposal is None or proposal.complete:
                 continue
-            year = proposal.budget_year
-            plan = portfolio.plan(initiative.plan_id)
-            if year is None and plan is not None and plan.period_start is not None:
-                year = plan.period_start.year
+            year = proposal_year(proposal.lines, portfolio.plan(initiative.plan_id))
             if year is not None and calendar.year(year) is not None:
                 wanted.setdefault((initiative.plan_id, year), set()).add(initiative.id)
         for (plan_id, year), ids in sorted(wanted.items()):
