@@ -79,8 +79,9 @@ class P:
     day = "Dato"
     intro = (
         "Dokumentet samler planens forslag til investeringskataloget for budget {year}: de initiativer, der helt "
-        "eller delvis finansieres af «{source}». Beløb er i 1.000 kr. i {price_level} pr. år og pr. styringsområde "
-        "(service og anlæg), som forvaltningerne har angivet dem i listen «{list}»."
+        "eller delvis finansieres af «{source}». Beløbene står i 1.000 kr. pr. år og pr. styringsområde (service "
+        "og anlæg), som forvaltningerne har angivet dem i listen «{list}». Budgetkalenderen beder om dem i "
+        "{price_level}; kksync omregner ikke mellem prisniveauer."
     )
     intro_no_price = (
         "Dokumentet samler planens forslag til investeringskataloget for budget {year}: de initiativer, der helt "
@@ -102,6 +103,7 @@ class P:
     yes = "Ja"
     no = "Nej"
     amounts = "Beløb"
+    other_budget = "Forslaget gælder budget {year} (fristen for forslag er {deadline})."
     amounts_caption = "{name}: beløb i 1.000 kr.{price}"
     price_suffix = ", {price_level}"
     category = "Styringsområde"

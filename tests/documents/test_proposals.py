@@ -88,7 +88,10 @@ def test_amounts_are_in_thousands_per_year_and_styringsomraade_at_the_calendars_
     tables = {_plain(t.caption): t for t in _tables(doc)}
     for proposal in proposals:
         name = _plain(f"{proposal.initiative.key} {proposal.initiative.title}")
-        table = tables[f"{name}: beløb i 1.000 kr., 2013-pl"]
+        # Each proposal at its own budget year's price level (F13-11's earliest catalogue line is 2014).
+        own = load_governance().budget_calendar.year(proposal.budget_year or 2013)
+        assert own is not None
+        table = tables[f"{name}: beløb i 1.000 kr., {own.price_level}"]
         header = [c.header for c in table.columns]
         assert header == ["Styringsområde", *(str(y) for y in proposal.years), "I alt", "Varig ændring"]
         rows = {row[0]: row for row in table.rows}
@@ -96,9 +99,9 @@ def test_amounts_are_in_thousands_per_year_and_styringsomraade_at_the_calendars_
             for n, year in enumerate(proposal.years, 1):
                 assert _number(rows[category.value][n]) == (proposal.total(category, year) / 1000).quantize(Decimal(1))
         assert _number(rows["I alt"][len(proposal.years) + 1]) == (proposal.total() / 1000).quantize(Decimal(1))
-    overview = tables["Forslag til investeringskataloget, budget 2013 (1.000 kr.)"]
+    overview = tables["Forslag til investeringskataloget, budget 2013 og 2014 (1.000 kr.)"]  # F13-11 asks for 2014
     assert _number(overview.rows[-1][5]) == (sum((p.total() for p in proposals), Decimal(0)) / 1000).quantize(Decimal(1))
-    assert any("Beløb er i 1.000 kr. i 2013-pl" in p for p in _paragraphs(doc))
+    assert any("Budgetkalenderen beder om dem i 2013-pl og 2014-pl" in p for p in _paragraphs(doc))
 
 
 def test_completeness_is_the_rules_and_an_incomplete_plan_is_marked_a_draft(joint: Snapshot) -> None:

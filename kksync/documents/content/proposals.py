@@ -81,10 +81,10 @@ def _calendar(doc: Document, year: int, entry: BudgetYear | None, snapshot: Snap
                                                  date=fmt.long_date(snapshot.status_date))))
 
 
-def _overview(doc: Document, year: int, entry: BudgetYear | None, proposals: list[Proposal]) -> None:
+def _overview(doc: Document, year: str, price_levels: str | None, proposals: list[Proposal]) -> None:
     section = doc.section(P.overview)
-    if entry is not None:
-        section.add(Paragraph(P.intro.format(year=year, source=CATALOGUE.value, price_level=entry.price_level,
+    if price_levels is not None:
+        section.add(Paragraph(P.intro.format(year=year, source=CATALOGUE.value, price_level=price_levels,
                                              list=LIST_NAMES["funding_lines"])))
     else:
         section.add(Paragraph(P.intro_no_price.format(year=year, source=CATALOGUE.value, list=LIST_NAMES["funding_lines"])))
@@ -134,11 +134,15 @@ def _amounts(proposal: Proposal, entry: BudgetYear | None) -> Table:
     )
 
 
-def _add_proposal(section: Section, proposal: Proposal, snapshot: Snapshot, entry: BudgetYear | None) -> None:
+def _add_proposal(section: Section, proposal: Proposal, snapshot: Snapshot, entry: BudgetYear | None, *,
+                  other_budget: int | None = None) -> None:
     ini = proposal.initiative
     kids = snapshot.portfolio.children()
     phase: Phase | None = current_phase(ini, kids.statuses.get(ini.id or -1, []), snapshot.status_date.year)
     sub = section.sub(initiative_name(ini))
+    if other_budget is not None:
+        deadline = fmt.long_date(entry.proposal_deadline) if entry is not None else T.missing
+        sub.add(Paragraph(P.other_budget.format(year=other_budget, deadline=deadline)))
     sub.add(KeyValues((
         (label("initiatives", "rank"), str(ini.rank) if ini.rank is not None else T.missing),
         (label("initiatives", "administration"), admin_text(ini.administration)),
@@ -180,17 +184,23 @@ def build_proposals(snapshot: Snapshot, report: CheckReport, *, calendar: Budget
     proposals = plan_proposals(snapshot)
     year = proposal_budget_year(snapshot, proposals)
     entry = calendar.year(year)
+    # A plan's proposals may be for more than one budget (its earliest catalogue line's year each): the title
+    # and the overview name them all; each proposal's section names its own budget and price level.
+    budgets = fmt.and_list([str(y) for y in sorted({p.budget_year or year for p in proposals} or {year})])
     incomplete = sum(1 for p in proposals if not p.complete)
     doc = Document(
-        title=P.title.format(year=year, plan=plan.title), subtitle=plan_period(plan), cover_lines=cover_lines(snapshot),
-        subject=plan.title, keywords=f"{plan.key}; {P.keywords.format(year=year)}",
+        title=P.title.format(year=budgets, plan=plan.title), subtitle=plan_period(plan), cover_lines=cover_lines(snapshot),
+        subject=plan.title, keywords=f"{plan.key}; {P.keywords.format(year=budgets)}",
         marking=P.draft_marking.format(count=fmt.number(incomplete)) if incomplete else None,
     )
     _calendar(doc, year, entry, snapshot)
-    _overview(doc, year, entry, proposals)
+    levels = [e.price_level for e in (calendar.year(y) for y in sorted({p.budget_year or year for p in proposals} or {year}))
+              if e is not None]
+    _overview(doc, budgets, fmt.and_list(list(dict.fromkeys(levels))) if levels else None, proposals)
     top = doc.section(P.proposals_heading)
     if not proposals:
         top.add(Paragraph(P.none.format(source=CATALOGUE.value)))
     for proposal in proposals:
-        _add_proposal(top, proposal, snapshot, entry)
+        own = proposal.budget_year or year
+        _add_proposal(top, proposal, snapshot, calendar.year(own), other_budget=own if own != year else None)
     return doc
